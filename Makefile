@@ -1,0 +1,26 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench clean
+
+$(BIN)/textcoach: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("textcoach needs Python 3.11+") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(BIN)/textcoach
+	$(BIN)/textcoach run
+
+test: $(BIN)/textcoach
+	$(BIN)/pytest
+
+lint: $(BIN)/textcoach
+	$(BIN)/ruff check worker tests scripts bench
+	$(BIN)/mypy --strict worker
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,64 @@
+-- name: outbound_for_send
+SELECT m.id, m.user_id, m.kind, m.body, m.from_number, m.to_number, m.status,
+       u.opted_out_at, u.status AS user_status, u.timezone
+FROM messages m
+JOIN users u ON u.id = m.user_id
+WHERE m.id = $1 AND m.direction = 'outbound';
+
+-- name: queue_position
+SELECT seq FROM message_queues WHERE message_id = $1;
+
+-- name: queue_pending_upto
+-- Everything of this athlete still waiting at or before a given position: sent in order.
+SELECT message_id
+FROM message_queues
+WHERE user_id = $1 AND done_at IS NULL AND seq <= $2
+ORDER BY seq;
+
+-- name: queue_done
+UPDATE message_queues SET done_at = COALESCE(done_at, now())
+WHERE message_id = $1;
+
+-- name: claim_for_send
+-- The intent, recorded before the provider is called: only one worker wins pending -> submitting.
+UPDATE messages SET status = 'submitting', submitted_at = now()
+WHERE id = $1 AND status = 'pending'
+RETURNING id;
+
+-- name: release_claim
+-- The provider refused before accepting (rate limit, connection refused): safe to try again.
+UPDATE messages SET status = 'pending', submitted_at = NULL
+WHERE id = $1 AND status = 'submitting';
+
+-- name: record_sent
+-- provider_sid and a forward-only status once the provider accepted the message.
+UPDATE messages
+SET provider_sid = $2,
+    sent_at = now(),
+    status = CASE WHEN message_status_rank($3) > message_status_rank(status) THEN $3
+                  ELSE status END,
+    status_updated_at = now()
+WHERE id = $1;
+
+-- name: record_failed
+UPDATE messages
+SET status = $2, error_code = $3, error_message = $4, status_updated_at = now()
+WHERE id = $1 AND message_status_rank(status) < message_status_rank($2);
+
+-- name: record_status_by_sid
+-- Twilio status callbacks arrive out of order: only ever move forward.
+UPDATE messages
+SET status = $2, error_code = COALESCE($3, error_code), status_updated_at = now()
+WHERE provider_sid = $1 AND message_status_rank($2) > message_status_rank(status)
+RETURNING id, user_id, status;
+
+-- name: record_status_by_id
+-- A callback carrying our own message id fills in a SID a crashed worker never stored.
+UPDATE messages
+SET provider_sid = COALESCE(provider_sid, $2),
+    status = CASE WHEN message_status_rank($3) > message_status_rank(status) THEN $3
+                  ELSE status END,
+    error_code = COALESCE($4, error_code),
+    status_updated_at = now()
+WHERE id = $1 AND direction = 'outbound'
+RETURNING id, user_id, status;

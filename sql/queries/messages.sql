@@ -1,0 +1,76 @@
+-- name: latest_conversation
+SELECT id FROM conversations
+WHERE user_id = $1
+ORDER BY last_message_at DESC
+LIMIT 1;
+
+-- name: insert_conversation
+INSERT INTO conversations (user_id) VALUES ($1)
+RETURNING id;
+
+-- name: touch_conversation
+UPDATE conversations SET last_message_at = now()
+WHERE id = $1;
+
+-- name: insert_inbound
+-- ON CONFLICT on provider_sid: a redelivered webhook inserts nothing and returns no row.
+INSERT INTO messages (user_id, conversation_id, direction, kind, body, from_number, to_number,
+                      provider_sid, status, segments, encoding)
+VALUES ($1, $2, 'inbound', $3, $4, $5, $6, $7, 'received', $8, $9)
+ON CONFLICT (provider_sid) DO NOTHING
+RETURNING id;
+
+-- name: insert_outbound
+INSERT INTO messages (user_id, conversation_id, direction, kind, body, from_number, to_number,
+                      status, segments, encoding, part_index, part_count, reply_to_id, turn_id,
+                      dedupe_key)
+VALUES ($1, $2, 'outbound', $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $12, $13)
+RETURNING id;
+
+-- name: enqueue_outbound
+INSERT INTO message_queues (user_id, message_id, not_before)
+VALUES ($1, $2, $3);
+
+-- name: unprocessed_inbound
+-- The athlete's inbox, oldest first: everything one turn answers.
+SELECT id, body, kind, created_at
+FROM messages
+WHERE user_id = $1 AND direction = 'inbound' AND processed_at IS NULL
+ORDER BY created_at, id;
+
+-- name: mark_inbound_processed
+-- Guarded by processed_at IS NULL: the caller compares the returned ids with what it drained
+-- and rolls back if another worker got there first.
+UPDATE messages SET processed_at = now(), turn_id = $2
+WHERE id = ANY($1::uuid[]) AND direction = 'inbound' AND processed_at IS NULL
+RETURNING id;
+
+-- name: turn_outbound
+-- What a turn answered, in sending order (used by `textcoach text` and tests).
+SELECT m.id, m.body, m.status, m.part_index, m.part_count, m.to_number
+FROM messages m
+JOIN message_queues q ON q.message_id = m.id
+WHERE m.turn_id = $1 AND m.direction = 'outbound'
+ORDER BY q.seq;
+
+-- name: inbound_by_sid
+SELECT id, user_id, processed_at, turn_id
+FROM messages
+WHERE provider_sid = $1 AND direction = 'inbound';
+
+-- name: recent_conversation
+-- The last messages of one athlete, oldest first, for the coach's context.
+SELECT direction, body, created_at
+FROM (
+    SELECT direction, body, created_at, id
+    FROM messages
+    WHERE user_id = $1 AND status <> 'suppressed'
+    ORDER BY created_at DESC, id DESC
+    LIMIT $2
+) recent
+ORDER BY created_at, id;
+
+-- name: has_outbound_kind
+SELECT EXISTS (
+    SELECT 1 FROM messages WHERE user_id = $1 AND direction = 'outbound' AND kind = $2
+);

@@ -1,0 +1,23 @@
+-- name: stale_inbound
+-- Inbound rows nobody processed: their job was lost with Redis, or kept failing.
+SELECT id, user_id
+FROM messages
+WHERE direction = 'inbound' AND processed_at IS NULL AND created_at < $1
+ORDER BY created_at
+LIMIT $2;
+
+-- name: stale_pending_outbound
+-- Outbound rows written but never handed to a send job that ran.
+SELECT id
+FROM messages
+WHERE direction = 'outbound' AND status = 'pending' AND created_at < $1
+ORDER BY created_at
+LIMIT $2;
+
+-- name: abandon_submitting
+-- A worker died between recording the intent and storing the SID: the provider may have sent
+-- it, so it is never re-sent; 'unknown' lets a later status callback still settle it.
+UPDATE messages SET status = 'unknown',
+       error_message = 'worker stopped while the provider call was in flight'
+WHERE direction = 'outbound' AND status = 'submitting' AND submitted_at < $1
+RETURNING id;

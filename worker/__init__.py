@@ -1,0 +1,1 @@
+"""textcoach: an SMS-first fitness coach."""

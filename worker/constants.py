@@ -1,0 +1,49 @@
+"""Every Redis key, ARQ job name, job id and timing the product uses, in one place.
+
+Redis only carries jobs; the truth is in PostgreSQL. Job ids are a cheap first filter against
+duplicate enqueues (ARQ refuses an id that is queued or running); the real guards are rows.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+#: ARQ queue every web and worker process shares.
+QUEUE_NAME = "textcoach:queue"
+
+# Job (function) names.
+PROCESS_INBOX = "process_inbox"
+SEND_MESSAGE = "send_message"
+SWEEP = "sweep"
+
+# Per-job limits. ARQ re-runs a killed worker's job only after the longest timeout + 10 s,
+# so these stay short.
+PROCESS_INBOX_TIMEOUT_S = 120
+PROCESS_INBOX_MAX_TRIES = 20
+SEND_MESSAGE_TIMEOUT_S = 30
+SEND_MESSAGE_MAX_TRIES = 8
+SWEEP_TIMEOUT_S = 50
+
+#: How long process_inbox waits for another worker's turn on the same athlete before retrying.
+INBOX_LOCK_WAIT_S = 5.0
+#: Delay before retrying a job that could not take its athlete's lock.
+LOCK_BUSY_RETRY_S = 1.0
+#: Cap on rows the sweeper re-enqueues per kind per run, so one tick stays short.
+SWEEP_BATCH = 500
+
+#: How often workers report health to Redis (ARQ's default is an hour).
+HEALTH_CHECK_INTERVAL_S = 30
+
+
+def inbox_job_id(message_id: UUID) -> str:
+    """One process_inbox job per inbound message: a redelivery or a sweep cannot double it."""
+    return f"inbox:{message_id}"
+
+
+def send_job_id(message_id: UUID) -> str:
+    return f"send:{message_id}"
+
+
+# Advisory-lock namespaces (the first int of pg_advisory_lock(int, int)).
+LOCK_NS_INBOX = 1001
+LOCK_NS_SEND = 1002

@@ -1,0 +1,1 @@
+"""PostgreSQL access: the pool, named queries from ``sql/`` and the migration runner."""

