@@ -1,0 +1,5 @@
+"""``python -m worker`` is the ``textcoach`` command."""
+
+from worker.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The ``textcoach`` command line."""

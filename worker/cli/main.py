@@ -1,0 +1,85 @@
+"""``textcoach``: run the product, manage the database, and text the coach from a terminal.
+
+An operator mistake (a bad variable, a service that is not there) is one line on stderr and
+exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from worker.errors import ConfigError
+from worker.settings import Settings, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="textcoach", description="An SMS-first fitness coach: webhook, worker and tools."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("run", help="everything in one terminal: webhook, worker and cron")
+    sub.add_parser("web", help="the webhook alone (run several behind a load balancer)")
+    sub.add_parser("worker", help="an ARQ worker with its cron (run as many as you need)")
+
+    db = sub.add_parser("db", help="database migrations").add_subparsers(
+        dest="db_command", required=True, metavar="ACTION"
+    )
+    db.add_parser("migrate", help="apply pending migrations")
+    rollback = db.add_parser("rollback", help="undo the most recent migrations")
+    rollback.add_argument("--steps", type=int, default=1, help="how many (default 1)")
+    db.add_parser("status", help="applied and pending migrations")
+    new = db.add_parser("new", help="create the next, empty migration file")
+    new.add_argument("name")
+
+    text = sub.add_parser("text", help="text the running coach as PHONE and print its replies")
+    text.add_argument("phone", help="the athlete's number, E.164 (e.g. +15551230001)")
+    text.add_argument("message")
+    text.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for replies")
+
+    chat = sub.add_parser("chat", help="an interactive conversation with the coach as PHONE")
+    chat.add_argument("phone")
+    chat.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for replies")
+    return parser
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        _configure_logging(settings)
+        return _dispatch(args, settings)
+    except ConfigError as exc:
+        print(f"textcoach: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.cli import dbcmd, serve, textcmd
+
+    if args.command == "run":
+        return serve.run_all(settings)
+    if args.command == "web":
+        return serve.run_web(settings)
+    if args.command == "worker":
+        return serve.run_worker(settings)
+    if args.command == "db":
+        return dbcmd.dispatch(args, settings)
+    if args.command == "text":
+        return textcmd.text(settings, args.phone, args.message, timeout=args.timeout)
+    if args.command == "chat":
+        return textcmd.chat(settings, args.phone, timeout=args.timeout)
+    raise ConfigError(f"unknown command {args.command!r}")

@@ -1,0 +1,1 @@
+"""The coach: what to say back to an athlete."""

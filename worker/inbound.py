@@ -1,0 +1,119 @@
+"""Accepting an inbound text: store it once, answer carrier keywords, hand the rest to a turn.
+
+Everything here runs inside the webhook's request, so it is a handful of indexed statements in
+one transaction; the coach's thinking happens later in ``process_inbox``.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from uuid import UUID
+
+import asyncpg
+from arq.connections import ArqRedis
+
+from worker.db.pool import Conn
+from worker.db.queries import sql
+from worker.outbox import conversation_for, write_outbound
+from worker.queue import enqueue_inbox, enqueue_send
+from worker.settings import Settings
+from worker.sms.keywords import KIND_BY_KEYWORD, REPLIES, Keyword, classify
+from worker.sms.segments import segment_info
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class InboundText:
+    sid: str
+    from_number: str
+    to_number: str
+    body: str
+
+
+@dataclass
+class Accepted:
+    user_id: UUID
+    message_id: UUID | None
+    duplicate: bool
+    keyword: Keyword | None = None
+    created_user: bool = False
+    outbound_ids: list[UUID] = field(default_factory=list)
+
+
+async def accept_inbound(
+    pool: asyncpg.Pool, redis: ArqRedis, settings: Settings, text: InboundText
+) -> Accepted:
+    """Store ``text`` idempotently on its SID, then enqueue whatever must happen next.
+
+    A redelivered SID stores and enqueues nothing. Keywords are answered here, in the same
+    transaction that records the consent change, so STOP takes effect before this returns.
+    """
+    info = segment_info(text.body)
+    async with pool.acquire() as conn, conn.transaction():
+        user = await conn.fetchrow(
+            sql("upsert_user_by_phone"), text.from_number, settings.default_timezone
+        )
+        assert user is not None
+        user_id: UUID = user["id"]
+        keyword = classify(text.body, opted_out=user["opted_out_at"] is not None)
+        conversation_id = await conversation_for(conn, user_id)
+        message_id: UUID | None = await conn.fetchval(
+            sql("insert_inbound"),
+            user_id,
+            conversation_id,
+            "keyword" if keyword else "chat",
+            text.body,
+            text.from_number,
+            text.to_number,
+            text.sid,
+            info.segments,
+            info.encoding,
+        )
+        if message_id is None:
+            return Accepted(user_id, None, duplicate=True)
+        accepted = Accepted(user_id, message_id, False, keyword, bool(user["created"]))
+        if keyword is not None:
+            accepted.outbound_ids = await _answer_keyword(
+                conn, keyword, user_id, conversation_id, message_id, text
+            )
+
+    if keyword is None:
+        await enqueue_inbox(
+            redis,
+            user_id=user_id,
+            message_id=message_id,
+            defer_s=settings.inbox_debounce_seconds,
+        )
+    for outbound_id in accepted.outbound_ids:
+        await enqueue_send(redis, outbound_id)
+    return accepted
+
+
+async def _answer_keyword(
+    conn: Conn,
+    keyword: Keyword,
+    user_id: UUID,
+    conversation_id: UUID,
+    message_id: UUID,
+    text: InboundText,
+) -> list[UUID]:
+    if keyword is Keyword.OPT_OUT:
+        await conn.execute(sql("opt_out_user"), user_id)
+    elif keyword is Keyword.OPT_IN:
+        await conn.execute(sql("opt_in_user"), user_id)
+    turn_id = uuid.uuid4()
+    await conn.execute(sql("mark_inbound_processed"), [message_id], turn_id)
+    return await write_outbound(
+        conn,
+        user_id=user_id,
+        conversation_id=conversation_id,
+        from_number=text.to_number,
+        to_number=text.from_number,
+        body=REPLIES[keyword],
+        kind=KIND_BY_KEYWORD[keyword],
+        turn_id=turn_id,
+        reply_to_id=message_id,
+    )

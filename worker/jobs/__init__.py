@@ -1,0 +1,1 @@
+"""ARQ jobs: draining an athlete's inbox, sending one text, sweeping what was left behind."""

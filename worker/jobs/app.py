@@ -1,0 +1,90 @@
+"""The ARQ worker: its functions, its cron, and the resources every job shares."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from arq import cron
+from arq.worker import Worker, func
+
+from worker import constants
+from worker.db.pool import create_pool
+from worker.jobs.context import Deps
+from worker.jobs.inbox import process_inbox
+from worker.jobs.send import send_message
+from worker.jobs.sweep import sweep
+from worker.queue import redis_settings
+from worker.settings import Settings
+from worker.sms.channel import Channel, make_channel
+
+log = logging.getLogger(__name__)
+
+FUNCTIONS = [
+    func(
+        process_inbox,
+        name=constants.PROCESS_INBOX,
+        timeout=constants.PROCESS_INBOX_TIMEOUT_S,
+        max_tries=constants.PROCESS_INBOX_MAX_TRIES,
+        keep_result=0,
+    ),
+    func(
+        send_message,
+        name=constants.SEND_MESSAGE,
+        timeout=constants.SEND_MESSAGE_TIMEOUT_S,
+        max_tries=constants.SEND_MESSAGE_MAX_TRIES,
+        keep_result=0,
+    ),
+]
+
+
+def build_worker(
+    settings: Settings,
+    *,
+    database_url: str,
+    redis_url: str,
+    channel: Channel | None = None,
+    burst: bool = False,
+    handle_signals: bool = True,
+    poll_delay: float = 0.1,
+) -> Worker:
+    """An ARQ worker wired to this product's jobs, cron and shared resources."""
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        pool = await create_pool(database_url, max_size=settings.worker_concurrency + 2)
+        ctx["deps"] = Deps(
+            pool=pool,
+            redis=ctx["redis"],
+            settings=settings,
+            channel=channel or make_channel(settings),
+        )
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        found = ctx.get("deps")
+        if isinstance(found, Deps):
+            await found.channel.close()
+            await found.pool.close()
+
+    return Worker(
+        functions=FUNCTIONS,
+        cron_jobs=[
+            cron(
+                sweep,
+                name=constants.SWEEP,
+                second=30,
+                timeout=constants.SWEEP_TIMEOUT_S,
+                unique=True,
+                run_at_startup=True,
+            )
+        ],
+        queue_name=constants.QUEUE_NAME,
+        redis_settings=redis_settings(redis_url),
+        on_startup=startup,
+        on_shutdown=shutdown,
+        max_jobs=settings.worker_concurrency,
+        burst=burst,
+        handle_signals=handle_signals,
+        poll_delay=poll_delay,
+        health_check_interval=constants.HEALTH_CHECK_INTERVAL_S,
+        keep_result=0,
+    )

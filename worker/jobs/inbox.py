@@ -1,0 +1,84 @@
+"""process_inbox: one athlete's unanswered texts become one turn and one reply.
+
+Under the athlete's advisory lock, every unprocessed inbound row is drained together (a burst of
+texts gets one answer). The reply's rows are written in the same transaction that marks those
+rows processed, so a crash either answers and marks, or does neither and the job runs again.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+from uuid import UUID
+
+from arq import Retry
+
+from worker import constants
+from worker.coach import offline
+from worker.db.locks import athlete_lock
+from worker.db.queries import sql
+from worker.jobs.context import deps
+from worker.outbox import conversation_for, write_outbound
+from worker.queue import enqueue_send
+
+log = logging.getLogger(__name__)
+
+
+class TurnRaced(RuntimeError):
+    """Another worker marked some of the drained rows first; this turn's writes were undone."""
+
+
+async def process_inbox(ctx: dict[str, Any], user_id: str) -> str:
+    d = deps(ctx)
+    athlete = UUID(user_id)
+    async with athlete_lock(
+        d.pool, constants.LOCK_NS_INBOX, athlete, wait_s=constants.INBOX_LOCK_WAIT_S
+    ) as locked:
+        if not locked:
+            raise Retry(defer=constants.LOCK_BUSY_RETRY_S)
+        outbound = await _take_turn(ctx, athlete)
+    for message_id in outbound:
+        await enqueue_send(d.redis, message_id)
+    return f"{len(outbound)} outbound"
+
+
+async def _take_turn(ctx: dict[str, Any], athlete: UUID) -> list[UUID]:
+    d = deps(ctx)
+    async with d.pool.acquire() as conn:
+        inbox = await conn.fetch(sql("unprocessed_inbound"), athlete)
+        if not inbox:
+            return []
+        user = await conn.fetchrow(sql("get_user"), athlete)
+        if user is None:
+            return []
+        first_contact = not await conn.fetchval(sql("has_outbound_kind"), athlete, "welcome")
+    turn_id = uuid.uuid4()
+    ids = [row["id"] for row in inbox]
+
+    opted_out = user["opted_out_at"] is not None
+    body = None
+    if not opted_out:
+        body = offline.reply(
+            [row["body"] for row in inbox], first_contact=first_contact, name=user["name"]
+        )
+
+    async with d.pool.acquire() as conn, conn.transaction():
+        marked = await conn.fetch(sql("mark_inbound_processed"), ids, turn_id)
+        if len(marked) != len(ids):
+            raise TurnRaced(f"turn {turn_id}: {len(ids) - len(marked)} texts taken by another")
+        if body is None:
+            log.info("turn %s: athlete %s opted out; stored, not answered", turn_id, athlete)
+            return []
+        conversation_id = await conversation_for(conn, athlete)
+        return await write_outbound(
+            conn,
+            user_id=athlete,
+            conversation_id=conversation_id,
+            from_number=d.settings.coach_number,
+            to_number=user["phone"],
+            body=body,
+            kind="welcome" if first_contact else "chat",
+            turn_id=turn_id,
+            reply_to_id=ids[-1],
+        )

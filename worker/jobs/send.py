@@ -1,0 +1,124 @@
+"""send_message: hand one outbound row to the SMS channel, exactly once, in order.
+
+Exactly once comes from the row, not from the queue: the job moves the row pending -> submitting
+(the intent) before calling the provider, and stores the SID after. A re-run that finds a row
+already past pending does not send it. A row found still ``submitting`` means a worker died
+mid-call: the provider may have sent it, so it becomes ``unknown`` and is never sent again; the
+status callback, which carries our message id, can still settle it.
+
+Order comes from ``message_queues``: under the athlete's send lock the job sends every earlier
+queued row of that athlete first, so parts of a split reply arrive in order.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from arq import Retry
+
+from worker import constants
+from worker.db.locks import athlete_lock
+from worker.db.queries import sql
+from worker.jobs.context import Deps, deps
+from worker.sms.channel import OPTED_OUT_CODES, UNDELIVERABLE_CODES, ChannelError
+
+log = logging.getLogger(__name__)
+
+#: The only kind that may reach someone who opted out: the confirmation of that opt-out.
+ALLOWED_WHEN_OPTED_OUT = frozenset({"opt_out_confirmation"})
+
+
+async def send_message(ctx: dict[str, Any], message_id: str) -> str:
+    d = deps(ctx)
+    target = UUID(message_id)
+    async with d.pool.acquire() as conn:
+        row = await conn.fetchrow(sql("outbound_for_send"), target)
+        seq = await conn.fetchval(sql("queue_position"), target)
+    if row is None or seq is None:
+        return "no such outbound message"
+    async with athlete_lock(
+        d.pool, constants.LOCK_NS_SEND, row["user_id"], wait_s=constants.INBOX_LOCK_WAIT_S
+    ) as locked:
+        if not locked:
+            raise Retry(defer=constants.LOCK_BUSY_RETRY_S)
+        async with d.pool.acquire() as conn:
+            waiting = await conn.fetch(sql("queue_pending_upto"), row["user_id"], seq)
+        outcomes = []
+        for entry in waiting:
+            outcomes.append(await _deliver(ctx, d, entry["message_id"]))
+    return ", ".join(outcomes) or "already sent"
+
+
+async def _deliver(ctx: dict[str, Any], d: Deps, message_id: UUID) -> str:
+    async with d.pool.acquire() as conn:
+        row = await conn.fetchrow(sql("outbound_for_send"), message_id)
+        assert row is not None
+        if row["status"] == "submitting":
+            # A previous attempt died between intent and SID: never risk a second copy.
+            await conn.execute(
+                sql("record_failed"), message_id, "unknown", None,
+                "worker stopped while the provider call was in flight",
+            )
+            await conn.execute(sql("queue_done"), message_id)
+            log.warning("message %s: interrupted send has an unknown outcome; not resent",
+                        message_id)
+            return "unknown"
+        if row["status"] != "pending":
+            await conn.execute(sql("queue_done"), message_id)
+            return row["status"]  # type: ignore[no-any-return]
+        reason = _blocked(row)
+        if reason is not None:
+            await conn.execute(sql("record_failed"), message_id, "suppressed", None, reason)
+            await conn.execute(sql("queue_done"), message_id)
+            return "suppressed"
+        claimed = await conn.fetchval(sql("claim_for_send"), message_id)
+        if claimed is None:
+            return "taken"
+
+    try:
+        result = await d.channel.send(
+            to=row["to_number"], from_=row["from_number"], body=row["body"], message_id=message_id
+        )
+    except ChannelError as exc:
+        return await _failed(ctx, d, row, exc)
+
+    async with d.pool.acquire() as conn, conn.transaction():
+        await conn.execute(sql("record_sent"), message_id, result.sid, result.status)
+        await conn.execute(sql("queue_done"), message_id)
+    return "sent"
+
+
+def _blocked(row: asyncpg.Record) -> str | None:
+    """Why this text must not go out now, checked at send time on every path."""
+    if row["opted_out_at"] is not None and row["kind"] not in ALLOWED_WHEN_OPTED_OUT:
+        return "recipient opted out"
+    if row["user_status"] == "undeliverable":
+        return "recipient number is undeliverable"
+    return None
+
+
+async def _failed(ctx: dict[str, Any], d: Deps, row: asyncpg.Record, exc: ChannelError) -> str:
+    message_id: UUID = row["id"]
+    async with d.pool.acquire() as conn, conn.transaction():
+        if exc.retryable:
+            await conn.execute(sql("release_claim"), message_id)
+        elif exc.ambiguous:
+            await conn.execute(sql("record_failed"), message_id, "unknown", exc.code, str(exc))
+            await conn.execute(sql("queue_done"), message_id)
+        else:
+            await conn.execute(sql("record_failed"), message_id, "failed", exc.code, str(exc))
+            await conn.execute(sql("queue_done"), message_id)
+            if exc.code in OPTED_OUT_CODES:
+                await conn.execute(sql("opt_out_user"), row["user_id"])
+            elif exc.code in UNDELIVERABLE_CODES:
+                await conn.execute(sql("mark_user_undeliverable"), row["user_id"])
+    if exc.retryable:
+        tries = int(ctx.get("job_try") or 1)
+        delay = min(2 ** tries, 300)
+        log.warning("message %s: %s; retrying in %ss", message_id, exc, delay)
+        raise Retry(defer=delay)
+    log.warning("message %s not sent: %s (code %s)", message_id, exc, exc.code)
+    return "failed"

@@ -1,0 +1,42 @@
+"""The sweeper: PostgreSQL is the truth, so anything Redis lost is found again here.
+
+Every minute it re-enqueues inbound texts left unprocessed and outbound texts left pending past
+``TEXTCOACH_SWEEP_AFTER_SECONDS``, and settles sends interrupted mid-call. Job ids make a
+re-enqueue of a job that is still queued a no-op.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from worker import constants
+from worker.clock import now
+from worker.db.queries import sql
+from worker.jobs.context import deps
+from worker.queue import enqueue_inbox, enqueue_send
+
+log = logging.getLogger(__name__)
+
+
+async def sweep(ctx: dict[str, Any]) -> str:
+    d = deps(ctx)
+    cutoff = now() - timedelta(seconds=d.settings.sweep_after_seconds)
+    async with d.pool.acquire() as conn:
+        inbound = await conn.fetch(sql("stale_inbound"), cutoff, constants.SWEEP_BATCH)
+        outbound = await conn.fetch(sql("stale_pending_outbound"), cutoff, constants.SWEEP_BATCH)
+        abandoned = await conn.fetch(sql("abandon_submitting"), cutoff)
+    requeued_in = 0
+    for row in inbound:
+        requeued_in += await enqueue_inbox(d.redis, user_id=row["user_id"], message_id=row["id"])
+    requeued_out = 0
+    for row in outbound:
+        requeued_out += await enqueue_send(d.redis, row["id"])
+    summary = (
+        f"inbound {requeued_in}/{len(inbound)} re-enqueued, "
+        f"outbound {requeued_out}/{len(outbound)} re-enqueued, {len(abandoned)} interrupted"
+    )
+    if inbound or outbound or abandoned:
+        log.warning("sweep: %s", summary)
+    return summary

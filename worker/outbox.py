@@ -1,0 +1,69 @@
+"""Writing outbound texts: split into SMS parts, stored, and queued in order.
+
+Called inside the caller's transaction, so a reply is written together with whatever it answers
+(the inbound marked processed, a consent change). Sending happens later, in send_message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from worker.db.pool import Conn
+from worker.db.queries import sql
+from worker.sms.segments import encoding_of, segment_info, split_message
+
+
+async def write_outbound(
+    conn: Conn,
+    *,
+    user_id: UUID,
+    conversation_id: UUID,
+    from_number: str,
+    to_number: str,
+    body: str,
+    kind: str,
+    turn_id: UUID | None = None,
+    reply_to_id: UUID | None = None,
+    dedupe_key: str | None = None,
+    not_before: datetime | None = None,
+) -> list[UUID]:
+    """Store ``body`` as one outbound row per SMS part, queued in order; return their ids.
+
+    A dedupe key belongs to the first part (the rest carry it with a part suffix), so the whole
+    reply is refused by the UNIQUE constraint if that key was already written.
+    """
+    parts = split_message(body)
+    encoding = encoding_of(body)
+    ids: list[UUID] = []
+    for index, part in enumerate(parts, start=1):
+        key = dedupe_key if index == 1 or dedupe_key is None else f"{dedupe_key}#{index}"
+        message_id: UUID = await conn.fetchval(
+            sql("insert_outbound"),
+            user_id,
+            conversation_id,
+            kind,
+            part,
+            from_number,
+            to_number,
+            segment_info(part).segments,
+            encoding,
+            index,
+            len(parts),
+            reply_to_id,
+            turn_id,
+            key,
+        )
+        await conn.execute(sql("enqueue_outbound"), user_id, message_id, not_before)
+        ids.append(message_id)
+    await conn.execute(sql("touch_conversation"), conversation_id)
+    return ids
+
+
+async def conversation_for(conn: Conn, user_id: UUID) -> UUID:
+    """The athlete's current conversation, started on first contact."""
+    conversation_id: UUID | None = await conn.fetchval(sql("latest_conversation"), user_id)
+    if conversation_id is None:
+        conversation_id = await conn.fetchval(sql("insert_conversation"), user_id)
+    assert conversation_id is not None
+    return conversation_id

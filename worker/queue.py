@@ -1,0 +1,71 @@
+"""Enqueueing jobs on ARQ.
+
+An enqueue that fails (Redis down, a job id already queued) loses nothing: the row it was for is
+in PostgreSQL and the sweeper enqueues it again. So these helpers log and carry on.
+"""
+
+from __future__ import annotations
+
+import logging
+from uuid import UUID
+
+from arq.connections import ArqRedis, RedisSettings, create_pool
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+
+from worker import constants
+from worker.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+def redis_settings(url: str) -> RedisSettings:
+    """ARQ settings for a redis://, rediss:// or unix:// URL, retrying through short outages."""
+    settings = RedisSettings.from_dsn(url)
+    settings.conn_timeout = 5
+    settings.conn_retries = 10
+    settings.conn_retry_delay = 1
+    settings.retry_on_timeout = True
+    settings.retry_on_error = [RedisConnectionError]
+    return settings
+
+
+async def connect_redis(url: str) -> ArqRedis:
+    try:
+        return await create_pool(
+            redis_settings(url), default_queue_name=constants.QUEUE_NAME, retry=2
+        )
+    except (OSError, RedisError) as exc:
+        raise ConfigError(f"cannot connect to Redis at {url}: {exc}") from None
+
+
+async def enqueue_inbox(
+    redis: ArqRedis, *, user_id: UUID, message_id: UUID, defer_s: float = 0
+) -> bool:
+    """Ask for the athlete's inbox to be drained, after a debounce for texts sent in a burst."""
+    return await _enqueue(
+        redis,
+        constants.PROCESS_INBOX,
+        str(user_id),
+        job_id=constants.inbox_job_id(message_id),
+        defer_s=defer_s,
+    )
+
+
+async def enqueue_send(redis: ArqRedis, message_id: UUID) -> bool:
+    return await _enqueue(
+        redis, constants.SEND_MESSAGE, str(message_id), job_id=constants.send_job_id(message_id)
+    )
+
+
+async def _enqueue(
+    redis: ArqRedis, function: str, *args: str, job_id: str, defer_s: float = 0
+) -> bool:
+    try:
+        job = await redis.enqueue_job(
+            function, *args, _job_id=job_id, _defer_by=defer_s or None
+        )
+    except (OSError, RedisError):
+        log.warning("could not enqueue %s %s; the sweeper will retry", function, job_id)
+        return False
+    return job is not None

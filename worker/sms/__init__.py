@@ -1,0 +1,1 @@
+"""SMS-specific helpers: encoding, segment counting, splitting and channel plumbing."""

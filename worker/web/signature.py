@@ -1,0 +1,36 @@
+"""Twilio request signatures: checking them on the webhook, making them in ``textcoach text``.
+
+Twilio signs the exact URL it called plus the POSTed form. Behind a proxy that URL is the public
+one, so it comes from ``TEXTCOACH_PUBLIC_BASE_URL`` or, failing that, from the first
+``X-Forwarded-Proto``/``X-Forwarded-Host`` values, and only then from the request itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from starlette.requests import Request
+from twilio.request_validator import RequestValidator
+
+
+def public_url(request: Request, public_base_url: str | None) -> str:
+    path = request.url.path
+    query = f"?{request.url.query}" if request.url.query else ""
+    if public_base_url:
+        return f"{public_base_url}{path}{query}"
+    proto = request.headers.get("x-forwarded-proto", "").split(",")[0].strip()
+    host = request.headers.get("x-forwarded-host", "").split(",")[0].strip()
+    scheme = proto or request.url.scheme
+    netloc = host or request.headers.get("host") or request.url.netloc
+    return f"{scheme}://{netloc}{path}{query}"
+
+
+def is_valid(auth_token: str, url: str, params: Mapping[str, str], signature: str) -> bool:
+    if not signature:
+        return False
+    return bool(RequestValidator(auth_token).validate(url, dict(params), signature))
+
+
+def sign(auth_token: str, url: str, params: Mapping[str, str]) -> str:
+    """The X-Twilio-Signature Twilio would send for this URL and form."""
+    return str(RequestValidator(auth_token).compute_signature(url, dict(params)))
