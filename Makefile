@@ -19,7 +19,7 @@ test: $(BIN)/textcoach
 	$(BIN)/pytest
 
 lint: $(BIN)/textcoach
-	$(BIN)/ruff check worker tests scripts bench
+	$(BIN)/ruff check worker tests
 	$(BIN)/mypy --strict worker
 
 clean:

@@ -7,6 +7,7 @@ server already running there instead of starting another.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -25,11 +26,37 @@ def start_postgres(data_dir: Path) -> tuple[str, Any]:
 
     pgdata = (data_dir / "postgres").resolve()
     pgdata.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(pgdata / ".handle_pids.json")
     try:
         server = get_server(str(pgdata), cleanup_mode="stop")
     except Exception as exc:
         raise ConfigError(f"could not start embedded PostgreSQL in {pgdata}: {exc}") from None
     return str(server.get_uri()), server
+
+
+def _forget_dead_handles(path: Path) -> None:
+    """Drop processes that died without letting go (kill -9, a crash) from pgserver's list.
+
+    pgserver stops the server when the last process in that list exits; a dead entry would
+    keep it running forever after.
+    """
+    try:
+        pids = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if isinstance(pid, int) and _alive(pid)]
+    if alive != pids:
+        path.write_text(json.dumps(alive))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def start_redis(data_dir: Path) -> tuple[str, Any]:

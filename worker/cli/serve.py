@@ -51,17 +51,35 @@ def run_worker(settings: Settings) -> int:
     from worker.jobs.app import build_worker
 
     services = _prepare(settings)
-    try:
+
+    async def serve() -> None:
+        # ARQ binds the worker to the loop current when it is built: build it inside this one.
         worker = build_worker(
             settings, database_url=services.database_url, redis_url=services.redis_url
         )
-        asyncio.run(worker.async_run())
+        try:
+            await worker.async_run()
+        except asyncio.CancelledError:
+            pass  # a signal asked the worker to stop; it finished its jobs first
+        finally:
+            await worker.close()
+
+    try:
+        asyncio.run(serve())
     finally:
         services.close()
     return 0
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run_all(settings: Settings) -> int:
+    # SIGTERM (a supervisor, `timeout`, `kill`) stops as cleanly as Ctrl-C: children first, then
+    # the embedded servers, which would otherwise outlive us.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     services = _prepare(settings)
     services.export()
     llm = "offline"
@@ -90,7 +108,12 @@ def run_all(settings: Settings) -> int:
     try:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
-        code = next(c.returncode for c in children if c.returncode is not None) or 1
+        for role, child in zip(("web", "worker"), children, strict=True):
+            if child.returncode is not None:
+                print(f"textcoach: the {role} process stopped (exit {child.returncode}); "
+                      "stopping everything", file=sys.stderr)
+                code = child.returncode or 1
+                break
     except KeyboardInterrupt:
         code = 0
     finally:

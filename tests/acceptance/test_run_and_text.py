@@ -1,0 +1,98 @@
+"""The README's promise, end to end: `textcoach run` on embedded services, then `textcoach text`.
+
+Everything is a real process: the run command starts embedded PostgreSQL and Redis under a
+throwaway data directory, the webhook on a free port and a worker; the text command posts a
+signed webhook to it and prints the coach's reply.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def product(tmp_path: Path) -> Iterator[tuple[dict[str, str], str]]:
+    """`textcoach run` in the background; yields its environment and base URL."""
+    port = _free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TWILIO_", "OPENAI_", "TEXTCOACH_"))
+        and key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    env |= {"TEXTCOACH_DATA_DIR": str(tmp_path / "data"), "TEXTCOACH_WEB_PORT": str(port)}
+    log = (tmp_path / "run.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "worker", "run"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"textcoach run exited: {(tmp_path / 'run.log').read_text()}")
+            try:
+                if httpx2.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx2.HTTPError:
+                pass
+            time.sleep(0.2)
+        else:
+            pytest.fail("textcoach run did not become healthy within 60 s")
+        yield env, base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            assert process.wait(timeout=30) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+            log.close()
+
+
+def _textcoach(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "worker", *args],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )
+
+
+def test_text_gets_the_coachs_answer(product: tuple[dict[str, str], str]) -> None:
+    env, base = product
+    first = _textcoach(env, "text", "+15551230001", "hi")
+    assert first.returncode == 0, first.stderr
+    assert "coach: " in first.stdout
+    assert "Welcome to textcoach" in first.stdout
+    assert "STOP" in first.stdout
+
+    second = _textcoach(env, "text", "+15551230001", "what should I do today?")
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.count("coach: ") == 1
+
+    forged = httpx2.post(
+        f"{base}/twilio/sms",
+        data={"MessageSid": "SM" + "f" * 32, "From": "+15551230001", "To": "+1555", "Body": "x"},
+        headers={"X-Twilio-Signature": "forged"},
+    )
+    assert forged.status_code == 403
+
+    stop = _textcoach(env, "text", "+15551230001", "STOP")
+    assert "unsubscribed" in stop.stdout
+    silenced = _textcoach(env, "text", "+15551230001", "hello?", "--timeout", "5")
+    assert "no reply was due" in silenced.stdout
