@@ -135,9 +135,14 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "settings"
-        info = Settings.model_fields.get(field)
-        alias = info.validation_alias if info else None
-        name = alias if isinstance(alias, str) else f"TEXTCOACH_{field.upper()}"
-        value = error.get("input")
-        raise ConfigError(f"{name}={value!r}: {error['msg']}") from None
+        raise ConfigError(f"{env_name(field)}={error.get('input')!r}: {error['msg']}") from None
     return settings
+
+
+def env_name(field: str) -> str:
+    """The environment variable behind a field (or an alias, which is already one)."""
+    info = Settings.model_fields.get(field)
+    if info is None:
+        return field  # pydantic reports aliased fields by their alias: the variable itself
+    alias = info.validation_alias
+    return alias if isinstance(alias, str) else f"TEXTCOACH_{field.upper()}"

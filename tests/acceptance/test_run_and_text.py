@@ -26,9 +26,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def product(tmp_path: Path) -> Iterator[tuple[dict[str, str], str]]:
-    """`textcoach run` in the background; yields its environment and base URL."""
+@pytest.fixture(scope="module")
+def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, str], str]]:
+    """`textcoach run` in the background, shared by this module; yields its env and base URL."""
+    tmp_path = tmp_path_factory.mktemp("product")
     port = _free_port()
     env = {
         key: value
@@ -66,10 +67,12 @@ def product(tmp_path: Path) -> Iterator[tuple[dict[str, str], str]]:
             log.close()
 
 
-def _textcoach(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def _textcoach(
+    env: dict[str, str], *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "worker", *args],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
+        env=env, input=stdin, capture_output=True, text=True, timeout=60, check=False,
     )
 
 
@@ -96,3 +99,21 @@ def test_text_gets_the_coachs_answer(product: tuple[dict[str, str], str]) -> Non
     assert "unsubscribed" in stop.stdout
     silenced = _textcoach(env, "text", "+15551230001", "hello?", "--timeout", "5")
     assert "no reply was due" in silenced.stdout
+
+
+def test_chat_is_a_conversation(product: tuple[dict[str, str], str]) -> None:
+    env, _ = product
+    session = _textcoach(env, "chat", "+15551230002", stdin="hello\nthanks\n")
+    assert session.returncode == 0, session.stderr
+    assert "Welcome to textcoach" in session.stdout
+    assert "coach: Anytime" in session.stdout
+
+
+def test_operator_mistakes_are_one_readable_line(tmp_path: Path) -> None:
+    env = dict(os.environ, TEXTCOACH_DATA_DIR=str(tmp_path), REDIS_URL="http://nope")
+    result = _textcoach(env, "worker")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "textcoach: REDIS_URL='http://nope': Value error, must be a redis://, rediss:// or "
+        "unix:// URL"
+    ]
