@@ -71,7 +71,7 @@ def parse_file(path: Path) -> Migration:
     up = text[text.index(_UP) + len(_UP) : text.index(_DOWN)].strip()
     down = text[text.index(_DOWN) + len(_DOWN) :].strip()
     if not up:
-        raise ConfigError(f"{path.name}: the up section is empty")
+        raise ConfigError(f"{path.name}: the up section is empty; write the migration's SQL")
     checksum = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Migration(int(match.group(1)), match.group(2), path, up, down, checksum)
 
@@ -174,7 +174,9 @@ async def status(dsn: str, directory: Path = MIGRATIONS_DIR) -> list[MigrationSt
     migrations = discover(directory)
     conn = await connect(dsn)
     try:
-        applied = await _applied(conn)
+        # Read-only: a database never migrated simply has nothing applied yet.
+        exists = await conn.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
+        applied = await _applied(conn) if exists else {}
     finally:
         await conn.close()
     states: list[MigrationState] = []

@@ -15,12 +15,19 @@ from pathlib import Path
 from worker.paths import SQL_DIR
 
 _NAME = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
+_ANY_NAME = re.compile(r"^--\s*name:.*$", re.MULTILINE)
 
 
 def parse(text: str, source: str = "<sql>") -> dict[str, str]:
     """Split one file's text into ``{name: sql}``; a duplicate name is an error."""
     found: dict[str, str] = {}
+    for line in _ANY_NAME.findall(text):
+        if not _NAME.match(line):
+            raise ValueError(f"{source}: {line.strip()!r} is not a valid query name (snake_case)")
     matches = list(_NAME.finditer(text))
+    preamble = text[: matches[0].start()] if matches else text
+    if any(ln.strip() and not ln.lstrip().startswith("--") for ln in preamble.splitlines()):
+        raise ValueError(f"{source}: SQL before the first '-- name:' line belongs to no query")
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         body = text[match.end() : end].strip()

@@ -6,6 +6,7 @@ belongs to the send job, which records its intent before calling :meth:`Channel.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 import uuid
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 OPTED_OUT_CODES = frozenset({21610})
 UNDELIVERABLE_CODES = frozenset({21211, 21614, 30003, 30005, 30006})
 RATE_LIMITED_CODES = frozenset({20429})
+TWILIO_TIMEOUT_S = 15.0
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ class TwilioChannel:
         from twilio.rest import Client
 
         self.settings = settings
-        self.http_client = http_client or AsyncTwilioHttpClient(timeout=15)
+        self.http_client = http_client or AsyncTwilioHttpClient()
         self.client = Client(
             settings.twilio_account_sid,
             settings.twilio_auth_token,
@@ -116,7 +118,7 @@ class TwilioChannel:
         )
 
     async def send(self, *, to: str, from_: str, body: str, message_id: UUID) -> SendResult:
-        from twilio.base.exceptions import TwilioRestException
+        from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 
         kwargs: dict[str, Any] = {"to": to, "body": body}
         if self.settings.twilio_messaging_service_sid:
@@ -128,14 +130,17 @@ class TwilioChannel:
                 f"{self.settings.public_base_url}/twilio/status?message_id={message_id}"
             )
         try:
-            message = await self.client.messages.create_async(**kwargs)
-        except TwilioRestException as exc:
+            # The SDK's async client ignores its own timeout setting: bound the call here.
+            async with asyncio.timeout(TWILIO_TIMEOUT_S):
+                message = await self.client.messages.create_async(**kwargs)
+        except (TwilioRestException, TwilioServiceException) as exc:
             raise classify_twilio_error(exc) from exc
+        except TimeoutError as exc:
+            # Checked before OSError, of which it is a subclass: the request may have arrived.
+            raise ChannelError("Twilio did not answer in time", ambiguous=True) from exc
         except OSError as exc:
             # Connection refused / DNS failure: nothing reached Twilio.
             raise ChannelError(f"cannot reach Twilio: {exc}", retryable=True) from exc
-        except TimeoutError as exc:
-            raise ChannelError("Twilio did not answer in time", ambiguous=True) from exc
         return SendResult(sid=str(message.sid), status=str(message.status or "queued"))
 
     async def close(self) -> None:
