@@ -1,0 +1,1 @@
+"""The exercise library: reviewed movement patterns, exercises, aliases and progression chains."""
