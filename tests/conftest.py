@@ -22,8 +22,8 @@ import pytest_asyncio
 from arq.connections import ArqRedis
 from arq.worker import Worker
 
+from worker.bootstrap import prepare_database
 from worker.cli.textcmd import twilio_form
-from worker.db.migrate import migrate
 from worker.db.pool import create_pool
 from worker.jobs.app import build_worker
 from worker.queue import connect_redis
@@ -81,7 +81,7 @@ def template_db(pg_url: str) -> Iterator[str]:
     """A database migrated once, copied for every test."""
     name = f"textcoach_template_{uuid.uuid4().hex[:8]}"
     asyncio.run(_admin(pg_url, f'CREATE DATABASE "{name}"'))
-    asyncio.run(migrate(with_database(pg_url, name)))
+    asyncio.run(prepare_database(with_database(pg_url, name)))
     yield name
     asyncio.run(_admin(pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

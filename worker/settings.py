@@ -47,6 +47,15 @@ class Settings(BaseSettings):
         default=None, validation_alias="TWILIO_MESSAGING_SERVICE_SID"
     )
 
+    openai_api_key: str | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    # Replaces every agent definition's model: for a local server that serves one model.
+    openai_model: str | None = Field(default=None, validation_alias="OPENAI_MODEL")
+    # auto: openai when OPENAI_API_KEY or OPENAI_BASE_URL is set, else the offline coach.
+    llm_provider: Literal["auto", "offline", "openai"] = "auto"
+    # Attempts per LLM call on 429, 5xx, timeouts and connection errors (tenacity owns retries).
+    llm_attempts: int = Field(default=3, ge=1, le=10)
+
     # The URL Twilio calls, as Twilio sees it (scheme and host, no path). Signatures are
     # computed over it, so behind a proxy it must be the public one.
     public_base_url: str | None = None
@@ -110,6 +119,13 @@ class Settings(BaseSettings):
         if missing:
             raise ConfigError(f"Twilio is half-configured: set {', '.join(missing)} as well")
         return True
+
+    @property
+    def uses_openai(self) -> bool:
+        """Which LLM provider runs the agents: an OpenAI-compatible server, or offline."""
+        if self.llm_provider == "auto":
+            return bool(self.openai_api_key or self.openai_base_url)
+        return self.llm_provider == "openai"
 
     @property
     def webhook_auth_token(self) -> str:

@@ -58,19 +58,21 @@ SELECT id, user_id, processed_at, turn_id
 FROM messages
 WHERE provider_sid = $1 AND direction = 'inbound';
 
--- name: recent_conversation
--- The last messages of one athlete, oldest first, for the coach's context.
-SELECT direction, body, created_at
-FROM (
-    SELECT direction, body, created_at, id
-    FROM messages
-    WHERE user_id = $1 AND status <> 'suppressed'
-    ORDER BY created_at DESC, id DESC
-    LIMIT $2
-) recent
-ORDER BY created_at, id;
-
 -- name: has_outbound_kind
 SELECT EXISTS (
     SELECT 1 FROM messages WHERE user_id = $1 AND direction = 'outbound' AND kind = $2
 );
+
+-- name: conversation_before
+-- The last messages of one athlete before the texts being answered, oldest first: the
+-- conversation the coach reads. Suppressed outbound (never delivered) is left out.
+SELECT direction, body, created_at
+FROM (
+    SELECT direction, body, created_at, id
+    FROM messages
+    WHERE user_id = $1 AND NOT (id = ANY($2::uuid[])) AND status <> 'suppressed'
+      AND kind <> 'keyword'
+    ORDER BY created_at DESC, id DESC
+    LIMIT $3
+) recent
+ORDER BY created_at, id;

@@ -41,6 +41,36 @@ def _parser() -> argparse.ArgumentParser:
     text.add_argument("message")
     text.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for replies")
 
+    agents = sub.add_parser("agents", help="agent definitions and prompts").add_subparsers(
+        dest="agents_command", required=True, metavar="ACTION"
+    )
+    agents.add_parser("sync", help="write new versions of changed agents/ and prompts/ files")
+    agents.add_parser("list", help="agents with their active and latest versions")
+    show = agents.add_parser("show", help="one agent version, prompts included")
+    show.add_argument("name")
+    show.add_argument("--version", type=int, default=None, help="default: the active one")
+    diff = agents.add_parser("diff", help="what changed between two versions")
+    diff.add_argument("name")
+    diff.add_argument("old", type=int)
+    diff.add_argument("new", type=int)
+    activate = agents.add_parser(
+        "activate", help="make a version the one that runs (rollback); also for templates"
+    )
+    activate.add_argument("name", help="an agent, or a template such as system/coach")
+    activate.add_argument("version", type=int)
+
+    logs = sub.add_parser("logs", help="what the agents saw and said").add_subparsers(
+        dest="logs_command", required=True, metavar="ACTION"
+    )
+    show_trace = logs.add_parser("show", help="every call of one turn or job, readably")
+    show_trace.add_argument("trace", help="the trace id (messages.turn_id of a turn)")
+    traces = logs.add_parser("traces", help="the most recent traces")
+    traces.add_argument("--limit", type=int, default=20)
+    tail = logs.add_parser("tail", help="follow agent calls as they happen")
+    tail.add_argument("--minutes", type=float, default=10, help="start this far back")
+    tail.add_argument("--no-follow", dest="follow", action="store_false",
+                      help="print what is there and stop")
+
     chat = sub.add_parser("chat", help="an interactive conversation with the coach as PHONE")
     chat.add_argument("phone")
     chat.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for replies")
@@ -73,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from worker.cli import dbcmd, serve, textcmd
+    from worker.cli import agentscmd, dbcmd, logscmd, serve, textcmd
 
     if args.command == "run":
         return serve.run_all(settings)
@@ -83,6 +113,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return serve.run_worker(settings)
     if args.command == "db":
         return dbcmd.dispatch(args, settings)
+    if args.command == "agents":
+        return agentscmd.dispatch(args, settings)
+    if args.command == "logs":
+        return logscmd.dispatch(args, settings)
     if args.command == "text":
         return textcmd.text(settings, args.phone, args.message, timeout=args.timeout)
     if args.command == "chat":

@@ -14,14 +14,14 @@ import subprocess
 import sys
 import time
 
-from worker.db.migrate import migrate
+from worker.bootstrap import prepare_database
 from worker.embedded import Services, resolve_services
 from worker.settings import Settings
 
 
 def _prepare(settings: Settings) -> Services:
     services = resolve_services(settings)
-    asyncio.run(migrate(services.database_url))
+    asyncio.run(prepare_database(services.database_url))
     return services
 
 
@@ -82,7 +82,8 @@ def run_all(settings: Settings) -> int:
     signal.signal(signal.SIGINT, _interrupt)
     services = _prepare(settings)
     services.export()
-    llm = "offline"
+    llm = (f"openai-compatible ({settings.openai_base_url or 'api.openai.com'})"
+           if settings.uses_openai else "offline")
     sms = "Twilio" if settings.uses_twilio else "local channel (texts are printed here)"
     where = {
         "postgres": f"embedded in {settings.data_dir / 'postgres'}",

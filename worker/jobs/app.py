@@ -9,11 +9,15 @@ from arq import cron
 from arq.worker import Worker, func
 
 from worker import constants
+from worker.agents.runtime import Runtime
 from worker.db.pool import create_pool
 from worker.jobs.context import Deps
 from worker.jobs.inbox import process_inbox
 from worker.jobs.send import send_message
 from worker.jobs.sweep import sweep
+from worker.llm.offline import OfflineProvider
+from worker.llm.providers import make_provider
+from worker.llm.types import Provider
 from worker.queue import redis_settings
 from worker.settings import Settings
 from worker.sms.channel import Channel, make_channel
@@ -44,6 +48,8 @@ def build_worker(
     database_url: str,
     redis_url: str,
     channel: Channel | None = None,
+    provider: Provider | None = None,
+    retry_wait_s: float = 0.5,
     burst: bool = False,
     handle_signals: bool = True,
     poll_delay: float = 0.1,
@@ -57,12 +63,21 @@ def build_worker(
             redis=ctx["redis"],
             settings=settings,
             channel=channel or make_channel(settings),
+            runtime=Runtime(
+                pool,
+                provider or make_provider(settings),
+                OfflineProvider(),
+                attempts=settings.llm_attempts,
+                retry_wait_s=retry_wait_s,
+            ),
         )
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         found = ctx.get("deps")
         if isinstance(found, Deps):
             await found.channel.close()
+            if found.runtime is not None:
+                await found.runtime.provider.close()
             await found.pool.close()
 
     return Worker(

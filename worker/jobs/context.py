@@ -11,6 +11,8 @@ from typing import Any
 import asyncpg
 from arq.connections import ArqRedis
 
+from worker.agents.runtime import Runtime
+from worker.llm.offline import OfflineProvider
 from worker.settings import Settings
 from worker.sms.channel import Channel
 
@@ -21,6 +23,14 @@ class Deps:
     redis: ArqRedis
     settings: Settings
     channel: Channel
+    runtime: Runtime | None = None
+
+    def agents(self) -> Runtime:
+        """The agent runtime (offline unless the worker was given another provider)."""
+        if self.runtime is None:
+            offline = OfflineProvider()
+            self.runtime = Runtime(self.pool, offline, offline, attempts=1)
+        return self.runtime
 
 
 def deps(ctx: dict[str, Any]) -> Deps:

@@ -15,7 +15,10 @@ from uuid import UUID
 from arq import Retry
 
 from worker import constants
-from worker.coach import offline
+from worker.agents.context import athlete_variables
+from worker.agents.runtime import Call
+from worker.agents.schemas import CoachReply
+from worker.coach.welcome import WELCOME
 from worker.db.locks import athlete_lock
 from worker.db.queries import sql
 from worker.jobs.context import deps
@@ -53,32 +56,44 @@ async def _take_turn(ctx: dict[str, Any], athlete: UUID) -> list[UUID]:
         if user is None:
             return []
         first_contact = not await conn.fetchval(sql("has_outbound_kind"), athlete, "welcome")
+        variables = None
+        if user["opted_out_at"] is None:
+            variables = await athlete_variables(conn, athlete, inbox, first_contact=first_contact)
     turn_id = uuid.uuid4()
     ids = [row["id"] for row in inbox]
 
-    opted_out = user["opted_out_at"] is not None
-    body = None
-    if not opted_out:
-        body = offline.reply(
-            [row["body"] for row in inbox], first_contact=first_contact, name=user["name"]
+    replies: list[tuple[str, str]] = []
+    if variables is not None:
+        if first_contact:
+            replies.append(("welcome", WELCOME))
+        run = await d.agents().run(
+            "coach",
+            Call(user_id=athlete, trace_id=turn_id, timezone=user["timezone"], turn_id=turn_id,
+                 source_message_id=ids[-1]),
+            variables,
         )
+        assert isinstance(run.output, CoachReply)
+        replies.append(("chat", run.output.reply))
 
     async with d.pool.acquire() as conn, conn.transaction():
         marked = await conn.fetch(sql("mark_inbound_processed"), ids, turn_id)
         if len(marked) != len(ids):
             raise TurnRaced(f"turn {turn_id}: {len(ids) - len(marked)} texts taken by another")
-        if body is None:
+        if not replies:
             log.info("turn %s: athlete %s opted out; stored, not answered", turn_id, athlete)
             return []
         conversation_id = await conversation_for(conn, athlete)
-        return await write_outbound(
-            conn,
-            user_id=athlete,
-            conversation_id=conversation_id,
-            from_number=d.settings.coach_number,
-            to_number=user["phone"],
-            body=body,
-            kind="welcome" if first_contact else "chat",
-            turn_id=turn_id,
-            reply_to_id=ids[-1],
-        )
+        outbound: list[UUID] = []
+        for kind, body in replies:
+            outbound += await write_outbound(
+                conn,
+                user_id=athlete,
+                conversation_id=conversation_id,
+                from_number=d.settings.coach_number,
+                to_number=user["phone"],
+                body=body,
+                kind=kind,
+                turn_id=turn_id,
+                reply_to_id=ids[-1],
+            )
+        return outbound

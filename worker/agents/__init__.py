@@ -1,0 +1,1 @@
+"""Database-defined agents: definitions, templates, tools, schemas and the runtime."""

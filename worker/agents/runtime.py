@@ -1,0 +1,414 @@
+"""The agent runtime: load the active definition, render, call the model, run tools, log.
+
+One call of :meth:`Runtime.run` is one agent doing one job. It reads the active definition from
+the database on every run (so an edit or rollback applies to the next turn), renders its
+templates in the sandbox, calls the provider with the output schema, runs requested tools in a
+bounded loop, and validates the answer. Transient provider failures are retried by tenacity; an
+invalid answer is re-asked once with the validation error; anything still failing is answered by
+the offline coach, so the athlete always gets a reply. Every provider call writes an agent_logs
+row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from uuid import UUID
+
+import asyncpg
+from jinja2 import TemplateError
+from pydantic import BaseModel, ValidationError
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_none,
+    wait_random_exponential,
+)
+
+from worker.agents.definitions import split_ref
+from worker.agents.render import render
+from worker.agents.schemas import schema_named
+from worker.agents.tools import TOOLS, Tool, ToolContext, ToolError
+from worker.db.queries import sql
+from worker.errors import ConfigError
+from worker.llm.types import (
+    LLMFailure,
+    LLMRequest,
+    LLMResponse,
+    Provider,
+    ToolCall,
+    ToolOutcome,
+    ToolSpec,
+)
+
+log = logging.getLogger(__name__)
+
+Status = Literal["ok", "retried", "fallback", "error", "invalid"]
+
+
+@dataclass
+class LoadedAgent:
+    id: UUID
+    name: str
+    version: int
+    model: str
+    temperature: float | None
+    max_output_tokens: int
+    system_prompt: str
+    context_templates: list[str]
+    template_versions: dict[str, int]
+    output_schema: type[BaseModel]
+    tools: list[Tool]
+    examples: list[dict[str, Any]]
+    max_tool_iterations: int
+    timeout_s: float
+
+
+@dataclass
+class Call:
+    """Who a run is for and where it belongs: the athlete comes from here, never the model."""
+
+    user_id: UUID | None
+    trace_id: UUID
+    timezone: str = "UTC"
+    turn_id: UUID | None = None
+    parent_id: UUID | None = None
+    source_message_id: UUID | None = None
+
+
+@dataclass
+class AgentRun:
+    output: BaseModel
+    status: Status
+    provider: str
+    log_ids: list[UUID] = field(default_factory=list)
+    tool_outcomes: list[ToolOutcome] = field(default_factory=list)
+
+
+async def load_agent(pool: asyncpg.Pool, name: str) -> LoadedAgent:
+    """The active version of ``name`` with its templates' text, read fresh from the database."""
+    async with pool.acquire() as conn:
+        row = await conn.fetchrow(sql("agent_active"), name)
+        if row is None:
+            raise ConfigError(f"unknown agent {name!r}: no active version (run "
+                              "`textcoach agents sync`)")
+        system_name, system_version = split_ref(row["system_prompt"])
+        system = await conn.fetchrow(sql("prompts_by_ref"), [system_name], [system_version])
+        refs = [split_ref(ref) for ref in row["context_templates"]]
+        contexts = await conn.fetch(
+            sql("context_templates_by_ref"), [r[0] for r in refs], [r[1] for r in refs]
+        )
+    if system is None or len(contexts) != len(refs):
+        raise ConfigError(f"agent {name!r} v{row['version']} names templates that do not exist")
+    versions = {system["name"]: system["version"]} | {c["name"]: c["version"] for c in contexts}
+    return LoadedAgent(
+        id=row["id"],
+        name=row["name"],
+        version=row["version"],
+        model=row["model"],
+        temperature=float(row["temperature"]) if row["temperature"] is not None else None,
+        max_output_tokens=row["max_output_tokens"],
+        system_prompt=system["content"],
+        context_templates=[c["content"] for c in contexts],
+        template_versions=versions,
+        output_schema=schema_named(row["output_schema"]),
+        tools=[TOOLS[name] for name in row["tools"] if name in TOOLS],
+        examples=list(row["examples"] or []),
+        max_tool_iterations=row["max_tool_iterations"],
+        timeout_s=float(row["timeout_seconds"]),
+    )
+
+
+def render_messages(agent: LoadedAgent, variables: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """System prompt, few-shot examples, then the rendered context as the user turn."""
+    messages: list[dict[str, Any]] = [
+        {"role": "system", "content": render(agent.system_prompt, variables)}
+    ]
+    for example in agent.examples:
+        messages.append({"role": "user", "content": example["user"]})
+        messages.append({"role": "assistant", "content": json.dumps(example["assistant"])})
+    context = "\n\n".join(render(t, variables) for t in agent.context_templates)
+    messages.append({"role": "user", "content": context})
+    return messages
+
+
+class Runtime:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        provider: Provider,
+        offline: Provider,
+        *,
+        attempts: int = 3,
+        retry_wait_s: float = 0.5,
+    ) -> None:
+        self.pool = pool
+        self.provider = provider
+        self.offline = offline
+        self.attempts = attempts
+        self.retry_wait_s = retry_wait_s
+
+    async def run(self, name: str, call: Call, variables: Mapping[str, Any]) -> AgentRun:
+        agent = await load_agent(self.pool, name)
+        logs: list[UUID] = []
+        try:
+            messages = render_messages(agent, variables)
+        except TemplateError as exc:
+            # A broken template is the operator's bug; the athlete still gets an answer.
+            log.error("agent %s v%s: template failed: %s", name, agent.version, exc)
+            messages = [{"role": "system", "content": f"template error: {exc}"}]
+            return await self._fallback(agent, call, variables, messages, [], logs, 1, str(exc))
+
+        outcomes: list[ToolOutcome] = []
+        attempt = 0
+        reasked = False
+        iterations = 0
+        while True:
+            request = self._request(agent, messages, variables, outcomes,
+                                    allow_tools=iterations < agent.max_tool_iterations)
+            attempt += 1
+            try:
+                response, attempt, latency = await self._call_with_retries(
+                    agent, call, request, attempt
+                )
+            except LLMFailure as failure:
+                if failure.kind == "invalid" and not reasked:
+                    reasked = True
+                    messages = [
+                        *messages,
+                        {"role": "assistant", "content": failure.raw or ""},
+                        {"role": "user", "content": (
+                            f"That answer was not valid: {failure}. Answer again with JSON "
+                            "that matches the required schema exactly.")},
+                    ]
+                    continue
+                return await self._fallback(
+                    agent, call, variables, messages, outcomes, logs, attempt + 1, str(failure)
+                )
+
+            if response.tool_calls and request.allow_tools:
+                executed = await self._run_tools(agent, call, response.tool_calls)
+                outcomes.extend(executed)
+                logs.append(await self._log(agent, call, request, response, "ok", None,
+                                            attempt, latency, executed))
+                messages = [*messages, _assistant_tool_message(response),
+                            *(_tool_message(o) for o in executed)]
+                iterations += 1
+                continue
+
+            if response.output is None:
+                failure_msg = "the model answered with tool calls after its tool budget"
+                logs.append(await self._log(agent, call, request, response, "invalid",
+                                            failure_msg, attempt, latency, []))
+                return await self._fallback(
+                    agent, call, variables, messages, outcomes, logs, attempt + 1, failure_msg
+                )
+            logs.append(
+                await self._log(agent, call, request, response, "ok", None, attempt, latency, [])
+            )
+            return AgentRun(response.output, "ok", response.provider, logs, outcomes)
+
+    def _request(
+        self,
+        agent: LoadedAgent,
+        messages: list[dict[str, Any]],
+        variables: Mapping[str, Any],
+        outcomes: list[ToolOutcome],
+        *,
+        allow_tools: bool,
+    ) -> LLMRequest:
+        return LLMRequest(
+            agent=agent.name,
+            model=agent.model,
+            temperature=agent.temperature,
+            max_output_tokens=agent.max_output_tokens,
+            timeout_s=agent.timeout_s,
+            messages=messages,
+            schema=agent.output_schema,
+            tools=[ToolSpec(t.name, t.description, t.args_model) for t in agent.tools],
+            variables=variables,
+            tool_outcomes=list(outcomes),
+            allow_tools=allow_tools and bool(agent.tools),
+        )
+
+    async def _call_with_retries(
+        self, agent: LoadedAgent, call: Call, request: LLMRequest, attempt: int
+    ) -> tuple[LLMResponse, int, int]:
+        """Call the provider; retry transient failures, logging every failed attempt."""
+        current = attempt
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.attempts),
+            # Full jitter, so workers that hit one rate limit together do not retry together.
+            wait=wait_random_exponential(multiplier=self.retry_wait_s, max=8)
+            if self.retry_wait_s else wait_none(),
+            retry=retry_if_exception(
+                lambda exc: isinstance(exc, LLMFailure) and exc.kind == "transient"
+            ),
+            reraise=True,
+        )
+        async for try_ in retrying:
+            with try_:
+                started = time.monotonic()
+                try:
+                    async with asyncio.timeout(request.timeout_s + 5):
+                        response = await self.provider.complete(request)
+                except TimeoutError as exc:
+                    failure = LLMFailure("timed out", kind="transient")
+                    await self._log_failure(agent, call, request, failure, current, started)
+                    current += 1
+                    raise failure from exc
+                except LLMFailure as failure:
+                    await self._log_failure(agent, call, request, failure, current, started)
+                    current += 1
+                    raise
+                latency = int((time.monotonic() - started) * 1000)
+                if response.output is not None:
+                    response.output = _revalidate(agent.output_schema, response.output)
+                return response, current, latency
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _log_failure(
+        self, agent: LoadedAgent, call: Call, request: LLMRequest, failure: LLMFailure,
+        attempt: int, started: float,
+    ) -> None:
+        latency = int((time.monotonic() - started) * 1000)
+        status: Status = {"transient": "retried", "invalid": "invalid"}.get(
+            failure.kind, "error"
+        )  # type: ignore[assignment]
+        response = failure.response or LLMResponse(
+            provider=self.provider.name, model=request.model, raw=failure.raw or ""
+        )
+        await self._log(agent, call, request, response, status, str(failure), attempt, latency,
+                        [])
+
+    async def _run_tools(
+        self, agent: LoadedAgent, call: Call, calls: list[ToolCall]
+    ) -> list[ToolOutcome]:
+        outcomes: list[ToolOutcome] = []
+        allowed = {t.name: t for t in agent.tools}
+        for tool_call in calls:
+            tool = allowed.get(tool_call.name)
+            if tool is None:
+                result: dict[str, Any] = {"error": f"unknown tool {tool_call.name!r}"}
+            elif call.user_id is None:
+                result = {"error": "tools need an athlete"}
+            else:
+                result = await self._run_tool(tool, tool_call, call)
+            outcomes.append(ToolOutcome(tool_call, result))
+        return outcomes
+
+    async def _run_tool(self, tool: Tool, tool_call: ToolCall, call: Call) -> dict[str, Any]:
+        assert call.user_id is not None
+        context = ToolContext(self.pool, call.user_id, call.timezone, call.source_message_id)
+        try:
+            args = tool.args_model.model_validate(tool_call.arguments)
+            return await tool.handler(context, args)
+        except ValidationError as exc:
+            return {"error": f"invalid arguments: {exc.errors()[0]['msg']}"}
+        except ToolError as exc:
+            return {"error": str(exc)}
+        except Exception as exc:  # a tool bug must not lose the athlete's turn
+            log.exception("tool %s failed", tool.name)
+            return {"error": f"{tool.name} failed: {type(exc).__name__}"}
+
+    async def _fallback(
+        self,
+        agent: LoadedAgent,
+        call: Call,
+        variables: Mapping[str, Any],
+        messages: list[dict[str, Any]],
+        outcomes: list[ToolOutcome],
+        logs: list[UUID],
+        attempt: int,
+        reason: str,
+    ) -> AgentRun:
+        """The offline coach answers; it may still use tools the model did not get to."""
+        log.warning("agent %s: falling back to the offline coach (%s)", agent.name, reason)
+        iterations = 0
+        while True:
+            request = self._request(agent, messages, variables, outcomes,
+                                    allow_tools=iterations < max(agent.max_tool_iterations, 1))
+            started = time.monotonic()
+            response = await self.offline.complete(request)
+            latency = int((time.monotonic() - started) * 1000)
+            if response.tool_calls and request.allow_tools:
+                executed = await self._run_tools(agent, call, response.tool_calls)
+                outcomes = [*outcomes, *executed]
+                logs.append(await self._log(agent, call, request, response, "fallback", reason,
+                                            attempt, latency, executed))
+                attempt += 1
+                iterations += 1
+                continue
+            assert response.output is not None, "the offline coach always answers"
+            output = _revalidate(agent.output_schema, response.output)
+            logs.append(await self._log(agent, call, request, response, "fallback", reason,
+                                        attempt, latency, []))
+            return AgentRun(output, "fallback", response.provider, logs, outcomes)
+
+    async def _log(
+        self,
+        agent: LoadedAgent,
+        call: Call,
+        request: LLMRequest,
+        response: LLMResponse,
+        status: Status,
+        error: str | None,
+        attempt: int,
+        latency_ms: int,
+        executed: list[ToolOutcome],
+    ) -> UUID:
+        tool_calls = [
+            {"id": o.call.id, "name": o.call.name, "arguments": o.call.arguments,
+             "result": o.result}
+            for o in executed
+        ] or [
+            {"id": c.id, "name": c.name, "arguments": c.arguments} for c in response.tool_calls
+        ]
+        parsed = response.output.model_dump(mode="json") if response.output else None
+        log_id: UUID = await self.pool.fetchval(
+            sql("insert_agent_log"),
+            agent.name, agent.version, agent.id, call.user_id, call.trace_id, call.turn_id,
+            call.parent_id, response.provider, response.model, agent.template_versions,
+            request.messages, response.raw, parsed, tool_calls, response.prompt_tokens,
+            response.completion_tokens, response.cached_tokens, response.reasoning_tokens,
+            latency_ms, status, error, attempt,
+        )
+        return log_id
+
+
+def _revalidate(schema: type[BaseModel], output: BaseModel) -> BaseModel:
+    """Validate again with our own model: compatible servers differ in schema strictness."""
+    return schema.model_validate(output.model_dump())
+
+
+def _assistant_tool_message(response: LLMResponse) -> dict[str, Any]:
+    if response.assistant_message is not None:
+        return response.assistant_message
+    return {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {"id": c.id, "type": "function",
+             "function": {"name": c.name, "arguments": json.dumps(c.arguments)}}
+            for c in response.tool_calls
+        ],
+    }
+
+
+def _tool_message(outcome: ToolOutcome) -> dict[str, Any]:
+    return {
+        "role": "tool",
+        "tool_call_id": outcome.call.id,
+        "content": json.dumps(outcome.result, default=str),
+    }
+
+
+def new_trace() -> UUID:
+    return uuid.uuid4()

@@ -1,0 +1,343 @@
+"""Tools the coach may call, registered by name.
+
+A tool's arguments are what the model may choose; whose data it touches is not. The athlete id
+comes from :class:`ToolContext`, filled in by the runtime from the turn being processed, and no
+argument model has a field for it, so a model (or an athlete's prompt injection) cannot reach
+another athlete's rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import asyncpg
+from pydantic import BaseModel, ConfigDict, Field
+
+from worker.agents.schemas import ProfileUpdate
+from worker.clock import now
+from worker.db.queries import sql
+from worker.library.seed import resolve_exercise
+from worker.localtime import parse_clock_time, resolve_day
+from worker.profiles import apply_profile_update
+
+
+@dataclass
+class ToolContext:
+    pool: asyncpg.Pool
+    user_id: UUID
+    timezone: str
+    source_message_id: UUID | None = None
+
+    def today(self) -> date:
+        return now().astimezone(ZoneInfo(self.timezone)).date()
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+DayRef = str  # "today", "tomorrow", "yesterday", a weekday name, or YYYY-MM-DD
+
+
+class ToolError(Exception):
+    """The tool could not do what was asked; the message goes back to the model."""
+
+
+def _day(ref: DayRef, today: date) -> date:
+    try:
+        return resolve_day(ref, today)
+    except ValueError as exc:
+        raise ToolError(str(exc)) from None
+
+
+def _clock(text: str) -> time:
+    try:
+        return parse_clock_time(text)
+    except ValueError as exc:
+        raise ToolError(str(exc)) from None
+
+
+class GetWorkoutArgs(_Args):
+    day: DayRef = Field(description="today, tomorrow, yesterday, a weekday, or YYYY-MM-DD")
+
+
+async def get_workout(ctx: ToolContext, args: GetWorkoutArgs) -> dict[str, Any]:
+    day = _day(args.day, ctx.today())
+    row = await ctx.pool.fetchrow(sql("workout_on"), ctx.user_id, day)
+    if row is None:
+        return {"date": day.isoformat(), "found": False, "note": "no session scheduled"}
+    return {"date": day.isoformat(), "found": True, **_workout(row)}
+
+
+class UpdateProfileArgs(_Args):
+    update: ProfileUpdate
+
+
+async def update_profile(ctx: ToolContext, args: UpdateProfileArgs) -> dict[str, Any]:
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        result = await apply_profile_update(
+            conn, ctx.user_id, args.update, source_message_id=ctx.source_message_id
+        )
+    return result
+
+
+class ModifyWorkoutArgs(_Args):
+    day: DayRef
+    action: Literal["skip", "move", "shorten", "note"]
+    move_to: DayRef | None = Field(description="For move: the day to move the session to.")
+    minutes: int | None = Field(description="For shorten: the time available.", ge=5, le=240)
+    note: str | None = Field(description="Why, in the athlete's words.")
+
+
+async def modify_workout(ctx: ToolContext, args: ModifyWorkoutArgs) -> dict[str, Any]:
+    today = ctx.today()
+    day = _day(args.day, today)
+    existing = await ctx.pool.fetchrow(sql("workout_on"), ctx.user_id, day)
+    if existing is None:
+        return {"done": False, "reason": f"no session on {day.isoformat()}"}
+    if args.action == "skip":
+        await ctx.pool.execute(sql("set_workout_status"), ctx.user_id, day, "skipped", args.note)
+        return {"done": True, "action": "skip", "date": day.isoformat()}
+    if args.action == "note":
+        await ctx.pool.execute(
+            sql("set_workout_status"), ctx.user_id, day, existing["status"], args.note
+        )
+        return {"done": True, "action": "note", "date": day.isoformat()}
+    if args.action == "move":
+        if args.move_to is None:
+            raise ToolError("move needs move_to")
+        target = _day(args.move_to, today)
+        moved = await ctx.pool.fetchval(sql("move_workout"), ctx.user_id, day, target)
+        if moved is None:
+            return {"done": False, "reason": f"{target.isoformat()} already has a session"}
+        return {"done": True, "action": "move", "from": day.isoformat(), "to": target.isoformat()}
+    if args.minutes is None:
+        raise ToolError("shorten needs minutes")
+    blocks, minutes = shorten_blocks(
+        existing["blocks"], existing["estimated_minutes"], args.minutes
+    )
+    await ctx.pool.execute(
+        sql("shorten_workout"), ctx.user_id, day, blocks, minutes,
+        f"shortened to {args.minutes} min",
+    )
+    return {"done": True, "action": "shorten", "date": day.isoformat(), "minutes": minutes,
+            "blocks": blocks}
+
+
+def shorten_blocks(
+    blocks: list[dict[str, Any]], estimated: int | None, minutes: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Fit a session into ``minutes``: keep the warm-up and main work, cut sets, then extras.
+
+    Strength blocks keep their first exercises and lose a set each before anything is dropped,
+    because the main lifts are what the week's progression depends on.
+    """
+    estimated = estimated or max(minutes, 45)
+    if estimated <= minutes:
+        return blocks, estimated
+    ratio = minutes / estimated
+    kept: list[dict[str, Any]] = []
+    for block in blocks:
+        if block.get("kind") in ("cooldown", "conditioning") and ratio < 0.8:
+            continue
+        exercises = list(block.get("exercises") or [])
+        if ratio < 0.6 and block.get("kind") not in ("warmup",):
+            exercises = exercises[: max(1, round(len(exercises) * ratio + 0.5))]
+        trimmed = []
+        for exercise in exercises:
+            item = dict(exercise)
+            if block.get("kind") not in ("warmup",):
+                item["sets"] = max(1, round(int(item.get("sets", 1)) * max(ratio, 0.5)))
+            trimmed.append(item)
+        if trimmed:
+            kept.append({**block, "exercises": trimmed})
+    return kept, minutes
+
+
+class ModifyPlanArgs(_Args):
+    change: str = Field(description="The change, e.g. 'train Tue/Thu/Sat' or 'focus on running'.")
+    reason: str | None
+
+
+async def modify_plan(ctx: ToolContext, args: ModifyPlanArgs) -> dict[str, Any]:
+    adjustment = {"change": args.change, "reason": args.reason, "at": now().isoformat()}
+    plan_id = await ctx.pool.fetchval(sql("add_plan_adjustment"), ctx.user_id, [adjustment])
+    if plan_id is None:
+        return {"recorded": False, "reason": "no active plan yet"}
+    return {"recorded": True, "applies_from": "the next week that is generated"}
+
+
+class LoggedSet(_Args):
+    reps: int | None = Field(ge=0, le=1000)
+    seconds: int | None = Field(ge=0, le=36000)
+    load: float | None = Field(ge=0, le=2000)
+
+
+class LoggedExercise(_Args):
+    exercise: str = Field(description="What the athlete named, e.g. 'pushups'.")
+    sets: list[LoggedSet]
+    load_unit: Literal["kg", "lb"] | None
+    rpe: float | None = Field(ge=1, le=10)
+    pain_area: str | None
+    notes: str | None
+
+
+class LogWorkoutArgs(_Args):
+    day: DayRef
+    completion: Literal["completed", "partial", "skipped"]
+    exercises: list[LoggedExercise]
+    felt: str | None = Field(description="How it felt, in the athlete's words.")
+
+
+async def log_workout(ctx: ToolContext, args: LogWorkoutArgs) -> dict[str, Any]:
+    day = _day(args.day, ctx.today())
+    logged: list[str] = []
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        workout = await conn.fetchrow(
+            sql("set_workout_status"), ctx.user_id, day, args.completion, None
+        )
+        workout_id = workout["id"] if workout else None
+        for entry in args.exercises:
+            exercise_id = await _exercise_id(conn, entry.exercise)
+            sets = [s.model_dump(exclude_none=True) for s in entry.sets]
+            loads = [s.load for s in entry.sets if s.load is not None]
+            await conn.execute(
+                sql("insert_exercise_log"),
+                ctx.user_id, workout_id, exercise_id, entry.exercise, day, None, sets,
+                sum(s.reps or 0 for s in entry.sets) or None,
+                sum(s.seconds or 0 for s in entry.sets) or None,
+                max(loads) if loads else None,
+                entry.load_unit if loads else None,
+                entry.rpe, args.felt, entry.pain_area is not None, _area(entry.pain_area),
+                entry.notes, ctx.source_message_id,
+            )
+            logged.append(entry.exercise)
+    return {"date": day.isoformat(), "completion": args.completion, "logged": logged,
+            "matched_workout": workout_id is not None}
+
+
+async def _exercise_id(conn: Any, name: str) -> UUID | None:
+    row = await resolve_exercise(conn, name)
+    return row["id"] if row is not None else None
+
+
+_AREAS = {
+    "neck", "shoulder", "elbow", "wrist", "hand", "chest", "upper_back", "lower_back",
+    "abdomen", "hip", "groin", "hamstring", "knee", "calf", "ankle", "foot",
+}
+
+
+def _area(text: str | None) -> str | None:
+    if not text:
+        return None
+    slug = re.sub(r"[^a-z]+", "_", text.lower()).strip("_")
+    slug = {"back": "lower_back", "shoulders": "shoulder", "knees": "knee"}.get(slug, slug)
+    return slug if slug in _AREAS else None
+
+
+class LogMetricArgs(_Args):
+    metric: str = Field(description="snake_case, e.g. body_weight, resting_hr, sleep_hours.")
+    value: float
+    unit: str | None
+
+
+async def log_metric(ctx: ToolContext, args: LogMetricArgs) -> dict[str, Any]:
+    metric = re.sub(r"[^a-z0-9]+", "_", args.metric.lower()).strip("_") or "metric"
+    await ctx.pool.execute(
+        sql("insert_metric"), ctx.user_id, metric, args.value, args.unit, now(), {},
+        ctx.source_message_id,
+    )
+    return {"logged": metric, "value": args.value, "unit": args.unit}
+
+
+class SetScheduleArgs(_Args):
+    send_time: str | None = Field(description="HH:MM, 24-hour, athlete-local.")
+    timezone: str | None = Field(description="IANA time zone, e.g. Europe/London.")
+
+
+async def set_schedule(ctx: ToolContext, args: SetScheduleArgs) -> dict[str, Any]:
+    send_time = _clock(args.send_time) if args.send_time else None
+    if args.timezone:
+        try:
+            ZoneInfo(args.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ToolError(f"unknown time zone {args.timezone!r}") from None
+    row = await ctx.pool.fetchrow(
+        sql("update_user_identity"), ctx.user_id, None, args.timezone, send_time, None
+    )
+    assert row is not None
+    return {"send_time": row["send_time"].strftime("%H:%M"), "timezone": row["timezone"]}
+
+
+class PauseArgs(_Args):
+    action: Literal["pause", "resume"]
+    until: DayRef | None = Field(description="Last day of the pause; null = until they say.")
+    reason: str | None
+
+
+async def pause(ctx: ToolContext, args: PauseArgs) -> dict[str, Any]:
+    if args.action == "resume":
+        resumed = await ctx.pool.fetchval(sql("resume_user"), ctx.user_id)
+        return {"status": "active", "was_paused": resumed is not None}
+    until: datetime | None = None
+    if args.until:
+        last_day = _day(args.until, ctx.today())
+        if last_day < ctx.today():
+            raise ToolError("the pause would end in the past")
+        until = datetime.combine(last_day + timedelta(days=1), time(0), ZoneInfo(ctx.timezone))
+    row = await ctx.pool.fetchrow(sql("pause_user"), ctx.user_id, until)
+    assert row is not None
+    return {"status": "paused",
+            "resumes_on": (until.date().isoformat() if until else "when the athlete says")}
+
+
+def _workout(row: Any) -> dict[str, Any]:
+    return {
+        "title": row["title"],
+        "focus": row["focus"],
+        "status": row["status"],
+        "is_rest_day": row["is_rest_day"],
+        "estimated_minutes": row["estimated_minutes"],
+        "blocks": row["blocks"],
+    }
+
+
+Handler = Callable[[ToolContext, Any], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    description: str
+    args_model: type[BaseModel]
+    handler: Handler
+
+
+TOOLS: dict[str, Tool] = {
+    tool.name: tool
+    for tool in (
+        Tool("get_workout", "Look up the athlete's session for a day.", GetWorkoutArgs,
+             get_workout),
+        Tool("update_profile", "Record facts the athlete stated about themselves (goals, "
+             "experience, schedule, equipment, injuries, time zone).", UpdateProfileArgs,
+             update_profile),
+        Tool("modify_workout", "Skip, move, shorten or annotate one day's session.",
+             ModifyWorkoutArgs, modify_workout),
+        Tool("modify_plan", "Record a lasting change to the plan; applied from the next week.",
+             ModifyPlanArgs, modify_plan),
+        Tool("log_workout", "Record what the athlete actually did against the prescription.",
+             LogWorkoutArgs, log_workout),
+        Tool("log_metric", "Record a measurement: body weight, resting heart rate, sleep...",
+             LogMetricArgs, log_metric),
+        Tool("set_schedule", "Change the time of the daily text or the athlete's time zone.",
+             SetScheduleArgs, set_schedule),
+        Tool("pause", "Pause coaching texts until a date (travel, illness) or resume them.",
+             PauseArgs, pause),
+    )
+}

@@ -1,0 +1,1 @@
+"""LLM providers: an OpenAI-compatible endpoint, and the deterministic offline coach."""

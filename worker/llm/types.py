@@ -1,0 +1,92 @@
+"""What the agent runtime hands a provider, and what a provider hands back.
+
+Both providers speak the same shapes, so the runtime (and its contract tests) cannot tell them
+apart: a request carries the rendered chat messages for a model, and also the structured
+variables they were rendered from, which is what the offline coach reasons over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    description: str
+    args_model: type[BaseModel]
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    id: str
+    name: str
+    arguments: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolOutcome:
+    call: ToolCall
+    result: dict[str, Any]
+
+
+@dataclass
+class LLMRequest:
+    agent: str
+    model: str
+    temperature: float | None
+    max_output_tokens: int
+    timeout_s: float
+    messages: list[dict[str, Any]]
+    schema: type[BaseModel]
+    tools: list[ToolSpec]
+    variables: Mapping[str, Any]
+    tool_outcomes: list[ToolOutcome] = field(default_factory=list)
+    allow_tools: bool = True
+
+
+@dataclass
+class LLMResponse:
+    provider: str
+    model: str
+    raw: str
+    output: BaseModel | None = None
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    assistant_message: dict[str, Any] | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    cached_tokens: int | None = None
+    reasoning_tokens: int | None = None
+
+
+class LLMFailure(Exception):
+    """A call that produced no usable answer.
+
+    ``transient`` failures (429, 5xx, timeouts, connection errors) are retried; ``invalid``
+    output is re-asked once with the validation error; anything else goes to the fallback.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: Literal["transient", "invalid", "fatal"],
+        raw: str | None = None,
+        response: LLMResponse | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.raw = raw
+        self.response = response
+
+
+class Provider(Protocol):
+    name: str
+
+    async def complete(self, request: LLMRequest) -> LLMResponse: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,1 @@
+"""Training plans: the deterministic engine behind plan, week and workout generation."""
