@@ -103,10 +103,10 @@ def test_text_gets_the_coachs_answer(product: tuple[dict[str, str], str]) -> Non
 
 def test_chat_is_a_conversation(product: tuple[dict[str, str], str]) -> None:
     env, _ = product
-    session = _textcoach(env, "chat", "+15551230002", stdin="hello\nthanks\n")
+    session = _textcoach(env, "chat", "+15551230002", stdin="hello\nI'm Sam\n")
     assert session.returncode == 0, session.stderr
     assert "Welcome to textcoach" in session.stdout
-    assert "coach: Anytime" in session.stdout
+    assert "coach: Got it, Sam." in session.stdout
 
 
 def test_operator_mistakes_are_one_readable_line(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ async def test_texts_after_a_turn_get_their_own_turn_in_order(
     send_text: SendText, run_worker: RunWorker, pool: asyncpg.Pool, channel: LocalChannel
 ) -> None:
     phone = "+15551238888"
-    for body in ("hi", "first question?", "thanks"):
+    for body in ("hi", "I'm Sam", "I want to get stronger"):
         await send_text(phone, body)
         await run_worker()
     inbound = await pool.fetch(
@@ -71,5 +71,5 @@ async def test_texts_after_a_turn_get_their_own_turn_in_order(
     assert [row["processed_at"] for row in inbound] == sorted(r["processed_at"] for r in inbound)
     replies = [t.body for t in channel.sent]
     assert "Welcome" in replies[0]
-    assert "question" in replies[-2]
-    assert replies[-1].startswith("Anytime")
+    assert replies[-2].startswith("Got it, Sam.")
+    assert len(replies) == 4  # welcome + first question, then one answer per turn

@@ -136,7 +136,6 @@ async def test_burst_of_three_texts_is_one_turn_and_one_reply(
         turns[0]["turn_id"],
     )
     assert len(answer) == 1
-    assert "3 messages" in answer[0]["body"]
     assert len(channel.sent) == welcome + 1
 
 
@@ -167,8 +166,8 @@ async def test_stop_silences_everything_and_start_resumes(
     await send_text(PHONE, "ok I'm back")
     await run_worker()
     bodies = [t.body for t in channel.sent[before_stop + 1 :]]
-    assert any("subscribed again" in b for b in bodies)
-    assert any("back" in b or "Got" in b for b in bodies[1:])
+    assert "subscribed again" in bodies[0]
+    assert len(bodies) == 2  # the coach answers again
 
 
 async def test_reply_written_before_stop_is_suppressed_at_send_time(

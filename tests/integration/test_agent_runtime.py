@@ -1,0 +1,282 @@
+"""The agent runtime against a scripted OpenAI-compatible server (httpx2.MockTransport).
+
+Nothing of ours is mocked: the real openai SDK talks HTTP to a transport that answers with
+scripted chat-completion bodies, and the real runtime renders, retries, runs tools, falls back
+and logs to the real database.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import httpx2
+import pytest
+
+from worker.agents.context import athlete_variables
+from worker.agents.runtime import Call, Runtime
+from worker.agents.schemas import CoachReply
+from worker.llm.offline import OfflineProvider
+from worker.llm.openai_provider import OpenAIProvider
+from worker.settings import Settings
+
+Handler = Callable[[httpx2.Request], httpx2.Response]
+
+
+def completion(content: str | None = None, *, tool_calls: list[dict[str, Any]] | None = None,
+               prompt_tokens: int = 120, completion_tokens: int = 30, cached: int = 8) -> dict[
+                   str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": content, "refusal": None}
+    if tool_calls:
+        message["tool_calls"] = tool_calls
+    return {
+        "id": f"chatcmpl-{uuid.uuid4().hex[:8]}",
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": "gpt-test",
+        "choices": [{"index": 0, "message": message, "logprobs": None,
+                     "finish_reason": "tool_calls" if tool_calls else "stop"}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens,
+                  "prompt_tokens_details": {"cached_tokens": cached}},
+    }
+
+
+def tool_call(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    return {"id": f"call_{uuid.uuid4().hex[:8]}", "type": "function",
+            "function": {"name": name, "arguments": json.dumps(arguments)}}
+
+
+class ScriptedLLM:
+    """An OpenAI-compatible server that answers from a script and records what it was sent."""
+
+    def __init__(self, *script: dict[str, Any] | int | Exception) -> None:
+        self.script = list(script)
+        self.requests: list[dict[str, Any]] = []
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests.append(json.loads(request.content))
+        step = self.script.pop(0)
+        if isinstance(step, Exception):
+            raise step
+        if isinstance(step, int):
+            return httpx2.Response(step, json={"error": {"message": f"status {step}",
+                                                         "type": "server_error"}})
+        return httpx2.Response(200, json=step)
+
+
+def runtime_for(pool: asyncpg.Pool, llm: ScriptedLLM, attempts: int = 3) -> Runtime:
+    settings = Settings(openai_api_key="sk-test", openai_base_url="http://llm.test/v1",
+                        database_url=None, redis_url=None)
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(llm))
+    provider = OpenAIProvider(settings, http_client=http)
+    return Runtime(pool, provider, OfflineProvider(), attempts=attempts, retry_wait_s=0)
+
+
+async def athlete(pool: asyncpg.Pool, *texts: str) -> tuple[UUID, dict[str, Any], Call]:
+    user_id: UUID = await pool.fetchval(
+        "INSERT INTO users (phone, name, status, timezone) VALUES ('+15551110000', 'Ana',"
+        " 'active', 'America/Chicago') RETURNING id"
+    )
+    conversation = await pool.fetchval(
+        "INSERT INTO conversations (user_id) VALUES ($1) RETURNING id", user_id
+    )
+    for index, text in enumerate(texts):
+        await pool.execute(
+            "INSERT INTO messages (user_id, conversation_id, direction, body, from_number,"
+            " to_number, provider_sid, status) VALUES ($1, $2, 'inbound', $3, '+15551110000',"
+            " '+15550000100', $4, 'received')",
+            user_id, conversation, text, f"SM{index}{uuid.uuid4().hex}",
+        )
+    async with pool.acquire() as conn:
+        inbox = await conn.fetch(
+            "SELECT id, body, created_at FROM messages WHERE user_id = $1 ORDER BY created_at",
+            user_id,
+        )
+        variables = await athlete_variables(conn, user_id, inbox)
+    trace = uuid.uuid4()
+    return user_id, variables, Call(user_id=user_id, trace_id=trace, timezone="America/Chicago",
+                                    turn_id=trace)
+
+
+async def logs(pool: asyncpg.Pool, trace: UUID) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        "SELECT * FROM agent_logs WHERE trace_id = $1 ORDER BY created_at, attempt", trace
+    )
+
+
+async def test_structured_output_is_parsed_and_logged(pool: asyncpg.Pool) -> None:
+    llm = ScriptedLLM(completion(json.dumps({"reply": "Squats first, then rows."})))
+    _, variables, call = await athlete(pool, "what should I do today?")
+    run = await runtime_for(pool, llm).run("coach", call, variables)
+    assert isinstance(run.output, CoachReply)
+    assert run.output.reply == "Squats first, then rows."
+    assert run.status == "ok"
+
+    sent = llm.requests[0]
+    assert sent["model"] == "gpt-4.1-mini"
+    assert sent["response_format"]["type"] == "json_schema"
+    assert {t["function"]["name"] for t in sent["tools"]} >= {"get_workout", "log_workout"}
+    assert sent["messages"][0]["role"] == "system"
+    assert "what should I do today?" in sent["messages"][-1]["content"]
+
+    [row] = await logs(pool, call.trace_id)
+    assert (row["agent_name"], row["agent_version"], row["status"]) == ("coach", 1, "ok")
+    assert (row["provider"], row["model"]) == ("openai", "gpt-test")
+    assert (row["prompt_tokens"], row["completion_tokens"], row["cached_tokens"]) == (120, 30, 8)
+    assert row["user_id"] == call.user_id and row["turn_id"] == call.trace_id
+    assert row["rendered_messages"] == sent["messages"]
+    assert row["parsed_output"] == {"reply": "Squats first, then rows."}
+    assert json.loads(row["raw_output"]) == {"reply": "Squats first, then rows."}
+    assert row["latency_ms"] is not None and row["latency_ms"] >= 0
+    assert row["template_versions"]["system/coach"] == 1
+
+
+async def test_tool_loop_runs_tools_and_feeds_results_back(pool: asyncpg.Pool) -> None:
+    llm = ScriptedLLM(
+        completion(tool_calls=[tool_call("log_metric", {"metric": "body_weight", "value": 81.5,
+                                                        "unit": "kg"})]),
+        completion(json.dumps({"reply": "Logged 81.5 kg."})),
+    )
+    user_id, variables, call = await athlete(pool, "weighed 81.5kg this morning")
+    run = await runtime_for(pool, llm).run("coach", call, variables)
+    assert run.output.model_dump() == {"reply": "Logged 81.5 kg."}
+    metric = await pool.fetchrow("SELECT user_id, metric, value, unit FROM progress_metrics")
+    assert metric is not None
+    assert (metric["user_id"], metric["metric"], float(metric["value"]), metric["unit"]) == (
+        user_id, "body_weight", 81.5, "kg")
+
+    second = llm.requests[1]["messages"]
+    assert second[-2]["role"] == "assistant" and second[-2]["tool_calls"]
+    assert second[-1]["role"] == "tool"
+    assert json.loads(second[-1]["content"])["logged"] == "body_weight"
+    rows = await logs(pool, call.trace_id)
+    assert [r["status"] for r in rows] == ["ok", "ok"]
+    assert rows[0]["tool_calls"][0]["name"] == "log_metric"
+    assert rows[0]["tool_calls"][0]["result"]["value"] == 81.5
+
+
+async def test_tools_act_only_on_the_turns_athlete(pool: asyncpg.Pool) -> None:
+    other: UUID = await pool.fetchval(
+        "INSERT INTO users (phone) VALUES ('+15559990000') RETURNING id"
+    )
+    llm = ScriptedLLM(
+        # The model tries to name another athlete: the argument model has no such field.
+        completion(tool_calls=[tool_call("pause", {"action": "pause", "until": None,
+                                                   "reason": "x", "user_id": str(other)})]),
+        completion(tool_calls=[tool_call("pause", {"action": "pause", "until": None,
+                                                   "reason": "travel"})]),
+        completion(json.dumps({"reply": "Paused."})),
+    )
+    user_id, variables, call = await athlete(pool, "pause me and also user " + str(other))
+    await runtime_for(pool, llm).run("coach", call, variables)
+    statuses = dict(await pool.fetch("SELECT id, status FROM users"))
+    assert statuses[user_id] == "paused"
+    assert statuses[other] == "onboarding"
+
+
+async def test_rate_limit_then_success_is_retried(pool: asyncpg.Pool) -> None:
+    llm = ScriptedLLM(429, 503, completion(json.dumps({"reply": "Here you go."})))
+    _, variables, call = await athlete(pool, "hi")
+    run = await runtime_for(pool, llm).run("coach", call, variables)
+    assert run.status == "ok"
+    assert run.output.model_dump() == {"reply": "Here you go."}
+    rows = await logs(pool, call.trace_id)
+    assert [r["status"] for r in rows] == ["retried", "retried", "ok"]
+    assert [r["attempt"] for r in rows] == [1, 2, 3]
+    assert "429" in rows[0]["error"]
+
+
+async def test_timeouts_end_in_the_offline_fallback(pool: asyncpg.Pool) -> None:
+    timeout = httpx2.ReadTimeout("slow")
+    llm = ScriptedLLM(timeout, timeout, timeout)
+    _, variables, call = await athlete(pool, "hello")
+    run = await runtime_for(pool, llm).run("coach", call, variables)
+    assert run.status == "fallback"
+    assert run.provider == "offline"
+    assert isinstance(run.output, CoachReply) and run.output.reply
+    rows = await logs(pool, call.trace_id)
+    assert [r["status"] for r in rows] == ["retried", "retried", "retried", "fallback"]
+    assert rows[-1]["provider"] == "offline"
+    assert "timed out" in rows[-1]["error"] or "Timeout" in rows[-1]["error"]
+
+
+async def test_client_errors_are_not_retried(pool: asyncpg.Pool) -> None:
+    llm = ScriptedLLM(400)
+    _, variables, call = await athlete(pool, "hello")
+    run = await runtime_for(pool, llm).run("coach", call, variables)
+    assert run.status == "fallback"
+    assert len(llm.requests) == 1
+
+
+async def test_invalid_json_is_reasked_once_then_falls_back(pool: asyncpg.Pool) -> None:
+    llm = ScriptedLLM(completion("Sure! Here's my answer"), completion('{"answer": 3}'))
+    _, variables, call = await athlete(pool, "hello")
+    run = await runtime_for(pool, llm).run("coach", call, variables)
+    assert run.status == "fallback"
+    assert len(llm.requests) == 2
+    reask = llm.requests[1]["messages"]
+    assert reask[-2] == {"role": "assistant", "content": "Sure! Here's my answer"}
+    assert "not valid" in reask[-1]["content"]
+    rows = await logs(pool, call.trace_id)
+    assert [r["status"] for r in rows] == ["invalid", "invalid", "fallback"]
+    assert rows[0]["raw_output"] == "Sure! Here's my answer"
+
+
+async def test_invalid_then_valid_is_accepted(pool: asyncpg.Pool) -> None:
+    llm = ScriptedLLM(completion('{"reply": ""}'), completion('{"reply": "Fixed."}'))
+    _, variables, call = await athlete(pool, "hello")
+    run = await runtime_for(pool, llm).run("coach", call, variables)
+    assert (run.status, run.output.model_dump()) == ("ok", {"reply": "Fixed."})
+
+
+async def test_an_edit_of_the_active_definition_changes_the_next_run(pool: asyncpg.Pool) -> None:
+    llm = ScriptedLLM(*(completion('{"reply": "ok"}') for _ in range(3)))
+    runtime = runtime_for(pool, llm)
+    _, variables, call = await athlete(pool, "hello")
+    await runtime.run("coach", call, variables)
+    # A coach edits the running definition in the database: no restart, no sync.
+    await pool.execute(
+        "UPDATE agent_definitions SET model = 'gpt-edited', temperature = 0.9"
+        " WHERE name = 'coach' AND is_active"
+    )
+    await runtime.run("coach", call, variables)
+    assert llm.requests[1]["model"] == "gpt-edited"
+    assert llm.requests[1]["temperature"] == 0.9
+    # ...and a new prompt version, pointed at by the definition, is what the model sees next.
+    await pool.execute(
+        "INSERT INTO prompts (name, version, content, content_sha256, is_active)"
+        " VALUES ('system/coach', 2, 'Be brief.', encode(sha256('Be brief.'::bytea), 'hex'),"
+        " false)"
+    )
+    await pool.execute(
+        "UPDATE agent_definitions SET system_prompt = 'system/coach@2'"
+        " WHERE name = 'coach' AND is_active"
+    )
+    await runtime.run("coach", call, variables)
+    assert llm.requests[2]["messages"][0] == {"role": "system", "content": "Be brief."}
+
+
+@pytest.mark.parametrize("payload", ["{{ 7*7 }}", "{{ ''.__class__.__mro__ }}",
+                                     "{% for x in range(3) %}x{% endfor %}"])
+async def test_athlete_text_is_never_a_template(pool: asyncpg.Pool, payload: str) -> None:
+    llm = ScriptedLLM(completion('{"reply": "ok"}'))
+    _, variables, call = await athlete(pool, payload)
+    await runtime_for(pool, llm).run("coach", call, variables)
+    prompt = llm.requests[0]["messages"][-1]["content"]
+    assert payload in prompt
+    assert "49" not in prompt.replace(payload, "")
+    [row] = await logs(pool, call.trace_id)
+    assert payload in row["rendered_messages"][-1]["content"]
+
+
+async def test_unknown_agent_is_one_readable_error(pool: asyncpg.Pool) -> None:
+    from worker.errors import ConfigError
+
+    _, variables, call = await athlete(pool, "hi")
+    with pytest.raises(ConfigError, match="unknown agent 'nope'"):
+        await runtime_for(pool, ScriptedLLM()).run("nope", call, variables)

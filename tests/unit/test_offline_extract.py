@@ -1,0 +1,546 @@
+"""Offline profile extraction: what an athlete's onboarding texts state, and nothing more.
+
+Each case compares the *whole* update (fields left out must be None), because the failure that
+hurts most is an invented fact: a plan built around a knee injury nobody mentioned, or a coach
+calling the athlete "Tired".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from worker.agents.schemas import ProfileUpdate
+from worker.llm.offline import extract as extract_module
+from worker.llm.offline.extract import (
+    QUESTION_FIELDS,
+    extract_profile,
+    field_asked,
+    next_question,
+)
+from worker.profiles import GYM_EQUIPMENT
+from worker.sms.segments import segment_info
+
+GYM = sorted(GYM_EQUIPMENT)
+FIELDS = (
+    "name", "primary_goal", "experience", "days_per_week", "session_minutes", "equipment",
+    "injuries", "timezone", "send_time",
+)
+ASK = {field: next_question([field], None) for field in FIELDS}
+
+
+def facts(texts: str | list[str], asked: str | None = None, **kwargs: Any) -> dict[str, Any]:
+    """The non-null fields extracted, as plain JSON-ish data, for whole-dict comparison."""
+    batch = [texts] if isinstance(texts, str) else texts
+    update = extract_profile(batch, last_question=ASK[asked] if asked else None, **kwargs)
+    return update.model_dump(exclude_none=True)
+
+
+def knee(note: str) -> dict[str, str]:
+    return {"area": "knee", "note": note}
+
+
+# --- Facts stated without being asked ---------------------------------------------------------
+
+STATED: list[tuple[str, dict[str, Any]]] = [
+    # names
+    ("I'm Sam", {"name": "Sam"}),
+    ("I am Sam", {"name": "Sam"}),
+    ("my name is Sam", {"name": "Sam"}),
+    ("My name is sam jones", {"name": "Sam"}),
+    ("call me Sam", {"name": "Sam"}),
+    ("Sam here", {"name": "Sam"}),
+    ("hey! Sam here", {"name": "Sam"}),
+    ("i'm sam", {"name": "Sam"}),
+    ("I\u2019m \u201cJo\u201d", {"name": "Jo"}),
+    ("I'm Mary-Jane", {"name": "Mary-Jane"}),
+    # goals, with the athlete's own phrase
+    ("I want to get stronger", {"primary_goal": "strength", "goal_detail": "get stronger"}),
+    ("build muscle", {"primary_goal": "hypertrophy", "goal_detail": "build muscle"}),
+    ("time to bulk", {"primary_goal": "hypertrophy", "goal_detail": "time to bulk"}),
+    ("wanna get bigger", {"primary_goal": "hypertrophy", "goal_detail": "get bigger"}),
+    ("lose weight", {"primary_goal": "fat_loss", "goal_detail": "lose weight"}),
+    ("I need to lose fat", {"primary_goal": "fat_loss", "goal_detail": "lose fat"}),
+    ("just want to tone up", {"primary_goal": "fat_loss", "goal_detail": "tone up"}),
+    ("I'm on a cut", {"primary_goal": "fat_loss", "goal_detail": "I'm on a cut"}),
+    ("run a marathon", {"primary_goal": "endurance", "goal_detail": "run a marathon"}),
+    ("training for a 10k", {"primary_goal": "endurance", "goal_detail": "training for a 10k"}),
+    ("better cardio", {"primary_goal": "endurance", "goal_detail": "better cardio"}),
+    ("my first pull-up!", {"primary_goal": "skill", "goal_detail": "my first pull-up"}),
+    ("learn a handstand", {"primary_goal": "skill", "goal_detail": "learn a handstand"}),
+    ("a muscle-up", {"primary_goal": "skill", "goal_detail": "a muscle-up"}),
+    ("more flexibility", {"primary_goal": "mobility", "goal_detail": "more flexibility"}),
+    ("work on my mobility", {"primary_goal": "mobility", "goal_detail": "work on my mobility"}),
+    ("get fit", {"primary_goal": "general_fitness", "goal_detail": "get fit"}),
+    ("be healthier", {"primary_goal": "general_fitness", "goal_detail": "be healthier"}),
+    ("get back in shape", {"primary_goal": "general_fitness", "goal_detail": "get back in shape"}),
+    ("faster for soccer season", {"primary_goal": "sport",
+                                  "goal_detail": "faster for soccer season"}),
+    # experience
+    ("I'm a beginner", {"experience": "beginner"}),
+    ("never lifted before", {"experience": "beginner"}),
+    ("intermediate I guess", {"experience": "intermediate"}),
+    ("been lifting for 3 years", {"experience": "intermediate"}),
+    ("lifting for 10 years", {"experience": "advanced"}),
+    ("I competed in powerlifting", {"experience": "advanced"}),
+    # days
+    ("3 days a week", {"days_per_week": 3}),
+    ("3x a week", {"days_per_week": 3}),
+    ("three times a week", {"days_per_week": 3}),
+    ("3 days", {"days_per_week": 3}),
+    ("I can train 4 days", {"days_per_week": 4}),
+    ("twice a week", {"days_per_week": 2}),
+    ("mon wed fri", {"days_per_week": 3, "training_days": [1, 3, 5]}),
+    ("Tuesdays and Thursdays", {"days_per_week": 2, "training_days": [2, 4]}),
+    ("weekends", {"days_per_week": 2, "training_days": [6, 7]}),
+    ("Mon-Fri", {"days_per_week": 5, "training_days": [1, 2, 3, 4, 5]}),
+    ("every day except sunday", {"days_per_week": 6, "training_days": [1, 2, 3, 4, 5, 6]}),
+    ("4 days: mon tue thu sat", {"days_per_week": 4, "training_days": [1, 2, 4, 6]}),
+    # minutes
+    ("45 minutes", {"session_minutes": 45}),
+    ("45 min", {"session_minutes": 45}),
+    ("an hour", {"session_minutes": 60}),
+    ("1 hour", {"session_minutes": 60}),
+    ("90 mins", {"session_minutes": 90}),
+    ("half an hour", {"session_minutes": 30}),
+    ("30-45 minutes", {"session_minutes": 45}),
+    ("an hour and a half", {"session_minutes": 90}),
+    ("5 minutes", {"session_minutes": 10}),
+    ("6 hours", {"session_minutes": 240}),
+    # equipment and location
+    ("dumbbells", {"equipment": ["dumbbell"]}),
+    ("a pull-up bar", {"equipment": ["pull_up_bar"]}),
+    ("resistance bands", {"equipment": ["bands"]}),
+    ("one kettlebell", {"equipment": ["kettlebell"]}),
+    ("barbell and rack", {"equipment": ["barbell", "squat_rack"]}),
+    ("TRX straps", {"equipment": ["suspension_trainer"]}),
+    ("dumbells and kettlebels", {"equipment": ["dumbbell", "kettlebell"]}),
+    ("I train at a gym", {"equipment": GYM, "training_location": "gym"}),
+    ("gym membership", {"equipment": GYM, "training_location": "gym"}),
+    ("planet fitness", {"equipment": GYM, "training_location": "gym"}),
+    ("at home", {"training_location": "home"}),
+    ("at home with a pull-up bar", {"equipment": ["pull_up_bar"], "training_location": "home"}),
+    ("outside in the park", {"training_location": "outdoors"}),
+    ("hotel gyms, I travel a lot", {"training_location": "mixed"}),
+    ("no equipment", {"equipment": []}),
+    ("bodyweight only", {"equipment": []}),
+    ("I don't have a bench or a barbell", {}),
+    # injuries
+    ("bad knee", {"injuries": [knee("bad knee")]}),
+    ("knee pain", {"injuries": [knee("knee pain")]}),
+    ("my left shoulder hurts", {"injuries": [{"area": "shoulder",
+                                              "note": "my left shoulder hurts"}]}),
+    ("lower back issues", {"injuries": [{"area": "lower_back", "note": "lower back issues"}]}),
+    ("tweaked my wrist", {"injuries": [{"area": "wrist", "note": "tweaked my wrist"}]}),
+    ("plantar fasciitis", {"injuries": [{"area": "foot", "note": "plantar fasciitis"}]}),
+    ("tennis elbow", {"injuries": [{"area": "elbow", "note": "tennis elbow"}]}),
+    ("sciatica", {"injuries": [{"area": "lower_back", "note": "sciatica"}]}),
+    ("no injuries", {"injuries": []}),
+    ("no injuries apart from a bad knee", {"injuries": [knee("a bad knee")]}),
+    ("no knee pain", {}),
+    ("my knees are fine", {}),
+    ("bad knee and a tweaked wrist", {"injuries": [
+        knee("bad knee"), {"area": "wrist", "note": "a tweaked wrist"}]}),
+    # time zones
+    ("I'm on EST", {"timezone": "America/New_York"}),
+    ("eastern time", {"timezone": "America/New_York"}),
+    ("New York", {"timezone": "America/New_York"}),
+    ("Boston", {"timezone": "America/New_York"}),
+    ("central time", {"timezone": "America/Chicago"}),
+    ("Texas", {"timezone": "America/Chicago"}),
+    ("I live in Dallas", {"timezone": "America/Chicago"}),
+    ("in Denver", {"timezone": "America/Denver"}),
+    ("Phoenix, AZ", {"timezone": "America/Phoenix"}),
+    ("LA", {"timezone": "America/Los_Angeles"}),
+    ("Seattle", {"timezone": "America/Los_Angeles"}),
+    ("PST", {"timezone": "America/Los_Angeles"}),
+    ("I'm in London", {"timezone": "Europe/London"}),
+    ("UK", {"timezone": "Europe/London"}),
+    ("Dublin", {"timezone": "Europe/Dublin"}),
+    ("based in Paris", {"timezone": "Europe/Paris"}),
+    ("Berlin", {"timezone": "Europe/Berlin"}),
+    ("Madrid", {"timezone": "Europe/Madrid"}),
+    ("Amsterdam", {"timezone": "Europe/Amsterdam"}),
+    ("CET", {"timezone": "Europe/Berlin"}),
+    ("Mumbai", {"timezone": "Asia/Kolkata"}),
+    ("IST", {"timezone": "Asia/Kolkata"}),
+    ("in Sydney", {"timezone": "Australia/Sydney"}),
+    ("Melbourne", {"timezone": "Australia/Melbourne"}),
+    ("Auckland", {"timezone": "Pacific/Auckland"}),
+    ("Singapore", {"timezone": "Asia/Singapore"}),
+    ("Tokyo", {"timezone": "Asia/Tokyo"}),
+    ("Toronto", {"timezone": "America/Toronto"}),
+    ("Vancouver", {"timezone": "America/Vancouver"}),
+    ("my zone is America/Chicago", {"timezone": "America/Chicago"}),
+    ("europe/london", {"timezone": "Europe/London"}),
+    # send time
+    ("text me at 6am", {"send_time": "06:00"}),
+    ("send it at 6:30", {"send_time": "06:30"}),
+    ("mornings at 7", {"send_time": "07:00"}),
+    ("7:15am works", {"send_time": "07:15"}),
+    ("text me at 9pm", {"send_time": "21:00"}),
+    ("I train at 6pm", {}),
+    # units
+    ("I use kg", {"units": "metric"}),
+    ("metric please", {"units": "metric"}),
+    ("I weigh 200 lbs", {"units": "imperial"}),
+    ("pounds not kg", {"units": "imperial"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), STATED, ids=[t for t, _ in STATED])
+def test_facts_stated_without_a_question(text: str, expected: dict[str, Any]) -> None:
+    assert facts(text) == expected
+
+
+# --- Bare answers, read through the question that was asked ----------------------------------
+
+BARE: list[tuple[str, str, dict[str, Any]]] = [
+    ("name", "Sam", {"name": "Sam"}),
+    ("name", "it's Sam", {"name": "Sam"}),
+    ("name", "sam!", {"name": "Sam"}),
+    ("name", "SAM", {"name": "Sam"}),
+    ("name", "Sam Jones", {"name": "Sam"}),
+    ("name", "It's Samantha but call me Sam", {"name": "Sam"}),
+    ("name", "why do you need it?", {}),
+    ("name", "no", {}),
+    ("days_per_week", "3", {"days_per_week": 3}),
+    ("days_per_week", "three", {"days_per_week": 3}),
+    ("days_per_week", "3x", {"days_per_week": 3}),
+    ("days_per_week", "3 or 4", {"days_per_week": 3}),
+    ("days_per_week", "Mon, Wed, Fri", {"days_per_week": 3, "training_days": [1, 3, 5]}),
+    ("days_per_week", "every day", {"days_per_week": 7, "training_days": [1, 2, 3, 4, 5, 6, 7]}),
+    ("session_minutes", "45", {"session_minutes": 45}),
+    ("session_minutes", "an hour", {"session_minutes": 60}),
+    ("session_minutes", "half an hour", {"session_minutes": 30}),
+    ("session_minutes", "45-60", {"session_minutes": 60}),
+    ("session_minutes", "1", {"session_minutes": 60}),
+    ("injuries", "none", {"injuries": []}),
+    ("injuries", "nope", {"injuries": []}),
+    ("injuries", "all good", {"injuries": []}),
+    ("injuries", "I'm healthy", {"injuries": []}),
+    ("injuries", "nothing", {"injuries": []}),
+    ("injuries", "yeah a bad back", {"injuries": [{"area": "lower_back", "note": "a bad back"}]}),
+    ("equipment", "nothing", {"equipment": []}),
+    ("equipment", "none", {"equipment": []}),
+    ("equipment", "just bodyweight", {"equipment": []}),
+    ("equipment", "a yoga mat", {"equipment": []}),
+    ("equipment", "weights", {"equipment": ["dumbbell"]}),
+    ("equipment", "gym", {"equipment": GYM, "training_location": "gym"}),
+    ("equipment", "home", {"training_location": "home"}),
+    ("send_time", "6:30", {"send_time": "06:30"}),
+    ("send_time", "7am", {"send_time": "07:00"}),
+    ("send_time", "7", {"send_time": "07:00"}),
+    ("send_time", "around 7ish", {"send_time": "07:00"}),
+    ("send_time", "6 in the morning", {"send_time": "06:00"}),
+    ("send_time", "18:30", {"send_time": "18:30"}),
+    ("experience", "new", {"experience": "beginner"}),
+    ("experience", "never lifted", {"experience": "beginner"}),
+    ("experience", "6 months", {"experience": "beginner"}),
+    ("experience", "a couple of years", {"experience": "intermediate"}),
+    ("experience", "5+ years", {"experience": "advanced"}),
+    ("experience", "competed in college", {"experience": "advanced"}),
+    ("timezone", "eastern", {"timezone": "America/New_York"}),
+    ("timezone", "pacific", {"timezone": "America/Los_Angeles"}),
+    ("timezone", "Denver", {"timezone": "America/Denver"}),
+    ("timezone", "est", {"timezone": "America/New_York"}),
+    ("primary_goal", "strength", {"primary_goal": "strength", "goal_detail": "strength"}),
+    ("primary_goal", "muscle", {"primary_goal": "hypertrophy", "goal_detail": "muscle"}),
+]
+
+
+@pytest.mark.parametrize(("asked", "text", "expected"), BARE,
+                         ids=[f"{a}:{t}" for a, t, _ in BARE])
+def test_bare_answers_use_the_last_question(asked: str, text: str,
+                                            expected: dict[str, Any]) -> None:
+    assert facts(text, asked) == expected
+
+
+@pytest.mark.parametrize(
+    ("asked", "text"),
+    [("name", "Sam"), ("days_per_week", "3"), ("session_minutes", "45"), ("injuries", "none"),
+     ("equipment", "nothing"), ("send_time", "7"), ("experience", "new"),
+     ("timezone", "eastern")],
+)
+def test_bare_answers_mean_nothing_without_the_question(asked: str, text: str) -> None:
+    assert facts(text) == {}
+    assert facts(text, asked) != {}
+
+
+# --- What must NOT be read as a fact ----------------------------------------------------------
+
+NOT_NAMES = [
+    "I'm 34", "I'm a beginner", "I'm in London", "I'm good", "I'm tired", "I'm not sure",
+    "im vegan", "I am going to try", "I'm looking to get fit", "I'm so excited",
+    "This is great", "same here", "I'm back", "I'm Boston based", "Sam", "I'm super busy",
+    "I'm from Texas", "I'm 5'10 and 180lbs", "I'M TIRED", "i'm hoping to lose weight",
+    "I'm injured", "call me later", "I'm stronger than I look",
+]
+
+
+@pytest.mark.parametrize("text", NOT_NAMES)
+def test_not_a_name(text: str) -> None:
+    assert facts(text).get("name") is None
+
+
+NOT_GOALS = [
+    "I hate cardio", "I don't want to bulk", "I have a pull-up bar", "tennis elbow",
+    "I'm healthy", "ok", "what's the plan?", "I can't do a pull-up", "10k steps a day",
+    "cardio machines at my gym", "that sounds good", "I'm out of shape",
+]
+
+
+@pytest.mark.parametrize("text", NOT_GOALS)
+def test_not_a_goal(text: str) -> None:
+    assert facts(text).get("primary_goal") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 45 years old", "3 days ago I ran", "3x10 squats", "text me in 10 minutes",
+        "see you in an hour", "hi", "ok thanks", "lol", "", "   ", "\n\n", "I sat down",
+        "back to the gym tomorrow!", "on the other hand",
+    ],
+)
+def test_chatter_states_nothing_it_should_not(text: str) -> None:
+    found = facts(text)
+    for field in ("name", "experience", "days_per_week", "session_minutes", "injuries",
+                  "training_days", "send_time"):
+        assert field not in found, (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("done, felt great", {}),
+        ("can we do 30 min today?", {}),
+        ("I only have 20 min today", {}),
+        ("only 2 days this week", {}),
+        ("Done! 45 min, squats 3x8", {}),
+        ("pause until monday", {}),
+        ("I missed monday and tuesday", {}),
+        ("Can I swap Friday for Saturday?", {}),
+        ("did 5k today", {}),
+        ("cardio today was tough", {}),
+        ("strength felt good today", {}),
+        ("feeling stronger!", {}),
+        ("handstand practice went well today", {}),
+        ("I'm traveling next week", {}),
+        ("I'll be at the hotel gym this week", {}),
+        ("Sam's birthday today, skipping", {}),
+        ("my back is killing me", {"injuries": [{"area": "lower_back",
+                                                  "note": "my back is killing me"}]}),
+    ],
+)
+def test_workout_chatter_is_not_a_routine_change(text: str, expected: dict[str, Any]) -> None:
+    """The offline coach reads every text, not only onboarding ones: one day's numbers and
+    dates ("20 min today", "missed Monday") must not rewrite the athlete's routine."""
+    assert facts(text) == expected
+
+
+# --- Several facts in one text, and corrections -----------------------------------------------
+
+def test_many_facts_in_one_text() -> None:
+    assert facts("I'm Maya, 3x a week, 45 min, dumbbells and a bench, bad left knee") == {
+        "name": "Maya", "days_per_week": 3, "session_minutes": 45,
+        "equipment": ["bench", "dumbbell"], "injuries": [knee("bad left knee")],
+    }
+
+
+def test_terse_telegraphic_profile() -> None:
+    text = "Get stronger. 4 days. 60 min. Home w/ DBs. Bad lower back. Chicago. 6am text."
+    assert facts(text) == {
+        "primary_goal": "strength", "goal_detail": "Get stronger", "days_per_week": 4,
+        "session_minutes": 60, "equipment": ["dumbbell"], "training_location": "home",
+        "injuries": [{"area": "lower_back", "note": "Bad lower back"}],
+        "timezone": "America/Chicago", "send_time": "06:00",
+    }
+
+
+def test_facts_spread_over_several_texts_in_any_order() -> None:
+    found = facts(["hey, Sam here", "bad knee", "mon wed fri works", "lose weight",
+                   "I'm in Denver, text me at 6:30am"])
+    assert found == {
+        "name": "Sam", "primary_goal": "fat_loss", "goal_detail": "lose weight",
+        "days_per_week": 3, "training_days": [1, 3, 5], "injuries": [knee("bad knee")],
+        "timezone": "America/Denver", "send_time": "06:30",
+    }
+
+
+def test_all_caps_with_emoji_and_curly_quotes() -> None:
+    found = facts("I\u2019M JOHN \U0001f4aa 3 DAYS A WEEK, \u201cDUMBELLS\u201d ONLY")
+    assert found == {"name": "John", "days_per_week": 3, "equipment": ["dumbbell"]}
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        ("actually 4 days not 3", {"days_per_week": 4}),
+        ("3 days a week. actually make it 4", {"days_per_week": 4}),
+        (["3 days a week", "sorry, 5 days"], {"days_per_week": 5}),
+        (["I have 45 minutes", "actually more like 60"], {"session_minutes": 60}),
+        ("text me at 6am, no wait 7am", {"send_time": "07:00"}),
+        (["build muscle", "actually no, mainly lose fat"],
+         {"primary_goal": "fat_loss", "goal_detail": "lose fat"}),
+        (["mon wed fri", "actually tue thu sat"],
+         {"days_per_week": 3, "training_days": [2, 4, 6]}),
+        (["I train at home", "actually I joined a gym"],
+         {"equipment": GYM, "training_location": "gym"}),
+        (["I'm in London", "moving to NYC next week, so New York"],
+         {"timezone": "America/New_York"}),
+    ],
+)
+def test_the_later_value_wins(texts: str | list[str], expected: dict[str, Any]) -> None:
+    assert facts(texts) == expected
+
+
+def test_first_named_goal_is_primary_without_a_correction() -> None:
+    found = facts("lose weight and get stronger")
+    assert found["primary_goal"] == "fat_loss"
+    assert found["goal_detail"] == "lose weight and get stronger"
+
+
+def test_negated_goal_gives_way_to_the_real_one() -> None:
+    found = facts("I don't want to bulk, just tone up")
+    assert found == {"primary_goal": "fat_loss", "goal_detail": "tone up"}
+
+
+def test_gym_and_home_is_mixed() -> None:
+    assert facts("home and gym") == {"equipment": GYM, "training_location": "mixed"}
+
+
+def test_weight_units_come_with_a_weight_or_unit_word_only() -> None:
+    assert facts("a 16kg kettlebell") == {"equipment": ["kettlebell"], "units": "metric"}
+    assert facts("lose twenty pounds")["units"] == "imperial"
+    assert "units" not in facts("3 days a week, 45 min")
+
+
+# --- Country hints and other languages ----------------------------------------------------------
+
+def test_region_words_follow_the_athletes_country() -> None:
+    assert facts("eastern time", default_country="CA") == {"timezone": "America/Toronto"}
+    assert facts("eastern time", default_country="AU") == {"timezone": "Australia/Sydney"}
+    assert facts("IST", default_country="IE") == {"timezone": "Europe/Dublin"}
+    assert facts("IST", default_country="IN") == {"timezone": "Asia/Kolkata"}
+
+
+def test_name_like_places_need_a_preposition() -> None:
+    assert facts("I'm Sydney") == {"name": "Sydney"}
+    assert facts("I'm Austin from Dallas") == {"name": "Austin", "timezone": "America/Chicago"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hola! soy Ana, quiero ponerme fuerte \U0001f4aa",
+        "\u3053\u3093\u306b\u3061\u306f\u3001\u79c1\u306f\u30b1\u30f3\u3067\u3059",
+        "\u0645\u0631\u062d\u0628\u0627 \U0001f44b\U0001f3fd",
+        "\U0001f3cb\ufe0f\u200d\u2640\ufe0f\U0001f525\U0001f525",
+        "Zo\u00eb, 3\u00d7 a week \u2014 45\u201360 min",
+    ],
+)
+def test_non_english_and_emoji_never_crash(text: str) -> None:
+    update = extract_profile([text], last_question=ASK["name"])
+    assert isinstance(update, ProfileUpdate)
+
+
+def test_spanish_basics_are_a_bonus() -> None:
+    found = facts("hola! soy Ana, quiero ponerme fuerte \U0001f4aa")
+    assert found["name"] == "Ana"
+    assert found["primary_goal"] == "strength"
+
+
+# --- Never raise --------------------------------------------------------------------------------
+
+_FRAGMENTS = [
+    "I'm", "Sam", "3x", "a week", "45 min", "dumbbells", "bad", "knee", "not", "actually",
+    "at", "7", "am", "pm", "gym", "home", "EST", "London", "mon", "-", "fri", "back", "no",
+    "injuries", "years", "5+", ",", ".", "\n", "\U0001f4aa", "\u201c", "hour", "half", "an",
+    "call me", "here", "every day", "except", "kg", "lbs", "24:61", "13pm", "Etc/GMT+5",
+    "quarter to 1", "half past 0", "0", "99",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    texts=st.lists(
+        st.one_of(st.text(max_size=120),
+                  st.lists(st.sampled_from(_FRAGMENTS), max_size=20).map(" ".join)),
+        max_size=4,
+    ),
+    question=st.one_of(st.none(), st.sampled_from(sorted(ASK.values())), st.text(max_size=40)),
+    country=st.sampled_from(["US", "CA", "AU", "IE", "GB", "", "zz"]),
+)
+def test_random_text_never_raises_and_always_validates(
+    texts: list[str], question: str | None, country: str
+) -> None:
+    # The unguarded core, so a bug cannot hide behind extract_profile's safety net.
+    update = extract_module._extract(texts, last_question=question, default_country=country)
+    assert ProfileUpdate.model_validate(update.model_dump()) == update
+    assert extract_profile(texts, last_question=question, default_country=country) == update
+
+
+def test_oversized_and_odd_input_is_survived() -> None:
+    assert extract_profile(["I'm Sam, 3x a week, bad knee. " * 200] * 30).name == "Sam"
+    assert extract_profile([]) == extract_profile([""])
+    odd: list[Any] = [None, 3]
+    assert extract_profile(odd).name is None
+
+
+# --- Questions ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_each_question_is_one_plain_sms_even_with_a_prefix(field: str) -> None:
+    question = next_question([field], None)
+    for body in (question, "Got it, Maximiliana-Rose. " + question,
+                 "Sorry, I didn't catch that. " + question):
+        info = segment_info(body)
+        assert info.encoding == "GSM-7", body
+        assert info.segments == 1, body
+    assert "e.g." in question
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_each_question_is_recognised_as_asking_its_field(field: str) -> None:
+    question = next_question([field], "Sam")
+    assert field_asked(question) == field
+    assert field_asked("Got it, Sam. " + question) == field
+
+
+def test_question_phrases_cover_every_field_once() -> None:
+    assert sorted(QUESTION_FIELDS.values()) == sorted(FIELDS)
+    for phrase, field in QUESTION_FIELDS.items():
+        assert phrase in next_question([field], None).lower()
+
+
+def test_next_question_follows_the_given_order() -> None:
+    assert field_asked(next_question(["injuries", "name"], None)) == "injuries"
+    assert field_asked(next_question(["name", "timezone"], "Sam")) == "name"
+    assert field_asked(next_question(["goals_summary", "experience"], None)) == "experience"
+    done = next_question([], "Sam")
+    assert segment_info(done).segments == 1 and field_asked(done) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [
+        ("Nice to meet you! What's your name?", "name"),
+        ("How long have you been training?", "experience"),
+        ("Great. How many minutes do you have per workout?", "session_minutes"),
+        ("What time zone are you in?", "timezone"),
+        ("What time works for your daily text?", "send_time"),
+        ("Do you train at home or at a gym?", "equipment"),
+        ("Anything that hurts or that I should work around?", "injuries"),
+        ("What are you hoping to achieve?", "primary_goal"),
+        ("Cool. How often can you train?", "days_per_week"),
+        ("Love that main goal! How long can each session be?", "session_minutes"),
+        ("Thanks!", None),
+        (None, None),
+    ],
+)
+def test_field_asked_reads_other_wordings(question: str | None, field: str | None) -> None:
+    assert field_asked(question) == field

@@ -1,0 +1,212 @@
+"""The offline coach's turn: pick tools from what the athlete said, then answer from results.
+
+Two steps, like a model with tools: first call, no tool results yet, so it decides which tools the
+texts call for (record profile facts, pause, change the schedule, look up or change a session,
+log a workout or a metric); second call, it writes the reply from what the tools returned. Tools
+already run (by a model that failed part-way) are not run again.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from worker.agents.schemas import CoachReply, ProfileUpdate
+from worker.llm.offline.extract import extract_profile, next_question
+from worker.llm.offline.formatting import workout_text
+from worker.llm.types import LLMRequest, ToolOutcome
+
+ToolPlan = list[tuple[str, dict[str, object]]]
+
+_PAUSE = re.compile(r"\b(pause|vacation|holiday|on a break|take a break|time off|away)\b", re.I)
+_RESUME = re.compile(r"\b(resume|unpause|i'?m back|back from|start again|restart)\b", re.I)
+_SCHEDULE = re.compile(
+    r"\b(text|send|message)\b.*\bat\b|\b(change|move|switch)\b.*\b(time|texts?)\b", re.I
+)
+_ASK_TODAY = re.compile(
+    r"\b(what'?s|whats|what is)\b.*\b(today|on)\b|\btoday'?s (workout|session)\b"
+    r"|\bworkout today\b|^\s*workout\s*$", re.I,
+)
+_ASK_TOMORROW = re.compile(r"\btomorrow\b.*\?|\bwhat'?s tomorrow\b|\bwhats tomorrow\b", re.I)
+_SKIP = re.compile(r"\b(skip|can'?t (train|make it|workout)|no workout)\b.*\btoday\b"
+                   r"|\bskip(ping)? today\b", re.I)
+_SHORT = re.compile(r"\bonly (?:have |got )?(\d{1,3}) ?(?:min|minutes|mins)\b", re.I)
+_DONE = re.compile(
+    r"^\s*(done|did it|finished|completed|crushed it|smashed it|workout done)\b", re.I
+)
+_WEIGHT = re.compile(
+    r"\b(?:weigh(?:ed|t)?|weight is|scale)\D{0,12}(\d{2,3}(?:\.\d)?)\s*"
+    r"(kg|kgs|kilos|lb|lbs|pounds)",
+    re.I,
+)
+_GREETING = re.compile(r"^\s*(hi|hey|hello|yo|hiya|morning|good (morning|afternoon|evening))\b",
+                       re.I)
+_THANKS = re.compile(r"\b(thanks|thank you|thx|cheers|ty)\b", re.I)
+_UNTIL_DAY = re.compile(r"\buntil (?:the )?(\d{1,2})(?:st|nd|rd|th)?\b", re.I)
+_FOR_DAYS = re.compile(r"\bfor (a|one|two|three|\d+) (day|days|week|weeks)\b", re.I)
+_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3}
+
+
+def coach_turn(request: LLMRequest) -> CoachReply | ToolPlan:
+    v = request.variables
+    texts = [m["text"] for m in v.get("inbox", [])]
+    if request.allow_tools and not request.tool_outcomes:
+        plan = choose_tools(v, texts)
+        if plan:
+            return plan
+    return CoachReply(reply=compose_reply(v, texts, request.tool_outcomes))
+
+
+def _today(v: dict[str, Any] | Any) -> date:
+    return date.fromisoformat(v["today"])
+
+
+def choose_tools(v: Any, texts: list[str]) -> ToolPlan:
+    joined = " ".join(texts)
+    onboarding = v["athlete"]["status"] == "onboarding"
+    plan: ToolPlan = []
+    update = extract_profile(texts, last_question=v.get("last_coach_message"))
+    facts = update.model_dump(exclude_none=True)
+    schedule_only = set(facts) <= {"send_time", "timezone"}
+    if facts and (onboarding or not schedule_only):
+        plan.append(("update_profile", {"update": _full(update)}))
+    elif facts:
+        plan.append(("set_schedule", {"send_time": update.send_time, "timezone": update.timezone}))
+    if onboarding:
+        return plan
+    if _RESUME.search(joined):
+        plan.append(("pause", {"action": "resume", "until": None, "reason": None}))
+    elif _PAUSE.search(joined):
+        plan.append(("pause", {"action": "pause", "until": _pause_until(joined, _today(v)),
+                               "reason": joined[:120]}))
+    if _SKIP.search(joined):
+        plan.append(("modify_workout", {"day": "today", "action": "skip", "move_to": None,
+                                        "minutes": None, "note": joined[:120]}))
+    elif (short := _SHORT.search(joined)) is not None:
+        plan.append(("modify_workout", {"day": "today", "action": "shorten", "move_to": None,
+                                        "minutes": max(5, int(short.group(1))), "note": None}))
+    if _DONE.search(joined):
+        plan.append(("log_workout", {"day": "today", "completion": "completed", "exercises": [],
+                                     "felt": joined[:200]}))
+    if (weight := _WEIGHT.search(joined)) is not None:
+        unit = "kg" if weight.group(2).lower().startswith("k") else "lb"
+        plan.append(("log_metric", {"metric": "body_weight", "value": float(weight.group(1)),
+                                    "unit": unit}))
+    if _ASK_TOMORROW.search(joined):
+        plan.append(("get_workout", {"day": "tomorrow"}))
+    elif _ASK_TODAY.search(joined):
+        plan.append(("get_workout", {"day": "today"}))
+    return plan
+
+
+def _full(update: ProfileUpdate) -> dict[str, object]:
+    return update.model_dump(mode="json")
+
+
+def _pause_until(text: str, today: date) -> str | None:
+    if (match := _FOR_DAYS.search(text)) is not None:
+        count = _WORDS.get(match.group(1).lower()) or int(match.group(1))
+        days = count * (7 if match.group(2).lower().startswith("week") else 1)
+        return (today + timedelta(days=days - 1)).isoformat()
+    if (match := _UNTIL_DAY.search(text)) is not None:
+        day = int(match.group(1))
+        candidate = today
+        for _ in range(62):
+            candidate += timedelta(days=1)
+            if candidate.day == day:
+                return (candidate - timedelta(days=1)).isoformat()
+    return None
+
+
+def compose_reply(v: Any, texts: list[str], outcomes: list[ToolOutcome]) -> str:
+    name = v["athlete"].get("name")
+    who = f", {name}" if name else ""
+    by_tool = {o.call.name: o.result for o in outcomes}
+    lines: list[str] = []
+
+    profile = by_tool.get("update_profile")
+    if profile is not None and profile.get("name"):
+        name = profile["name"]
+        who = f", {name}"
+    if profile is not None and v["athlete"]["status"] == "onboarding":
+        missing = profile.get("missing") or []
+        if missing:
+            ack = "Got it" + who + ". " if profile.get("changed") else ""
+            return ack + next_question(missing, name)
+        return (f"Thanks{who}, that's everything I need. I'm putting your plan together now "
+                "and will text you a summary shortly.")
+    if v["athlete"]["status"] == "onboarding":
+        if v["athlete"].get("first_contact"):
+            return next_question(v.get("missing") or ["name"], name)
+        missing = v.get("missing") or []
+        if missing:
+            return "Sorry, I didn't catch that. " + next_question(missing, name)
+
+    if profile is not None and profile.get("changed"):
+        lines.append("Noted: I've updated your " + ", ".join(
+            c.replace("_", " ") for c in profile["changed"]) + ".")
+    if (pause := by_tool.get("pause")) is not None:
+        if "error" in pause:
+            lines.append(f"I couldn't pause that: {pause['error']}")
+        elif pause.get("status") == "paused":
+            resumes = pause.get("resumes_on")
+            when = f"until {resumes}" if resumes and resumes[0].isdigit() else "until you say"
+            lines.append(f"Paused {when}. No workout texts meanwhile; text RESUME anytime.")
+        else:
+            lines.append("Welcome back! Coaching is on again; your next workout comes in the "
+                         "morning.")
+    if (schedule := by_tool.get("set_schedule")) is not None:
+        if "error" in schedule:
+            lines.append(f"I couldn't change that: {schedule['error']}")
+        else:
+            lines.append(f"Done: your workout text now comes at {schedule['send_time']} "
+                         f"({schedule['timezone']}).")
+    if (change := by_tool.get("modify_workout")) is not None:
+        lines.append(_modified(change))
+    if (logged := by_tool.get("log_workout")) is not None:
+        lines.append("Logged, nice work! Tell me sets, reps or loads (e.g. 3x8 pushups) and "
+                     "I'll track your progress.")
+        if not logged.get("matched_workout"):
+            lines[-1] = "Logged it. " + lines[-1].split("! ", 1)[-1]
+    if (metric := by_tool.get("log_metric")) is not None:
+        lines.append(f"Logged {metric['logged'].replace('_', ' ')}: {metric['value']:g} "
+                     f"{metric.get('unit') or ''}".rstrip() + ".")
+    if (workout := by_tool.get("get_workout")) is not None:
+        lines.append(_workout_answer(workout))
+    if lines:
+        return " ".join(lines)
+    return _small_talk(texts, who)
+
+
+def _modified(result: dict[str, Any]) -> str:
+    if not result.get("done"):
+        return f"I couldn't change that session: {result.get('reason', 'unknown reason')}."
+    action = result.get("action")
+    if action == "skip":
+        return "Skipped today. Rest up; we'll pick it up next session."
+    if action == "move":
+        return f"Moved: that session is now on {result['to']}."
+    if action == "shorten":
+        return f"Trimmed today to about {result['minutes']} min: main lifts kept, fewer sets."
+    return "Noted on today's session."
+
+
+def _workout_answer(result: dict[str, Any]) -> str:
+    if not result.get("found"):
+        return f"Nothing scheduled for {result['date']}: a rest day."
+    return workout_text(result)
+
+
+def _small_talk(texts: list[str], who: str) -> str:
+    joined = " ".join(t.strip() for t in texts if t.strip())
+    if not joined:
+        return f"I'm here{who}. Tell me how training is going, or ask me anything."
+    if _THANKS.search(joined) and len(joined) < 40:
+        return f"Anytime{who}. Text me whenever you need me."
+    if _GREETING.match(joined) and len(joined) < 30:
+        return f"Hey{who}! How's training going? Tell me what you did, or ask me anything."
+    count = f"your {len(texts)} messages" if len(texts) > 1 else "that"
+    if joined.rstrip().endswith("?"):
+        return f"Good question{who}. I've noted {count} and will answer with your plan in mind."
+    return f"Got {count}{who}. I'll factor it into your training."
