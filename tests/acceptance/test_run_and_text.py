@@ -117,3 +117,34 @@ def test_operator_mistakes_are_one_readable_line(tmp_path: Path) -> None:
         "textcoach: REDIS_URL='http://nope': Value error, must be a redis://, rediss:// or "
         "unix:// URL"
     ]
+
+
+def test_agents_and_logs_commands(product: tuple[dict[str, str], str]) -> None:
+    env, _ = product
+    assert _textcoach(env, "text", "+15551230003", "hi there").returncode == 0
+
+    listed = _textcoach(env, "agents", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "coach" in listed.stdout and "week_generator" in listed.stdout
+
+    synced = _textcoach(env, "agents", "sync")
+    assert synced.stdout.strip().endswith("0 changed, 17 unchanged")
+
+    shown = _textcoach(env, "agents", "show", "coach")
+    assert "coach v1 (active)" in shown.stdout
+    assert "--- template system/coach ---" in shown.stdout
+
+    traces = _textcoach(env, "logs", "traces", "--limit", "1")
+    trace = traces.stdout.split()[0]
+    trace_log = _textcoach(env, "logs", "show", trace)
+    assert trace_log.returncode == 0, trace_log.stderr
+    assert "=== call 1: coach v1 [ok] offline/offline" in trace_log.stdout
+    assert "[system] You are the head coach of textcoach" in trace_log.stdout
+    assert "hi there" in trace_log.stdout
+
+    tail = _textcoach(env, "logs", "tail", "--no-follow")
+    assert " coach v1 offline ok " in tail.stdout
+
+    missing = _textcoach(env, "logs", "show", "not-a-trace")
+    assert (missing.returncode, missing.stderr.strip()) == (
+        2, "textcoach: 'not-a-trace' is not a trace id (a UUID)")

@@ -1,0 +1,98 @@
+"""`textcoach run` pointed at an OpenAI-compatible server by OPENAI_BASE_URL, end to end.
+
+The server is a tiny local HTTP app speaking the chat-completions protocol (as vLLM, Ollama or
+llama.cpp's server do); the product reaches it over real HTTP through the openai SDK, and the
+turn's trace is then read back with `textcoach logs show`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from tests.acceptance.test_run_and_text import _free_port, _textcoach
+
+SEEN: list[dict[str, Any]] = []
+
+
+async def chat_completions(request: Request) -> JSONResponse:
+    body = await request.json()
+    SEEN.append(body)
+    content = json.dumps({"reply": "Hi from the model! What should I call you?"})
+    return JSONResponse({
+        "id": "chatcmpl-local", "object": "chat.completion", "created": 1, "model": body["model"],
+        "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                     "message": {"role": "assistant", "content": content, "refusal": None}}],
+        "usage": {"prompt_tokens": 321, "completion_tokens": 17, "total_tokens": 338},
+    })
+
+
+@pytest.fixture(scope="module")
+def llm_server() -> Iterator[str]:
+    port = _free_port()
+    app = Starlette(routes=[Route("/v1/chat/completions", chat_completions, methods=["POST"])])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/v1"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_a_turn_through_an_openai_compatible_server(
+    llm_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    tmp_path: Path = tmp_path_factory.mktemp("openai-product")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TWILIO_", "OPENAI_", "TEXTCOACH_"))
+           and k not in {"DATABASE_URL", "REDIS_URL"}}
+    env |= {"TEXTCOACH_DATA_DIR": str(tmp_path / "data"), "TEXTCOACH_WEB_PORT": str(port),
+            "OPENAI_BASE_URL": llm_server, "OPENAI_MODEL": "local-model"}
+    log = (tmp_path / "run.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "worker", "run"], env=env, stdout=log,
+                               stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, (tmp_path / "run.log").read_text()
+            try:
+                if httpx2.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx2.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "textcoach run never became healthy"
+            time.sleep(0.2)
+
+        texted = _textcoach(env, "text", "+15551239000", "hey coach {{ 7*7 }}")
+        assert "coach: Hi from the model! What should I call you?" in texted.stdout
+        assert SEEN[-1]["model"] == "local-model"
+        assert "hey coach {{ 7*7 }}" in SEEN[-1]["messages"][-1]["content"]
+
+        trace = _textcoach(env, "logs", "traces", "--limit", "1").stdout.split()[0]
+        shown = _textcoach(env, "logs", "show", trace).stdout
+        assert "coach v1 [ok] openai/local-model" in shown
+        assert "tokens 321 in / 17 out" in shown
+        assert "hey coach {{ 7*7 }}" in shown
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        log.close()
