@@ -20,7 +20,7 @@ from worker.errors import ConfigError
 from worker.llm.types import LLMFailure, LLMRequest, LLMResponse, ToolCall
 from worker.settings import Settings
 
-TRANSIENT_STATUS = frozenset({408, 409, 429})
+TRANSIENT_STATUS = frozenset({408, 429})  # request timeout, rate limit; plus every 5xx
 
 
 class OpenAIProvider:
