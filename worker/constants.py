@@ -15,6 +15,9 @@ QUEUE_NAME = "textcoach:queue"
 PROCESS_INBOX = "process_inbox"
 SEND_MESSAGE = "send_message"
 SWEEP = "sweep"
+BUILD_PLAN = "build_plan"
+WRITE_WEEK = "write_week"
+ROLL_WEEKS = "roll_weeks"
 
 # Per-job limits. ARQ re-runs a killed worker's job only after the longest timeout + 10 s,
 # so these stay short.
@@ -23,6 +26,11 @@ PROCESS_INBOX_MAX_TRIES = 20
 SEND_MESSAGE_TIMEOUT_S = 30
 SEND_MESSAGE_MAX_TRIES = 8
 SWEEP_TIMEOUT_S = 50
+PLAN_TIMEOUT_S = 240
+PLAN_MAX_TRIES = 5
+
+#: Weeks are written this many days before they start (athlete-local), never on the day.
+WEEK_LEAD_DAYS = 2
 
 #: How long process_inbox waits for another worker's turn on the same athlete before retrying.
 INBOX_LOCK_WAIT_S = 5.0
@@ -42,6 +50,14 @@ def inbox_job_id(message_id: UUID) -> str:
 
 def send_job_id(message_id: UUID) -> str:
     return f"send:{message_id}"
+
+
+def plan_job_id(user_id: UUID) -> str:
+    return f"plan:{user_id}"
+
+
+def week_job_id(microcycle_id: UUID) -> str:
+    return f"week:{microcycle_id}"
 
 
 # Advisory-lock namespaces (the first int of pg_advisory_lock(int, int)).

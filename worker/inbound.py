@@ -21,6 +21,7 @@ from worker.queue import enqueue_inbox, enqueue_send
 from worker.settings import Settings
 from worker.sms.keywords import KIND_BY_KEYWORD, REPLIES, Keyword, classify
 from worker.sms.segments import segment_info
+from worker.timezones import guess_timezone
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,10 @@ async def accept_inbound(
     """
     info = segment_info(text.body)
     async with pool.acquire() as conn, conn.transaction():
+        # A new athlete's zone is guessed from their number until they confirm it.
+        guess = guess_timezone(text.from_number).timezone
         user = await conn.fetchrow(
-            sql("upsert_user_by_phone"), text.from_number, settings.default_timezone
+            sql("upsert_user_by_phone"), text.from_number, guess or settings.default_timezone
         )
         assert user is not None
         user_id: UUID = user["id"]

@@ -66,21 +66,26 @@ def normalize_equipment(items: list[str]) -> list[str]:
     return sorted(found)
 
 
+#: Answers that may legitimately be empty or defaulted ("no equipment", "no injuries", the
+#: time zone guessed from the area code), so only a flag says the athlete actually gave them.
+STATED_FLAGS = {
+    "equipment": "equipment_stated",
+    "injuries": "injuries_stated",
+    "timezone": "timezone_confirmed",
+    "send_time": "send_time_stated",
+}
+
+
 def missing_fields(profile: dict[str, Any] | None, name: str | None) -> list[str]:
     """What a coach still needs before writing a plan, in the order worth asking."""
     missing = [] if name else ["name"]
-    if profile is None:
-        return [*missing, *PROFILE_FIELDS]
-    for field in PROFILE_FIELDS:
-        value = profile.get(field)
-        if field == "equipment":
-            # [] is an answer ("nothing"), but only once the athlete has been asked.
-            if not profile.get("preferences", {}).get("equipment_stated"):
+    preferences = (profile or {}).get("preferences") or {}
+    for field in (*PROFILE_FIELDS, "timezone", "send_time"):
+        flag = STATED_FLAGS.get(field)
+        if flag is not None:
+            if not preferences.get(flag):
                 missing.append(field)
-        elif field == "injuries":
-            if not profile.get("preferences", {}).get("injuries_stated"):
-                missing.append(field)
-        elif value in (None, "", []):
+        elif profile is None or profile.get(field) in (None, "", []):
             missing.append(field)
     return missing
 
@@ -146,6 +151,11 @@ async def apply_profile_update(
             preferences["injuries_stated"] = True
             changed.append("injuries")
 
+    for field, stated in (("timezone", update.timezone), ("send_time", update.send_time)):
+        if stated and not preferences.get(STATED_FLAGS[field]):
+            preferences[STATED_FLAGS[field]] = True
+            changed.append(f"{field}_confirmed")
+
     identity = await conn.fetchrow(
         sql("update_user_identity"), user_id, update.name, update.timezone,
         _time_or_none(update.send_time), update.units,
@@ -155,7 +165,7 @@ async def apply_profile_update(
             if identity[field] != identity[f"old_{field}"]:
                 changed.append(field)
     version = current.get("version")
-    if set(changed) - IDENTITY_FIELDS:
+    if set(changed) - IDENTITY_FIELDS:  # profile fields or stated-flags: a new version
         row = await conn.fetchrow(
             sql("insert_profile_version"), user_id, merged["goals"], merged["primary_goal"],
             merged["experience"], merged["days_per_week"], merged["training_days"],
@@ -168,7 +178,7 @@ async def apply_profile_update(
     profile = {**merged, "preferences": preferences}
     return {
         "name": name,
-        "changed": sorted(set(changed)),
+        "changed": sorted({c.removesuffix("_confirmed") for c in changed}),
         "profile_version": version,
         "missing": missing_fields(profile, name),
     }

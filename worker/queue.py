@@ -58,6 +58,19 @@ async def enqueue_send(redis: ArqRedis, message_id: UUID) -> bool:
     )
 
 
+async def enqueue_build_plan(redis: ArqRedis, user_id: UUID) -> bool:
+    return await _enqueue(
+        redis, constants.BUILD_PLAN, str(user_id), job_id=constants.plan_job_id(user_id)
+    )
+
+
+async def enqueue_write_week(redis: ArqRedis, microcycle_id: UUID) -> bool:
+    return await _enqueue(
+        redis, constants.WRITE_WEEK, str(microcycle_id),
+        job_id=constants.week_job_id(microcycle_id),
+    )
+
+
 async def _enqueue(
     redis: ArqRedis, function: str, *args: str, job_id: str, defer_s: float = 0
 ) -> bool:

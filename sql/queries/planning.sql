@@ -7,3 +7,80 @@ JOIN movement_patterns p ON p.id = e.pattern_id
 WHERE e.equipment <@ $1::text[]
   AND NOT (e.contraindications && $2::text[])
 ORDER BY p.slug, e.difficulty, e.slug;
+
+-- name: insert_plan
+INSERT INTO fitness_plans (user_id, profile_id, status, goal, start_date, end_date, weeks, details)
+VALUES ($1, $2, 'active', $3, $4, $5, $6, $7)
+RETURNING id;
+
+-- name: insert_mesocycle
+INSERT INTO mesocycles (plan_id, phase_index, name, focus, start_date, end_date, weeks,
+                        deload_week)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+RETURNING id;
+
+-- name: insert_microcycle
+-- One week, [start_date, end_date); 'planned' until its workouts are written.
+INSERT INTO microcycles (mesocycle_id, plan_id, user_id, week_index, start_date, end_date,
+                         is_deload, target_rir, details)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+RETURNING id;
+
+-- name: activate_athlete
+UPDATE users SET status = 'active' WHERE id = $1 AND status = 'onboarding';
+
+-- name: microcycle_to_write
+SELECT mc.id, mc.user_id, mc.plan_id, mc.week_index, mc.start_date, mc.end_date, mc.is_deload,
+       mc.target_rir, mc.status, mc.details,
+       ms.name AS phase, ms.focus AS phase_focus, ms.start_date AS phase_start,
+       p.details AS plan_details, p.status AS plan_status
+FROM microcycles mc
+JOIN mesocycles ms ON ms.id = mc.mesocycle_id
+JOIN fitness_plans p ON p.id = mc.plan_id
+WHERE mc.id = $1;
+
+-- name: microcycle_by_week
+SELECT id FROM microcycles WHERE plan_id = $1 AND week_index = $2;
+
+-- name: insert_workout
+-- A day already holding a session (moved there, or written before) keeps it.
+INSERT INTO workout_instances (user_id, plan_id, microcycle_id, date, title, focus, status,
+                               is_rest_day, blocks, estimated_minutes, notes)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+ON CONFLICT (user_id, date) DO NOTHING
+RETURNING id;
+
+-- name: mark_microcycle_written
+UPDATE microcycles
+SET status = 'active',
+    details = details || jsonb_build_object('written_at', now(), 'repairs', $2::jsonb,
+                                            'written_by', $3::text)
+WHERE id = $1 AND status = 'planned'
+RETURNING id;
+
+-- name: due_microcycles
+-- Weeks starting within $2 days of each athlete's local today whose workouts are not written
+-- yet, for active plans: what the rollover cron writes ahead of time.
+SELECT mc.id, mc.user_id, mc.start_date
+FROM microcycles mc
+JOIN users u ON u.id = mc.user_id
+JOIN fitness_plans p ON p.id = mc.plan_id AND p.status = 'active'
+WHERE mc.status = 'planned'
+  AND mc.start_date <= (($1::timestamptz AT TIME ZONE u.timezone)::date + $2::int)
+ORDER BY mc.start_date
+LIMIT $3;
+
+-- name: logs_between
+-- What the athlete logged in [start, end): the performance the next week is written from.
+SELECT l.performed_on, l.exercise_name, e.slug, l.sets, l.total_reps, l.total_seconds,
+       l.top_load, l.load_unit, l.rpe, l.pain, l.pain_area, l.prescribed
+FROM exercise_logs l
+LEFT JOIN exercises e ON e.id = l.exercise_id
+WHERE l.user_id = $1 AND l.performed_on >= $2 AND l.performed_on < $3
+ORDER BY l.performed_on;
+
+-- name: exercise_index
+-- slug -> pattern and difficulty for the whole library: how an exercise the athlete cannot do
+-- is replaced by the nearest one they can.
+SELECT e.slug, e.name, p.slug AS pattern, e.difficulty
+FROM exercises e JOIN movement_patterns p ON p.id = e.pattern_id;

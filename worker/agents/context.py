@@ -18,6 +18,7 @@ from worker.clock import now
 from worker.db.pool import Conn
 from worker.db.queries import sql
 from worker.profiles import latest_profile, missing_fields
+from worker.timezones import guess_timezone, zone_label
 
 HISTORY_MESSAGES = 12
 
@@ -75,6 +76,9 @@ async def athlete_variables(
                 if user["paused_until"] else None
             ),
             "first_contact": first_contact,
+            "timezone_label": zone_label(user["timezone"]),
+            # Whether the zone is a confident guess from the area code (or was set later).
+            "timezone_confident": _confident(user["phone"], user["timezone"]),
         },
         "profile": _profile(profile),
         "missing": missing_fields(profile, user["name"]),
@@ -89,6 +93,11 @@ async def athlete_variables(
         "last_coach_message": last_coach,
         "inbox": [{"text": row["body"], "at": _local(row["created_at"], zone)} for row in inbox],
     }
+
+
+def _confident(phone: str, timezone: str) -> bool:
+    guess = guess_timezone(phone)
+    return guess.timezone != timezone or guess.confident
 
 
 def _profile(row: dict[str, Any] | None) -> dict[str, Any] | None:

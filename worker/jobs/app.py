@@ -13,6 +13,7 @@ from worker.agents.runtime import Runtime
 from worker.db.pool import create_pool
 from worker.jobs.context import Deps
 from worker.jobs.inbox import process_inbox
+from worker.jobs.plans import build_plan_job, roll_weeks, write_week_job
 from worker.jobs.send import send_message
 from worker.jobs.sweep import sweep
 from worker.llm.offline import OfflineProvider
@@ -37,6 +38,20 @@ FUNCTIONS = [
         name=constants.SEND_MESSAGE,
         timeout=constants.SEND_MESSAGE_TIMEOUT_S,
         max_tries=constants.SEND_MESSAGE_MAX_TRIES,
+        keep_result=0,
+    ),
+    func(
+        build_plan_job,
+        name=constants.BUILD_PLAN,
+        timeout=constants.PLAN_TIMEOUT_S,
+        max_tries=constants.PLAN_MAX_TRIES,
+        keep_result=0,
+    ),
+    func(
+        write_week_job,
+        name=constants.WRITE_WEEK,
+        timeout=constants.PLAN_TIMEOUT_S,
+        max_tries=constants.PLAN_MAX_TRIES,
         keep_result=0,
     ),
 ]
@@ -90,7 +105,16 @@ def build_worker(
                 timeout=constants.SWEEP_TIMEOUT_S,
                 unique=True,
                 run_at_startup=True,
-            )
+            ),
+            cron(
+                roll_weeks,
+                name=constants.ROLL_WEEKS,
+                minute={7, 37},
+                second=0,
+                timeout=constants.SWEEP_TIMEOUT_S,
+                unique=True,
+                run_at_startup=True,
+            ),
         ],
         queue_name=constants.QUEUE_NAME,
         redis_settings=redis_settings(redis_url),

@@ -23,7 +23,8 @@ from worker.db.locks import athlete_lock
 from worker.db.queries import sql
 from worker.jobs.context import deps
 from worker.outbox import conversation_for, write_outbound
-from worker.queue import enqueue_send
+from worker.profiles import latest_profile, missing_fields
+from worker.queue import enqueue_build_plan, enqueue_send
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,20 @@ async def process_inbox(ctx: dict[str, Any], user_id: str) -> str:
         outbound = await _take_turn(ctx, athlete)
     for message_id in outbound:
         await enqueue_send(d.redis, message_id)
+    await _plan_when_ready(ctx, athlete)
     return f"{len(outbound)} outbound"
+
+
+async def _plan_when_ready(ctx: dict[str, Any], athlete: UUID) -> None:
+    """Once onboarding has every answer it needs, the plan is written (as its own job)."""
+    d = deps(ctx)
+    async with d.pool.acquire() as conn:
+        user = await conn.fetchrow(sql("get_user"), athlete)
+        if user is None or user["status"] != "onboarding" or user["opted_out_at"] is not None:
+            return
+        if missing_fields(await latest_profile(conn, athlete), user["name"]):
+            return
+    await enqueue_build_plan(d.redis, athlete)
 
 
 async def _take_turn(ctx: dict[str, Any], athlete: UUID) -> list[UUID]:

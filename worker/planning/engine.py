@@ -88,7 +88,8 @@ def _prescription(
     )
 
 
-def _minutes(blocks: Sequence[WorkoutBlock]) -> int:
+def estimate_minutes(blocks: Sequence[WorkoutBlock]) -> int:
+    """Warm-up plus, per work set, ~45 s of work and the prescribed rest."""
     total: float = WARMUP_MIN
     for block in blocks:
         if block.kind == "warmup":
@@ -96,6 +97,83 @@ def _minutes(blocks: Sequence[WorkoutBlock]) -> int:
         for item in block.exercises:
             total += item.sets * (SECONDS_PER_SET + item.rest_seconds) / 60
     return round(total)
+
+
+MIN_WORK_EXERCISES = 2
+
+
+def fit_minutes(blocks: list[WorkoutBlock], minutes: int) -> tuple[list[WorkoutBlock], bool]:
+    """Trim a session to ``minutes``, cutting what matters least first.
+
+    Accessory sets, then accessories, then long rests, then main-lift sets down to two, then
+    anything down to one set and short rests. The first two work exercises are the main lifts
+    the week's progression hangs on, so they go last. Returns the blocks and whether anything
+    was cut.
+    """
+    blocks = [b.model_copy(update={"exercises": list(b.exercises)}) for b in blocks]
+    changed = False
+    while estimate_minutes(blocks) > minutes:
+        work = [(bi, ei) for bi, b in enumerate(blocks) if b.kind != "warmup"
+                for ei in range(len(b.exercises))]
+        accessories, mains = work[MIN_WORK_EXERCISES:], work[:MIN_WORK_EXERCISES]
+
+        step: tuple[str, tuple[int, int]] | None = None
+        for action, slots, test in (
+            ("set", accessories, lambda e: e.sets > 2),
+            ("drop", accessories, lambda e: True),
+            ("rest", work, lambda e: e.rest_seconds > 90),
+            ("set", mains, lambda e: e.sets > 2),
+            ("set", work, lambda e: e.sets > 1),
+            ("rest", work, lambda e: e.rest_seconds > 30),
+        ):
+            found = next(((bi, ei) for bi, ei in reversed(slots)
+                          if test(blocks[bi].exercises[ei])), None)
+            if found is not None:
+                step = (action, found)
+                break
+        if step is None:
+            break
+        action, (bi, ei) = step
+        item = blocks[bi].exercises[ei]
+        if action == "drop":
+            blocks[bi].exercises.pop(ei)
+        elif action == "set":
+            blocks[bi].exercises[ei] = item.model_copy(update={"sets": item.sets - 1})
+        else:
+            rest = max(30, item.rest_seconds - 30)
+            blocks[bi].exercises[ei] = item.model_copy(update={"rest_seconds": rest})
+        blocks = [b for b in blocks if b.exercises]
+        changed = True
+    return blocks, changed
+
+
+def progress_levels(
+    logs: Sequence[Mapping[str, Any]], candidates: Sequence[Mapping[str, Any]]
+) -> dict[str, int]:
+    """Per movement pattern, the difficulty to aim for next week, from last week's logs.
+
+    An exercise whose every logged set reached the top of its rep range moves the pattern one
+    rung up (double progression); pain on it moves the pattern one rung down.
+    """
+    by_slug = {str(c["slug"]): c for c in candidates}
+    levels: dict[str, int] = {}
+    for entry in logs:
+        exercise = by_slug.get(str(entry.get("slug")))
+        if exercise is None:
+            continue
+        difficulty = int(exercise["difficulty"])
+        pattern = str(exercise["pattern"])
+        if entry.get("pain"):
+            levels[pattern] = difficulty - 1
+            continue
+        top = int(exercise.get("default_max") or 0)
+        sets = entry.get("sets") or []
+        done = [int(s.get("reps") or s.get("seconds") or 0) for s in sets]
+        if top and done and min(done) >= top:
+            levels[pattern] = max(levels.get(pattern, 0), difficulty + 1)
+        else:
+            levels.setdefault(pattern, difficulty)
+    return levels
 
 
 def build_session(
@@ -106,6 +184,7 @@ def build_session(
     minutes: int,
     rir: int,
     is_deload: bool,
+    levels: Mapping[str, int] | None = None,
 ) -> tuple[str, str, list[WorkoutBlock]]:
     title, slots = SESSIONS[kind]
     level = LEVEL_DIFFICULTY.get(experience, 3)
@@ -113,7 +192,8 @@ def build_session(
     used: set[str] = set()
     work: list[PrescribedExercise] = []
     for index, pattern in enumerate(slots):
-        exercise = pick(candidates, pattern, level if index < 2 else level - 1, used)
+        aim = (levels or {}).get(pattern, level if index < 2 else level - 1)
+        exercise = pick(candidates, pattern, aim, used)
         if exercise is None:
             continue
         used.add(str(exercise["slug"]))
@@ -128,15 +208,9 @@ def build_session(
         if e is not None
     ]
     blocks = [WorkoutBlock(name="Warm-up", kind="warmup", exercises=warmup)] if warmup else []
-    blocks.append(WorkoutBlock(name="Main", kind="strength", exercises=work))
-    # Fit the session: cut accessory sets, then drop accessories from the end.
-    while _minutes(blocks) > minutes and len(work) > 2:
-        trimmed = next((w for w in reversed(work[2:]) if w.sets > 2), None)
-        if trimmed is not None:
-            trimmed.sets -= 1
-        else:
-            work.pop()
-        blocks[-1] = WorkoutBlock(name="Main", kind="strength", exercises=work)
+    if work:
+        blocks.append(WorkoutBlock(name="Main", kind="strength", exercises=work))
+    blocks, _ = fit_minutes(blocks, minutes)
     focus = ", ".join(dict.fromkeys(p.replace("_", " ") for p in slots[:3]))
     return title, focus, blocks
 
@@ -161,6 +235,7 @@ def build_week(variables: Mapping[str, Any]) -> WeekPlan:
         rotation[ENDURANCE_SWAP[len(days)]] = "conditioning"
     minutes = int(profile.get("session_minutes") or 45)
     experience = str(profile.get("experience") or "beginner")
+    levels = progress_levels(variables.get("last_week_logs") or [], candidates)
     plan_days: list[DayPlan] = []
     sessions = dict(zip(days, rotation, strict=True))
     for weekday in range(1, 8):
@@ -171,11 +246,11 @@ def build_week(variables: Mapping[str, Any]) -> WeekPlan:
             continue
         title, focus, blocks = build_session(
             kind, candidates, experience=experience, minutes=minutes, rir=rir,
-            is_deload=is_deload,
+            is_deload=is_deload, levels=levels,
         )
         plan_days.append(DayPlan(
             weekday=weekday, title=title + (" (deload)" if is_deload else ""), focus=focus,
-            is_rest_day=False, estimated_minutes=min(_minutes(blocks), 300), blocks=blocks,
+            is_rest_day=False, estimated_minutes=min(estimate_minutes(blocks), 300), blocks=blocks,
         ))
     theme = str(week.get("theme") or ("Deload" if is_deload else "Build"))
     return WeekPlan(theme=theme, is_deload=is_deload, target_rir=rir, days=plan_days)

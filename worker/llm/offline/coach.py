@@ -16,6 +16,7 @@ from worker.agents.schemas import CoachReply, ProfileUpdate
 from worker.llm.offline.extract import extract_profile, next_question
 from worker.llm.offline.formatting import workout_text
 from worker.llm.types import LLMRequest, ToolOutcome
+from worker.timezones import ZoneGuess, confirm_question
 
 ToolPlan = list[tuple[str, dict[str, object]]]
 
@@ -67,6 +68,8 @@ def choose_tools(v: Any, texts: list[str]) -> ToolPlan:
     onboarding = v["athlete"]["status"] == "onboarding"
     plan: ToolPlan = []
     update = extract_profile(texts, last_question=v.get("last_coach_message"))
+    if update.timezone is None and _confirms_zone(v.get("last_coach_message"), joined):
+        update = update.model_copy(update={"timezone": v["athlete"]["timezone"]})
     facts = update.model_dump(exclude_none=True)
     schedule_only = set(facts) <= {"send_time", "timezone"}
     if facts and (onboarding or not schedule_only):
@@ -98,6 +101,24 @@ def choose_tools(v: Any, texts: list[str]) -> ToolPlan:
     elif _ASK_TODAY.search(joined):
         plan.append(("get_workout", {"day": "today"}))
     return plan
+
+
+_YES = re.compile(r"^\W*(yes|yep|yeah|yup|ya|correct|right|that'?s right|sure|exactly|y)\b",
+                  re.I)
+
+
+def _confirms_zone(last_question: str | None, text: str) -> bool:
+    """A yes to "you're on Eastern time, right?" confirms the zone guessed from the number."""
+    return bool(last_question and "time, right?" in last_question and _YES.search(text))
+
+
+def _zone_question(v: Any, missing: list[str], name: str | None) -> str:
+    if "timezone" not in missing:
+        return next_question(missing, name)
+    athlete = v["athlete"]
+    guess = ZoneGuess(athlete["timezone"], athlete.get("timezone_label"),
+                      bool(athlete.get("timezone_confident")))
+    return confirm_question(guess)
 
 
 def _full(update: ProfileUpdate) -> dict[str, object]:
@@ -133,15 +154,15 @@ def compose_reply(v: Any, texts: list[str], outcomes: list[ToolOutcome]) -> str:
         missing = profile.get("missing") or []
         if missing:
             ack = "Got it" + who + ". " if profile.get("changed") else ""
-            return ack + next_question(missing, name)
+            return ack + _zone_question(v, missing, name)
         return (f"Thanks{who}, that's everything I need. I'm putting your plan together now "
                 "and will text you a summary shortly.")
     if v["athlete"]["status"] == "onboarding":
         if v["athlete"].get("first_contact"):
-            return next_question(v.get("missing") or ["name"], name)
+            return _zone_question(v, v.get("missing") or ["name"], name)
         missing = v.get("missing") or []
         if missing:
-            return "Sorry, I didn't catch that. " + next_question(missing, name)
+            return "Sorry, I didn't catch that. " + _zone_question(v, missing, name)
 
     if profile is not None and profile.get("changed"):
         lines.append("Noted: I've updated your " + ", ".join(

@@ -1,0 +1,216 @@
+"""From onboarding to a periodised plan, and weeks written ahead as the calendar moves."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import pytest
+
+from tests.conftest import RunWorker, SendText
+from worker.agents.runtime import Runtime
+from worker.clock import clock
+from worker.llm.offline import OfflineProvider
+from worker.planning.service import build_plan, write_week
+from worker.sms.channel import LocalChannel
+
+MAYA = "+12125550142"  # a New York number: Eastern time is inferred from the area code
+
+ONBOARDING = [
+    "Hi",
+    "I'm Maya. I want to get stronger, been lifting about a year",
+    "3 days a week, Mon Wed Fri, about 45 minutes",
+    "Dumbbells and a bench at home. Bad left knee though",
+    "yes, 6:30am please",
+]
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock() -> Any:
+    yield
+    clock.reset()
+
+
+async def _exercises(pool: asyncpg.Pool, slugs: set[str]) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        "SELECT slug, equipment, contraindications FROM exercises WHERE slug = ANY($1)",
+        list(slugs),
+    )
+
+
+def _slugs(blocks: list[dict[str, Any]], *, work_only: bool = False) -> set[str]:
+    return {e["exercise"] for b in blocks for e in b["exercises"]
+            if not work_only or b["kind"] != "warmup"}
+
+
+async def test_onboarding_by_sms_ends_with_a_plan(
+    send_text: SendText, run_worker: RunWorker, pool: asyncpg.Pool, channel: LocalChannel
+) -> None:
+    for text in ONBOARDING:
+        await send_text(MAYA, text)
+        await run_worker()
+    replies = [t.body for t in channel.sent]
+    assert "STOP" in replies[0]  # consent, STOP and HELP wording first
+
+    user = await pool.fetchrow("SELECT id, name, status, timezone, send_time FROM users")
+    assert user is not None
+    assert (user["name"], user["status"], user["timezone"]) == ("Maya", "active",
+                                                                 "America/New_York")
+    assert user["send_time"].strftime("%H:%M") == "06:30"
+    profile = await pool.fetchrow(
+        "SELECT * FROM fitness_profiles ORDER BY version DESC LIMIT 1")
+    assert profile is not None
+    assert profile["primary_goal"] == "strength"
+    assert profile["days_per_week"] == 3 and list(profile["training_days"]) == [1, 3, 5]
+    assert profile["session_minutes"] == 45
+    assert set(profile["equipment"]) == {"dumbbell", "bench"}
+    assert [i["area"] for i in profile["injuries"]] == ["knee"]
+    assert profile["version"] >= 3  # append-only versions as answers arrived
+
+    plan = await pool.fetchrow("SELECT * FROM fitness_plans WHERE status = 'active'")
+    assert plan is not None and plan["weeks"] >= 4
+    weeks = await pool.fetch(
+        "SELECT week_index, start_date, end_date, is_deload, status FROM microcycles"
+        " WHERE plan_id = $1 ORDER BY week_index", plan["id"])
+    assert len(weeks) == plan["weeks"]
+    assert all(w["end_date"] == w["start_date"] + timedelta(days=7) for w in weeks)
+    assert [w["is_deload"] for w in weeks[:4]] == [False, False, False, True]
+
+    week1 = await pool.fetch(
+        "SELECT date, is_rest_day, blocks, estimated_minutes FROM workout_instances"
+        " WHERE microcycle_id = (SELECT id FROM microcycles WHERE plan_id = $1 AND"
+        " week_index = 1) ORDER BY date", plan["id"])
+    assert len(week1) == 7
+    training = [w for w in week1 if not w["is_rest_day"]]
+    assert sorted(w["date"].isoweekday() for w in training) == [1, 3, 5]
+    used = set().union(*(_slugs(w["blocks"]) for w in training))
+    for exercise in await _exercises(pool, used):
+        assert set(exercise["equipment"]) <= {"dumbbell", "bench"}, exercise["slug"]
+        assert "knee" not in exercise["contraindications"], exercise["slug"]
+    assert all(w["estimated_minutes"] <= 45 for w in training)
+
+    parts = await pool.fetch(
+        "SELECT body FROM messages WHERE kind = 'plan_summary' ORDER BY part_index")
+    summary = " ".join(p["body"].split(" ", 1)[1] if len(parts) > 1 else p["body"]
+                       for p in parts)
+    assert summary.startswith("Your plan is ready, Maya!")
+    assert "First session: " in summary and "06:30" in summary
+    assert len(parts) <= 2
+    assert [t.body for t in channel.sent[-len(parts):]] == [p["body"] for p in parts]
+    assert len(ONBOARDING) <= 8
+
+
+async def _athlete_with_profile(
+    pool: asyncpg.Pool, *, days: list[int], equipment: list[str], injuries: list[str],
+    minutes: int = 45, experience: str = "beginner",
+) -> UUID:
+    user_id: UUID = await pool.fetchval(
+        "INSERT INTO users (phone, name, timezone) VALUES ($1, 'Sam', 'America/Chicago')"
+        " RETURNING id", f"+1312555{uuid.uuid4().int % 10000:04d}")
+    await pool.execute(
+        "INSERT INTO fitness_profiles (user_id, version, primary_goal, experience, days_per_week,"
+        " training_days, session_minutes, equipment, injuries, preferences) VALUES ($1, 1,"
+        " 'general_fitness', $2, $3, $4, $5, $6, $7, $8)",
+        user_id, experience, len(days), days, minutes, equipment,
+        [{"area": a, "note": a} for a in injuries],
+        {"equipment_stated": True, "injuries_stated": True, "timezone_confirmed": True,
+         "send_time_stated": True},
+    )
+    return user_id
+
+
+def _runtime(pool: asyncpg.Pool) -> Runtime:
+    return Runtime(pool, OfflineProvider(), OfflineProvider(), attempts=1)
+
+
+async def test_weeks_roll_over_ahead_of_time(
+    run_worker: RunWorker, pool: asyncpg.Pool
+) -> None:
+    clock.freeze(datetime(2026, 3, 4, 15, 0, tzinfo=UTC))  # a Wednesday
+    user_id = await _athlete_with_profile(pool, days=[2, 4, 6], equipment=[],
+                                          injuries=["shoulder"])
+    result = await build_plan(pool, _runtime(pool), user_id, trace_id=uuid.uuid4())
+    assert result.start_date == date(2026, 3, 5)
+
+    written: dict[int, date] = {}
+    for day in range(0, 36):
+        clock.freeze(datetime(2026, 3, 4, 15, 0, tzinfo=UTC) + timedelta(days=day))
+        await run_worker()  # roll_weeks runs at startup and enqueues what is due
+        await run_worker()  # the write_week jobs it enqueued
+        today = clock.now().astimezone().date()
+        for week in await pool.fetch(
+            "SELECT week_index, start_date FROM microcycles WHERE status = 'active'"):
+            written.setdefault(week["week_index"], today)
+    weeks = {w["week_index"]: w["start_date"] for w in await pool.fetch(
+        "SELECT week_index, start_date FROM microcycles")}
+    # Weeks 1-6 were written, each before it started and never stuck on week 1.
+    assert sorted(written) == [1, 2, 3, 4, 5, 6]
+    for index in range(2, 7):
+        assert written[index] < weeks[index], index
+        assert written[index] >= weeks[index] - timedelta(days=3), index
+    counts = await pool.fetch(
+        "SELECT microcycle_id, count(*) FILTER (WHERE NOT is_rest_day) AS sessions"
+        " FROM workout_instances GROUP BY microcycle_id")
+    assert len(counts) == 6 and all(c["sessions"] == 3 for c in counts)
+    deload = await pool.fetchrow(
+        "SELECT w.blocks FROM workout_instances w JOIN microcycles m ON m.id = w.microcycle_id"
+        " WHERE m.week_index = 4 AND NOT w.is_rest_day LIMIT 1")
+    normal = await pool.fetchrow(
+        "SELECT w.blocks FROM workout_instances w JOIN microcycles m ON m.id = w.microcycle_id"
+        " WHERE m.week_index = 1 AND NOT w.is_rest_day LIMIT 1")
+    assert deload is not None and normal is not None
+
+    def work_sets(blocks: list[dict[str, Any]]) -> int:
+        return sum(e["sets"] for b in blocks if b["kind"] != "warmup" for e in b["exercises"])
+
+    assert work_sets(deload["blocks"]) < work_sets(normal["blocks"])
+
+
+async def test_next_week_reflects_logged_performance(pool: asyncpg.Pool) -> None:
+    clock.freeze(datetime(2026, 3, 2, 15, 0, tzinfo=UTC))  # a Monday
+    user_id = await _athlete_with_profile(pool, days=[1, 3, 5], equipment=["pull_up_bar"],
+                                          injuries=[])
+    runtime = _runtime(pool)
+    await build_plan(pool, runtime, user_id, trace_id=uuid.uuid4())
+    first = await pool.fetchrow(
+        "SELECT w.date, w.blocks FROM workout_instances w WHERE NOT w.is_rest_day"
+        " ORDER BY date LIMIT 1")
+    assert first is not None
+    main = next(b for b in first["blocks"] if b["kind"] != "warmup")["exercises"][0]
+    exercise = await pool.fetchrow(
+        "SELECT e.id, e.default_max, e.difficulty, p.slug AS pattern FROM exercises e"
+        " JOIN movement_patterns p ON p.id = e.pattern_id WHERE e.slug = $1", main["exercise"])
+    assert exercise is not None
+    # The athlete beat the top of the range on every set.
+    top = exercise["default_max"] + 2
+    await pool.execute(
+        "INSERT INTO exercise_logs (user_id, exercise_id, exercise_name, performed_on, sets,"
+        " total_reps) VALUES ($1, $2, $3, $4, $5, $6)",
+        user_id, exercise["id"], main["exercise"], first["date"],
+        [{"reps": top}] * 3, top * 3)
+    week2 = await pool.fetchval(
+        "SELECT id FROM microcycles WHERE week_index = 2")
+    clock.freeze(datetime(2026, 3, 8, 15, 0, tzinfo=UTC))
+    await write_week(pool, runtime, week2, trace_id=uuid.uuid4())
+    harder = await pool.fetch(
+        "SELECT e.slug, e.difficulty FROM workout_instances w, jsonb_array_elements(w.blocks) b,"
+        " jsonb_array_elements(b->'exercises') x JOIN exercises e ON e.slug = x->>'exercise'"
+        " JOIN movement_patterns p ON p.id = e.pattern_id"
+        " WHERE w.microcycle_id = $1 AND p.slug = $2 AND b->>'kind' <> 'warmup'",
+        week2, exercise["pattern"])
+    assert harder, "the pattern is still trained"
+    assert max(r["difficulty"] for r in harder) > exercise["difficulty"]
+
+
+async def test_building_twice_writes_one_plan(pool: asyncpg.Pool) -> None:
+    user_id = await _athlete_with_profile(pool, days=[1, 4], equipment=["dumbbell"],
+                                          injuries=[])
+    runtime = _runtime(pool)
+    first = await build_plan(pool, runtime, user_id, trace_id=uuid.uuid4())
+    second = await build_plan(pool, runtime, user_id, trace_id=uuid.uuid4())
+    assert first.created and not second.created
+    assert first.plan_id == second.plan_id
+    assert await pool.fetchval("SELECT count(*) FROM fitness_plans") == 1

@@ -1,0 +1,229 @@
+"""Validate and repair a week, whoever wrote it.
+
+A model can name an exercise the athlete cannot do, put a session on a day they cannot train,
+stack 30 sets of pressing or write a 90-minute session for a 30-minute athlete. Nothing it writes
+reaches an athlete without passing through here: days are put on the athlete's training days,
+every exercise becomes one the athlete can do (the nearest of the same movement pattern), and
+sets, reps, effort, rest, weekly volume and session length are brought within bounds.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from worker.agents.schemas import DayPlan, PrescribedExercise, WeekPlan, WorkoutBlock
+from worker.planning.engine import (
+    MIN_WORK_EXERCISES,
+    build_week,
+    default_training_days,
+    estimate_minutes,
+    fit_minutes,
+    target_rir,
+)
+
+MAX_SETS = 5
+MAX_WEEKLY_SETS_PER_PATTERN = 20
+MIN_REST, MAX_REST = 30, 300
+
+
+@dataclass
+class Repairs:
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, note: str) -> None:
+        self.notes.append(note)
+
+
+@dataclass(frozen=True)
+class WeekRules:
+    training_days: list[int]
+    session_minutes: int
+    is_deload: bool
+    target_rir: int
+
+    @classmethod
+    def from_variables(cls, variables: Mapping[str, Any]) -> WeekRules:
+        profile: Mapping[str, Any] = variables.get("profile") or {}
+        week: Mapping[str, Any] = variables.get("week") or {}
+        days = sorted(set(week.get("training_days") or profile.get("training_days") or [])) \
+            or default_training_days(int(profile.get("days_per_week") or 3))
+        is_deload = bool(week.get("is_deload"))
+        rir = week.get("target_rir")
+        if rir is None:
+            rir = target_rir(int(week.get("week_in_phase") or 1), is_deload)
+        return cls(days, int(profile.get("session_minutes") or 45), is_deload, int(rir))
+
+
+class Substitutes:
+    """Finds the exercise an athlete can do that is nearest to the one asked for."""
+
+    def __init__(
+        self, candidates: Sequence[Mapping[str, Any]], library: Mapping[str, Mapping[str, Any]]
+    ) -> None:
+        self.candidates = {str(c["slug"]): c for c in candidates}
+        self.library = library
+        self.by_name = {str(c["name"]).lower(): str(c["slug"]) for c in candidates}
+
+    def resolve(self, wanted: str) -> str | None:
+        key = wanted.strip().lower()
+        if key in self.candidates:
+            return key
+        slug = key.replace(" ", "_").replace("-", "_")
+        if slug in self.candidates:
+            return slug
+        if key in self.by_name:
+            return self.by_name[key]
+        known = self.library.get(slug)
+        if known is not None:  # a real exercise the athlete cannot do: same pattern, nearest
+            return self.nearest(str(known["pattern"]), int(known["difficulty"]))
+        names = difflib.get_close_matches(key, list(self.by_name), n=1, cutoff=0.6)
+        return self.by_name[names[0]] if names else None
+
+    def nearest(self, pattern: str, difficulty: int) -> str | None:
+        options = [c for c in self.candidates.values() if c["pattern"] == pattern]
+        if not options:
+            return None
+        best = min(options, key=lambda c: (abs(int(c["difficulty"]) - difficulty),
+                                           int(c["difficulty"]), str(c["slug"])))
+        return str(best["slug"])
+
+
+def repair_week(
+    week: WeekPlan,
+    variables: Mapping[str, Any],
+    library: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[WeekPlan, list[str]]:
+    """A week that satisfies the athlete's constraints, and what had to change to get there."""
+    rules = WeekRules.from_variables(variables)
+    candidates: Sequence[Mapping[str, Any]] = variables.get("candidates") or []
+    subs = Substitutes(candidates, library or {})
+    repairs = Repairs()
+    fallback = build_week(variables)
+
+    sessions = [d for d in sorted(week.days, key=lambda d: d.weekday)
+                if not d.is_rest_day and d.blocks]
+    days: list[DayPlan] = []
+    for weekday in range(1, 8):
+        if weekday not in rules.training_days:
+            days.append(DayPlan(weekday=weekday, title="Rest day", focus="recovery",
+                                is_rest_day=True, estimated_minutes=0, blocks=[]))
+            continue
+        if sessions:
+            source = sessions.pop(0)
+            if source.weekday != weekday:
+                repairs.add(f"moved {source.title} from day {source.weekday} to {weekday}")
+        else:
+            source = fallback.days[weekday - 1]
+            repairs.add(f"day {weekday}: no session written; the engine's used")
+        days.append(_repair_day(source, weekday, rules, subs, fallback, repairs))
+    if sessions:
+        repairs.add(f"dropped {len(sessions)} session(s) beyond the athlete's training days")
+    days = _cap_weekly_volume(days, candidates, repairs)
+    repaired = WeekPlan(theme=week.theme, is_deload=rules.is_deload,
+                        target_rir=rules.target_rir, days=days)
+    return repaired, repairs.notes
+
+
+def _repair_day(
+    day: DayPlan, weekday: int, rules: WeekRules, subs: Substitutes, fallback: WeekPlan,
+    repairs: Repairs,
+) -> DayPlan:
+    blocks: list[WorkoutBlock] = []
+    used: set[str] = set()
+    for block in day.blocks:
+        items: list[PrescribedExercise] = []
+        for item in block.exercises:
+            slug = subs.resolve(item.exercise)
+            if slug is None or slug in used:
+                repairs.add(f"day {weekday}: dropped {item.exercise!r} (not available)")
+                continue
+            if slug != item.exercise:
+                repairs.add(f"day {weekday}: {item.exercise!r} -> {slug}")
+            used.add(slug)
+            items.append(_repair_item(item, subs.candidates[slug], block.kind, rules))
+        if items:
+            blocks.append(WorkoutBlock(name=block.name, kind=block.kind, exercises=items))
+    work = [b for b in blocks if b.kind != "warmup"]
+    if sum(len(b.exercises) for b in work) < MIN_WORK_EXERCISES:
+        repairs.add(f"day {weekday}: too little work written; the engine's session used")
+        engine_day = fallback.days[weekday - 1]
+        if not engine_day.is_rest_day:
+            return engine_day.model_copy(update={"weekday": weekday})
+    blocks, trimmed = fit_minutes(blocks, rules.session_minutes)
+    if trimmed:
+        repairs.add(f"day {weekday}: trimmed to fit {rules.session_minutes} min")
+    return DayPlan(weekday=weekday, title=day.title, focus=day.focus, is_rest_day=False,
+                   estimated_minutes=estimate_minutes(blocks), blocks=blocks)
+
+
+def _repair_item(
+    item: PrescribedExercise, exercise: Mapping[str, Any], kind: str, rules: WeekRules
+) -> PrescribedExercise:
+    low = int(exercise.get("default_min") or item.target_min)
+    high = int(exercise.get("default_max") or item.target_max)
+    target_min = min(max(item.target_min, max(1, low // 2)), high * 2)
+    target_max = min(max(item.target_max, target_min), high * 2)
+    sets = min(max(item.sets, 1), MAX_SETS)
+    if rules.is_deload and kind != "warmup":
+        sets = min(sets, max(1, MAX_SETS // 2))
+    return PrescribedExercise(
+        exercise=str(exercise["slug"]),
+        sets=sets,
+        target_min=target_min,
+        target_max=target_max,
+        unit=exercise.get("unit") or item.unit,
+        rest_seconds=0 if kind == "warmup" else min(max(item.rest_seconds, MIN_REST), MAX_REST),
+        rir=None if kind == "warmup" else rules.target_rir,
+        notes=item.notes,
+    )
+
+
+def _cap_weekly_volume(
+    days: list[DayPlan], candidates: Sequence[Mapping[str, Any]], repairs: Repairs
+) -> list[DayPlan]:
+    """No movement pattern gets more than MAX_WEEKLY_SETS_PER_PATTERN hard sets a week."""
+    pattern_of = {str(c["slug"]): str(c["pattern"]) for c in candidates}
+    totals: Counter[str] = Counter()
+    result: list[DayPlan] = []
+    for day in days:
+        blocks: list[WorkoutBlock] = []
+        for block in day.blocks:
+            items: list[PrescribedExercise] = []
+            for item in block.exercises:
+                pattern = pattern_of.get(item.exercise, item.exercise)
+                if block.kind == "warmup":
+                    items.append(item)
+                    continue
+                room = MAX_WEEKLY_SETS_PER_PATTERN - totals[pattern]
+                if room <= 0:
+                    repairs.add(f"day {day.weekday}: dropped {item.exercise} ({pattern} "
+                                "already at its weekly limit)")
+                    continue
+                if item.sets > room:
+                    item = item.model_copy(update={"sets": room})
+                totals[pattern] += item.sets
+                items.append(item)
+            if items:
+                blocks.append(WorkoutBlock(name=block.name, kind=block.kind, exercises=items))
+        result.append(day.model_copy(update={
+            "blocks": blocks,
+            "estimated_minutes": estimate_minutes(blocks) if blocks else 0,
+        }))
+    return result
+
+
+def weekly_sets(week: WeekPlan, candidates: Sequence[Mapping[str, Any]]) -> Counter[str]:
+    """Hard sets per movement pattern in a week (warm-ups excluded)."""
+    pattern_of = {str(c["slug"]): str(c["pattern"]) for c in candidates}
+    totals: Counter[str] = Counter()
+    for day in week.days:
+        for block in day.blocks:
+            if block.kind == "warmup":
+                continue
+            for item in block.exercises:
+                totals[pattern_of.get(item.exercise, item.exercise)] += item.sets
+    return totals
