@@ -126,7 +126,7 @@ def model_weeks(draw: st.DrawFn) -> WeekPlan:
     return WeekPlan(theme="model", is_deload=draw(st.booleans()), target_rir=2, days=days)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(profiles, model_weeks())
 def test_repair_brings_any_week_within_bounds(p: dict[str, Any], week: WeekPlan) -> None:
     v = variables(p)

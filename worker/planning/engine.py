@@ -63,18 +63,40 @@ def target_rir(week_in_phase: int, is_deload: bool) -> int:
     return max(1, 4 - max(1, min(3, week_in_phase)))
 
 
+#: Equipment that lets a lift be loaded progressively; someone who has it should lift with it.
+LOADABLE = frozenset({"barbell", "dumbbell", "kettlebell", "machine", "cable", "smith_machine"})
+#: Patterns where external load is the better tool when available (not core, skills or cardio).
+LOADED_PATTERNS = frozenset({"squat", "hinge", "horizontal_push", "horizontal_pull",
+                             "vertical_push", "vertical_pull", "carry"})
+
+
 def pick(
-    candidates: Sequence[Mapping[str, Any]], pattern: str, level: int, used: set[str]
+    candidates: Sequence[Mapping[str, Any]],
+    pattern: str,
+    level: int,
+    used: set[str],
+    *,
+    prefer_loaded: bool = False,
+    avoid: frozenset[str] = frozenset(),
 ) -> Mapping[str, Any] | None:
     """The unused exercise of ``pattern`` whose difficulty is closest to ``level``.
 
-    Ties go to the easier one: a coach starts an athlete a rung low and progresses them.
+    With ``prefer_loaded`` a loadable lift (barbell, dumbbell, machine...) beats a bodyweight
+    variation for strength patterns: a lifter with a gym is not given box pistols. ``avoid``
+    (the same session type's picks earlier in the week) is used only when nothing else fits,
+    so an A/B split varies. Ties go to the easier one: a coach starts a rung low.
     """
     options = [c for c in candidates if c["pattern"] == pattern and c["slug"] not in used]
     if not options:
         return None
-    return min(options, key=lambda c: (abs(int(c["difficulty"]) - level),
-                                       int(c["difficulty"]), c["slug"]))
+    loaded_first = prefer_loaded and pattern in LOADED_PATTERNS
+
+    def score(c: Mapping[str, Any]) -> tuple[bool, bool, int, int, str]:
+        unloaded = loaded_first and not (set(c.get("equipment") or []) & LOADABLE)
+        return (c["slug"] in avoid, unloaded, abs(int(c["difficulty"]) - level),
+                int(c["difficulty"]), str(c["slug"]))
+
+    return min(options, key=score)
 
 
 def _prescription(
@@ -185,6 +207,8 @@ def build_session(
     rir: int,
     is_deload: bool,
     levels: Mapping[str, int] | None = None,
+    prefer_loaded: bool = False,
+    avoid: frozenset[str] = frozenset(),
 ) -> tuple[str, str, list[WorkoutBlock]]:
     title, slots = SESSIONS[kind]
     level = LEVEL_DIFFICULTY.get(experience, 3)
@@ -193,7 +217,8 @@ def build_session(
     work: list[PrescribedExercise] = []
     for index, pattern in enumerate(slots):
         aim = (levels or {}).get(pattern, level if index < 2 else level - 1)
-        exercise = pick(candidates, pattern, aim, used)
+        exercise = pick(candidates, pattern, aim, used, prefer_loaded=prefer_loaded,
+                        avoid=avoid)
         if exercise is None:
             continue
         used.add(str(exercise["slug"]))
@@ -236,6 +261,9 @@ def build_week(variables: Mapping[str, Any]) -> WeekPlan:
     minutes = int(profile.get("session_minutes") or 45)
     experience = str(profile.get("experience") or "beginner")
     levels = progress_levels(variables.get("last_week_logs") or [], candidates)
+    prefer_loaded = bool(set(profile.get("equipment") or []) & LOADABLE) and profile.get(
+        "primary_goal") not in ("skill", "mobility")
+    picked: dict[str, set[str]] = {}
     plan_days: list[DayPlan] = []
     sessions = dict(zip(days, rotation, strict=True))
     for weekday in range(1, 8):
@@ -244,10 +272,15 @@ def build_week(variables: Mapping[str, Any]) -> WeekPlan:
             plan_days.append(DayPlan(weekday=weekday, title="Rest day", focus="recovery",
                                      is_rest_day=True, estimated_minutes=0, blocks=[]))
             continue
+        earlier = picked.setdefault(kind, set())
         title, focus, blocks = build_session(
             kind, candidates, experience=experience, minutes=minutes, rir=rir,
-            is_deload=is_deload, levels=levels,
+            is_deload=is_deload, levels=levels, prefer_loaded=prefer_loaded,
+            avoid=frozenset(earlier),
         )
+        if earlier:
+            title += " B"
+        earlier.update(e.exercise for b in blocks if b.kind != "warmup" for e in b.exercises)
         plan_days.append(DayPlan(
             weekday=weekday, title=title + (" (deload)" if is_deload else ""), focus=focus,
             is_rest_day=False, estimated_minutes=min(estimate_minutes(blocks), 300), blocks=blocks,

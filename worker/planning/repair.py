@@ -185,28 +185,53 @@ def _repair_item(
 def _cap_weekly_volume(
     days: list[DayPlan], candidates: Sequence[Mapping[str, Any]], repairs: Repairs
 ) -> list[DayPlan]:
-    """No movement pattern gets more than MAX_WEEKLY_SETS_PER_PATTERN hard sets a week."""
+    """No movement pattern gets more than MAX_WEEKLY_SETS_PER_PATTERN hard sets a week.
+
+    Over-limit patterns are scaled down across the whole week, then trimmed from the busiest
+    sessions, never emptying a session: the cut is shared out, not taken from the last days.
+    """
     pattern_of = {str(c["slug"]): str(c["pattern"]) for c in candidates}
+    # (day, block, item) -> sets, for work sets only
+    work: dict[tuple[int, int, int], PrescribedExercise] = {
+        (di, bi, ei): item
+        for di, day in enumerate(days) for bi, block in enumerate(day.blocks)
+        if block.kind != "warmup" for ei, item in enumerate(block.exercises)
+    }
+    removed: set[tuple[int, int, int]] = set()
+    sets = {key: item.sets for key, item in work.items()}
     totals: Counter[str] = Counter()
+    for item in work.values():
+        totals[pattern_of.get(item.exercise, item.exercise)] += item.sets
+    for pattern, total in totals.items():
+        if total <= MAX_WEEKLY_SETS_PER_PATTERN:
+            continue
+        repairs.add(f"{pattern}: {total} sets a week brought down to "
+                    f"{MAX_WEEKLY_SETS_PER_PATTERN}")
+        keys = [k for k, item in work.items()
+                if pattern_of.get(item.exercise, item.exercise) == pattern]
+        for key in keys:
+            sets[key] = max(1, sets[key] * MAX_WEEKLY_SETS_PER_PATTERN // total)
+        while sum(sets[k] for k in keys if k not in removed) > MAX_WEEKLY_SETS_PER_PATTERN:
+            live = [k for k in keys if k not in removed]
+            per_day = Counter(k[0] for k in work if k not in removed)
+            reducible = [k for k in live if sets[k] > 1]
+            if reducible:
+                key = max(reducible, key=lambda k: (sets[k], per_day[k[0]]))
+                sets[key] -= 1
+                continue
+            droppable = [k for k in live if per_day[k[0]] > 1]
+            if not droppable:
+                break
+            removed.add(max(droppable, key=lambda k: per_day[k[0]]))
     result: list[DayPlan] = []
-    for day in days:
+    for di, day in enumerate(days):
         blocks: list[WorkoutBlock] = []
-        for block in day.blocks:
-            items: list[PrescribedExercise] = []
-            for item in block.exercises:
-                pattern = pattern_of.get(item.exercise, item.exercise)
-                if block.kind == "warmup":
-                    items.append(item)
-                    continue
-                room = MAX_WEEKLY_SETS_PER_PATTERN - totals[pattern]
-                if room <= 0:
-                    repairs.add(f"day {day.weekday}: dropped {item.exercise} ({pattern} "
-                                "already at its weekly limit)")
-                    continue
-                if item.sets > room:
-                    item = item.model_copy(update={"sets": room})
-                totals[pattern] += item.sets
-                items.append(item)
+        for bi, block in enumerate(day.blocks):
+            items = [
+                item if block.kind == "warmup"
+                else item.model_copy(update={"sets": sets[(di, bi, ei)]})
+                for ei, item in enumerate(block.exercises) if (di, bi, ei) not in removed
+            ]
             if items:
                 blocks.append(WorkoutBlock(name=block.name, kind=block.kind, exercises=items))
         result.append(day.model_copy(update={

@@ -113,7 +113,8 @@ def _confirms_zone(last_question: str | None, text: str) -> bool:
 
 
 def _zone_question(v: Any, missing: list[str], name: str | None) -> str:
-    if "timezone" not in missing:
+    """The next question; time zone and send time, when they are what is left, come as one."""
+    if not missing or missing[0] != "timezone":
         return next_question(missing, name)
     athlete = v["athlete"]
     guess = ZoneGuess(athlete["timezone"], athlete.get("timezone_label"),
