@@ -36,7 +36,7 @@ VALUES ($1, $2, $3);
 SELECT id, body, kind, created_at
 FROM messages
 WHERE user_id = $1 AND direction = 'inbound' AND processed_at IS NULL
-ORDER BY created_at, id;
+ORDER BY seq;
 
 -- name: mark_inbound_processed
 -- Guarded by processed_at IS NULL: the caller compares the returned ids with what it drained
@@ -68,11 +68,11 @@ SELECT EXISTS (
 -- conversation the coach reads. Suppressed outbound (never delivered) is left out.
 SELECT direction, body, created_at
 FROM (
-    SELECT direction, body, created_at, id
+    SELECT direction, body, created_at, seq
     FROM messages
     WHERE user_id = $1 AND NOT (id = ANY($2::uuid[])) AND status <> 'suppressed'
       AND kind <> 'keyword'
-    ORDER BY created_at DESC, id DESC
+    ORDER BY seq DESC
     LIMIT $3
 ) recent
-ORDER BY created_at, id;
+ORDER BY seq;

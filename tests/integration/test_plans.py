@@ -214,3 +214,37 @@ async def test_building_twice_writes_one_plan(pool: asyncpg.Pool) -> None:
     assert first.created and not second.created
     assert first.plan_id == second.plan_id
     assert await pool.fetchval("SELECT count(*) FROM fitness_plans") == 1
+
+
+async def test_onboarding_with_bare_answers_and_a_uk_number(
+    send_text: SendText, run_worker: RunWorker, pool: asyncpg.Pool, channel: LocalChannel
+) -> None:
+    """One fact per text, each a bare answer to the question before it."""
+    texts = ["hello", "Sam", "I want to lose weight, total beginner", "3 days, 30 minutes",
+             "nothing, just my living room", "my knee hurts when I run", "yes 6am"]
+    for text in texts:
+        await send_text("+447700900123", text)
+        await run_worker()
+    user = await pool.fetchrow("SELECT name, status, timezone, send_time FROM users")
+    assert user is not None
+    assert (user["name"], user["status"], user["timezone"]) == ("Sam", "active",
+                                                                 "Europe/London")
+    assert user["send_time"].strftime("%H:%M") == "06:00"
+    questions = [t.body for t in channel.sent]
+    assert not any(q.startswith("Sorry") for q in questions)
+    assert "you're on UK time, right?" in " ".join(questions)
+    profile = await pool.fetchrow(
+        "SELECT primary_goal, experience, session_minutes, equipment, injuries"
+        " FROM fitness_profiles ORDER BY version DESC LIMIT 1")
+    assert profile is not None
+    assert (profile["primary_goal"], profile["experience"], profile["session_minutes"]) == (
+        "fat_loss", "beginner", 30)
+    assert list(profile["equipment"]) == []
+    assert [i["area"] for i in profile["injuries"]] == ["knee"]
+    sessions = await pool.fetch(
+        "SELECT blocks, estimated_minutes FROM workout_instances WHERE NOT is_rest_day")
+    assert len(sessions) == 3
+    used = set().union(*(_slugs(s["blocks"]) for s in sessions))
+    for exercise in await _exercises(pool, used):
+        assert exercise["equipment"] == [] and "knee" not in exercise["contraindications"]
+    assert all(s["estimated_minutes"] <= 30 for s in sessions)
