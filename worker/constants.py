@@ -6,6 +6,7 @@ duplicate enqueues (ARQ refuses an id that is queued or running); the real guard
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 #: ARQ queue every web and worker process shares.
@@ -16,6 +17,8 @@ PROCESS_INBOX = "process_inbox"
 SEND_MESSAGE = "send_message"
 SWEEP = "sweep"
 BUILD_PLAN = "build_plan"
+FAN_OUT_DAILY = "fan_out_daily"
+SEND_DAILY = "send_daily"
 WRITE_WEEK = "write_week"
 ROLL_WEEKS = "roll_weeks"
 
@@ -28,6 +31,11 @@ SEND_MESSAGE_MAX_TRIES = 8
 SWEEP_TIMEOUT_S = 50
 PLAN_TIMEOUT_S = 240
 PLAN_MAX_TRIES = 5
+
+DAILY_TIMEOUT_S = 120
+DAILY_MAX_TRIES = 6
+#: Due athletes enqueued per fan-out tick; more wait for the next minute.
+DAILY_FANOUT_BATCH = 20_000
 
 #: Weeks are written this many days before they start (athlete-local), never on the day.
 WEEK_LEAD_DAYS = 2
@@ -50,6 +58,11 @@ def inbox_job_id(message_id: UUID) -> str:
 
 def send_job_id(message_id: UUID) -> str:
     return f"send:{message_id}"
+
+
+def daily_job_id(user_id: UUID, due_at: datetime) -> str:
+    """One job per athlete per scheduled instant, however many workers fan out."""
+    return f"daily:{user_id}:{int(due_at.timestamp())}"
 
 
 def plan_job_id(user_id: UUID) -> str:

@@ -15,6 +15,7 @@ from worker.agents.schemas import ProfileUpdate
 from worker.db.pool import Conn
 from worker.db.queries import sql
 from worker.localtime import parse_clock_time
+from worker.schedule import clamp_send_time, reschedule
 
 #: The library's equipment vocabulary (migrations/0002 equipment_names()).
 EQUIPMENT = frozenset({
@@ -164,6 +165,8 @@ async def apply_profile_update(
         for field in ("name", "timezone", "send_time", "units"):
             if identity[field] != identity[f"old_{field}"]:
                 changed.append(field)
+        if {"timezone", "send_time"} & set(changed):
+            await _reschedule_if_active(conn, user_id)
     version = current.get("version")
     if set(changed) - IDENTITY_FIELDS:  # profile fields or stated-flags: a new version
         row = await conn.fetchrow(
@@ -188,6 +191,12 @@ def _time_or_none(text: str | None) -> Any:
     if not text:
         return None
     try:
-        return parse_clock_time(text)
+        return clamp_send_time(parse_clock_time(text))
     except ValueError:
         return None
+
+
+async def _reschedule_if_active(conn: Conn, user_id: UUID) -> None:
+    status = await conn.fetchval(sql("user_status"), user_id)
+    if status == "active":
+        await reschedule(conn, user_id)

@@ -7,6 +7,7 @@ in PostgreSQL and the sweeper enqueues it again. So these helpers log and carry 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from uuid import UUID
 
 from arq.connections import ArqRedis, RedisSettings, create_pool
@@ -55,6 +56,13 @@ async def enqueue_inbox(
 async def enqueue_send(redis: ArqRedis, message_id: UUID) -> bool:
     return await _enqueue(
         redis, constants.SEND_MESSAGE, str(message_id), job_id=constants.send_job_id(message_id)
+    )
+
+
+async def enqueue_daily(redis: ArqRedis, user_id: UUID, due_at: datetime) -> bool:
+    return await _enqueue(
+        redis, constants.SEND_DAILY, str(user_id),
+        job_id=constants.daily_job_id(user_id, due_at),
     )
 
 

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # Inbound left unprocessed, or outbound left unsent, this long is re-enqueued by the sweeper.
     sweep_after_seconds: int = Field(default=60, ge=5, le=86400)
 
+    # A morning text not sent by this long after its time (worker down) is skipped for the day.
+    daily_cutoff_hours: float = Field(default=3.0, ge=0.25, le=12)
+
     default_timezone: str = "America/New_York"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

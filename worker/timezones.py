@@ -345,7 +345,9 @@ def _label_from_standard_time(name: str) -> str | None:
     return None
 
 
-_SEND_TIME_QUESTION: Final = "And what time should I text your workout each morning? (e.g. 6:30am)"
+_SEND_TIME_QUESTION: Final = (
+    "And what time should I text your workout each morning? (8am-9pm, e.g. 8:30am)"
+)
 _OPEN_QUESTION: Final = f"Last two: what city or time zone are you in? {_SEND_TIME_QUESTION}"
 
 

@@ -24,7 +24,7 @@ ONBOARDING = [
     "I'm Maya. I want to get stronger, been lifting about a year",
     "3 days a week, Mon Wed Fri, about 45 minutes",
     "Dumbbells and a bench at home. Bad left knee though",
-    "yes, 6:30am please",
+    "yes, 8:30am please",
 ]
 
 
@@ -59,7 +59,7 @@ async def test_onboarding_by_sms_ends_with_a_plan(
     assert user is not None
     assert (user["name"], user["status"], user["timezone"]) == ("Maya", "active",
                                                                  "America/New_York")
-    assert user["send_time"].strftime("%H:%M") == "06:30"
+    assert user["send_time"].strftime("%H:%M") == "08:30"
     profile = await pool.fetchrow(
         "SELECT * FROM fitness_profiles ORDER BY version DESC LIMIT 1")
     assert profile is not None
@@ -97,7 +97,7 @@ async def test_onboarding_by_sms_ends_with_a_plan(
     summary = " ".join(p["body"].split(" ", 1)[1] if len(parts) > 1 else p["body"]
                        for p in parts)
     assert summary.startswith("Your plan is ready, Maya!")
-    assert "First session: " in summary and "06:30" in summary
+    assert "First session: " in summary and "08:30" in summary
     assert len(parts) <= 2
     assert [t.body for t in channel.sent[-len(parts):]] == [p["body"] for p in parts]
     assert len(ONBOARDING) <= 8
@@ -229,7 +229,8 @@ async def test_onboarding_with_bare_answers_and_a_uk_number(
     assert user is not None
     assert (user["name"], user["status"], user["timezone"]) == ("Sam", "active",
                                                                  "Europe/London")
-    assert user["send_time"].strftime("%H:%M") == "06:00"
+    # 6am is inside quiet hours: texts go out from 08:00 at the earliest.
+    assert user["send_time"].strftime("%H:%M") == "08:00"
     questions = [t.body for t in channel.sent]
     assert not any(q.startswith("Sorry") for q in questions)
     assert "you're on UK time, right?" in " ".join(questions)

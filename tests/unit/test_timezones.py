@@ -307,7 +307,7 @@ def test_zone_label_never_raises_and_is_never_empty(text: str) -> None:
 def test_confirm_question_for_a_confident_guess() -> None:
     assert confirm_question(guess_timezone(number("212"))) == (
         "Last two: you're on Eastern time, right? And what time should I text your workout "
-        "each morning? (e.g. 6:30am)"
+        "each morning? (8am-9pm, e.g. 8:30am)"
     )
 
 
@@ -319,7 +319,7 @@ def test_confirm_question_for_a_confident_guess() -> None:
 def test_confirm_question_asks_when_unsure(guess: ZoneGuess) -> None:
     assert confirm_question(guess) == (
         "Last two: what city or time zone are you in? And what time should I text your workout "
-        "each morning? (e.g. 6:30am)"
+        "each morning? (8am-9pm, e.g. 8:30am)"
     )
 
 

@@ -25,6 +25,7 @@ from worker.db.queries import sql
 from worker.library.seed import resolve_exercise
 from worker.localtime import parse_clock_time, resolve_day
 from worker.profiles import apply_profile_update
+from worker.schedule import clamp_send_time, reschedule
 
 
 @dataclass
@@ -262,17 +263,25 @@ class SetScheduleArgs(_Args):
 
 
 async def set_schedule(ctx: ToolContext, args: SetScheduleArgs) -> dict[str, Any]:
-    send_time = _clock(args.send_time) if args.send_time else None
+    wanted = _clock(args.send_time) if args.send_time else None
+    send_time = clamp_send_time(wanted) if wanted else None
     if args.timezone:
         try:
             ZoneInfo(args.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise ToolError(f"unknown time zone {args.timezone!r}") from None
-    row = await ctx.pool.fetchrow(
-        sql("update_user_identity"), ctx.user_id, None, args.timezone, send_time, None
-    )
-    assert row is not None
-    return {"send_time": row["send_time"].strftime("%H:%M"), "timezone": row["timezone"]}
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        row = await conn.fetchrow(
+            sql("update_user_identity"), ctx.user_id, None, args.timezone, send_time, None
+        )
+        assert row is not None
+        if await conn.fetchval(sql("user_status"), ctx.user_id) == "active":
+            await reschedule(conn, ctx.user_id)
+    result: dict[str, Any] = {"send_time": row["send_time"].strftime("%H:%M"),
+                              "timezone": row["timezone"]}
+    if wanted is not None and send_time != wanted:
+        result["note"] = "texts only go out between 08:00 and 21:00, so the time was adjusted"
+    return result
 
 
 class PauseArgs(_Args):
@@ -283,7 +292,10 @@ class PauseArgs(_Args):
 
 async def pause(ctx: ToolContext, args: PauseArgs) -> dict[str, Any]:
     if args.action == "resume":
-        resumed = await ctx.pool.fetchval(sql("resume_user"), ctx.user_id)
+        async with ctx.pool.acquire() as conn, conn.transaction():
+            resumed = await conn.fetchval(sql("resume_user"), ctx.user_id)
+            if resumed is not None:
+                await reschedule(conn, ctx.user_id)
         return {"status": "active", "was_paused": resumed is not None}
     until: datetime | None = None
     if args.until:

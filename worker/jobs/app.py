@@ -12,6 +12,7 @@ from worker import constants
 from worker.agents.runtime import Runtime
 from worker.db.pool import create_pool
 from worker.jobs.context import Deps
+from worker.jobs.daily import fan_out_daily, send_daily
 from worker.jobs.inbox import process_inbox
 from worker.jobs.plans import build_plan_job, roll_weeks, write_week_job
 from worker.jobs.send import send_message
@@ -38,6 +39,13 @@ FUNCTIONS = [
         name=constants.SEND_MESSAGE,
         timeout=constants.SEND_MESSAGE_TIMEOUT_S,
         max_tries=constants.SEND_MESSAGE_MAX_TRIES,
+        keep_result=0,
+    ),
+    func(
+        send_daily,
+        name=constants.SEND_DAILY,
+        timeout=constants.DAILY_TIMEOUT_S,
+        max_tries=constants.DAILY_MAX_TRIES,
         keep_result=0,
     ),
     func(
@@ -102,6 +110,14 @@ def build_worker(
                 sweep,
                 name=constants.SWEEP,
                 second=30,
+                timeout=constants.SWEEP_TIMEOUT_S,
+                unique=True,
+                run_at_startup=True,
+            ),
+            cron(
+                fan_out_daily,
+                name=constants.FAN_OUT_DAILY,
+                second=0,
                 timeout=constants.SWEEP_TIMEOUT_S,
                 unique=True,
                 run_at_startup=True,

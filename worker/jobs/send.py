@@ -20,9 +20,11 @@ import asyncpg
 from arq import Retry
 
 from worker import constants
+from worker.clock import now
 from worker.db.locks import athlete_lock
 from worker.db.queries import sql
 from worker.jobs.context import Deps, deps
+from worker.schedule import SCHEDULED_KINDS, in_quiet_hours, seconds_until_quiet_ends
 from worker.sms.channel import OPTED_OUT_CODES, UNDELIVERABLE_CODES, ChannelError
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,14 @@ async def _deliver(ctx: dict[str, Any], d: Deps, message_id: UUID) -> str:
         if row["status"] != "pending":
             await conn.execute(sql("queue_done"), message_id)
             return row["status"]  # type: ignore[no-any-return]
+        if row["kind"] in SCHEDULED_KINDS and in_quiet_hours(now(), row["timezone"]):
+            wait = seconds_until_quiet_ends(now(), row["timezone"])
+            if wait > 0:  # before 08:00: hold it until the morning window opens
+                raise Retry(defer=wait)
+            await conn.execute(sql("record_failed"), message_id, "suppressed", None,
+                               "quiet hours (after 21:00 athlete-local)")
+            await conn.execute(sql("queue_done"), message_id)
+            return "suppressed"
         reason = _blocked(row)
         if reason is not None:
             await conn.execute(sql("record_failed"), message_id, "suppressed", None, reason)

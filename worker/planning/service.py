@@ -27,6 +27,7 @@ from worker.planning.candidates import candidates_for
 from worker.planning.engine import default_training_days, target_rir
 from worker.planning.repair import repair_week
 from worker.profiles import latest_profile, missing_fields
+from worker.schedule import reschedule
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ async def build_plan(
         async with pool.acquire() as conn, conn.transaction():
             plan_id = await _write_plan(conn, user_id, profile, outline, start)
             await conn.execute(sql("activate_athlete"), user_id)
+            await reschedule(conn, user_id, first_date=start)
     except asyncpg.UniqueViolationError:  # another worker wrote it first
         async with pool.acquire() as conn:
             existing = await conn.fetchrow(sql("active_plan"), user_id)

@@ -184,6 +184,8 @@ def compose_reply(v: Any, texts: list[str], outcomes: list[ToolOutcome]) -> str:
         else:
             lines.append(f"Done: your workout text now comes at {schedule['send_time']} "
                          f"({schedule['timezone']}).")
+            if schedule.get("note"):
+                lines.append("(Texts only go out between 8am and 9pm.)")
     if (change := by_tool.get("modify_workout")) is not None:
         lines.append(_modified(change))
     if (logged := by_tool.get("log_workout")) is not None:

@@ -62,7 +62,7 @@ _QUESTIONS: Final[dict[str, str]] = {
     "(e.g. dumbbells and a bench, a gym, or nothing)",
     "injuries": "Any injuries or aches I should work around? (e.g. bad left knee, or none)",
     "timezone": "Which city or time zone are you in? (e.g. Chicago, or Eastern)",
-    "send_time": "What time should I text your daily workout? (e.g. 6:30am)",
+    "send_time": "What time should I text your daily workout? (e.g. 8:30am, between 8am and 9pm)",
 }
 
 #: A distinctive phrase of each of our own questions -> the field it asks for. Matched

@@ -1,0 +1,121 @@
+"""The morning workout text: fan-out every minute, one job per due athlete, once per local day.
+
+The cron only finds due athletes (one index range scan on ``users.next_daily_at``) and enqueues
+a job per athlete with its own retries. The job writes the text under a UNIQUE dedupe key
+``daily:<athlete>:<local date>`` in the same transaction that moves ``next_daily_at`` to the next
+day, so any number of workers, ticks, retries or crashes produce at most one text per athlete
+per local date. A missed tick is caught up later the same day until the cutoff, never in quiet
+hours; consent and quiet hours are checked again when the text is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+from worker import constants
+from worker.agents.context import athlete_variables
+from worker.agents.runtime import Call
+from worker.agents.schemas import DailyMessage
+from worker.clock import now
+from worker.db.queries import sql
+from worker.jobs.context import Deps, deps
+from worker.outbox import conversation_for, write_outbound
+from worker.planning.service import write_week
+from worker.queue import enqueue_daily, enqueue_send
+from worker.schedule import in_quiet_hours, next_daily_instant, reschedule
+
+log = logging.getLogger(__name__)
+
+
+def daily_key(user_id: UUID, local_date: date) -> str:
+    return f"daily:{user_id}:{local_date.isoformat()}"
+
+
+async def fan_out_daily(ctx: dict[str, Any]) -> str:
+    """Cron, every minute: enqueue one send_daily job per athlete whose text is due."""
+    d = deps(ctx)
+    moment = now()
+    async with d.pool.acquire() as conn:
+        for row in await conn.fetch(sql("expire_pauses"), moment):
+            await reschedule(conn, row["id"], after=moment)
+        due = await conn.fetch(sql("due_daily"), moment, constants.DAILY_FANOUT_BATCH)
+    for row in due:
+        await enqueue_daily(d.redis, row["id"], row["next_daily_at"])
+    return f"{len(due)} due"
+
+
+async def send_daily(ctx: dict[str, Any], user_id: str) -> str:
+    d = deps(ctx)
+    athlete = UUID(user_id)
+    moment = now()
+    async with d.pool.acquire() as conn:
+        user = await conn.fetchrow(sql("daily_athlete"), athlete)
+    if user is None or user["status"] != "active" or user["opted_out_at"] is not None:
+        return "not active"
+    due: datetime | None = user["next_daily_at"]
+    if due is None or due > moment:
+        return "not due"
+    zone = ZoneInfo(user["timezone"])
+    local_date = due.astimezone(zone).date()
+    cutoff = due + timedelta(hours=d.settings.daily_cutoff_hours)
+    if moment > cutoff or in_quiet_hours(moment, user["timezone"]):
+        await _advance(d, athlete, user, moment)
+        log.warning("daily text for %s on %s missed its window", athlete, local_date)
+        return "missed the window"
+
+    async with d.pool.acquire() as conn:
+        if await conn.fetchval(sql("scheduled_kinds_sent"), daily_key(athlete, local_date)):
+            await _advance(d, athlete, user, due)
+            return "already sent"
+        workout = await conn.fetchrow(sql("workout_on"), athlete, local_date)
+        week = None
+        if workout is None:
+            week = await conn.fetchval(sql("planned_week_on"), athlete, local_date)
+    if workout is None and week is not None:  # the week was not written ahead: write it now
+        await write_week(d.pool, d.agents(), week, trace_id=uuid.uuid4())
+        async with d.pool.acquire() as conn:
+            workout = await conn.fetchrow(sql("workout_on"), athlete, local_date)
+    if workout is None or (workout["is_rest_day"] and not user["rest_day_texts"]):
+        await _advance(d, athlete, user, due)
+        return "nothing to send today"
+
+    trace = uuid.uuid4()
+    async with d.pool.acquire() as conn:
+        variables = await athlete_variables(conn, athlete)
+    run = await d.agents().run(
+        "daily_message", Call(user_id=athlete, trace_id=trace, timezone=user["timezone"],
+                              turn_id=trace), variables)
+    assert isinstance(run.output, DailyMessage)
+
+    try:
+        async with d.pool.acquire() as conn, conn.transaction():
+            ids = await write_outbound(
+                conn, user_id=athlete, conversation_id=await conversation_for(conn, athlete),
+                from_number=d.settings.coach_number, to_number=user["phone"],
+                body=run.output.message, kind="daily_workout", turn_id=trace,
+                dedupe_key=daily_key(athlete, local_date),
+            )
+            await conn.execute(sql("set_next_daily"), athlete, _next(user, due))
+    except asyncpg.UniqueViolationError:
+        await _advance(d, athlete, user, due)
+        return "already sent"
+    for message_id in ids:
+        await enqueue_send(d.redis, message_id)
+    return f"sent {len(ids)} part(s) for {local_date}"
+
+
+def _next(user: Any, due: datetime) -> datetime:
+    return next_daily_instant(user["send_time"], user["timezone"], due)
+
+
+async def _advance(d: Deps, athlete: UUID, user: Any, after: datetime) -> None:
+    """Move the athlete's next text to the first send time after ``after``."""
+    async with d.pool.acquire() as conn:
+        await conn.execute(sql("set_next_daily"), athlete, _next(user, after))

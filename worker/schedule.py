@@ -1,0 +1,79 @@
+"""When things may be sent: each athlete's morning-text instant, and quiet hours.
+
+Nothing scheduled goes out before 08:00 or after 21:00 athlete-local (TCPA), so a send time is
+kept inside that window. The next morning text is stored as one UTC instant per athlete
+(``users.next_daily_at``), computed here with zoneinfo, so daylight-saving changes move it the
+way the athlete's wall clock moves.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from worker.clock import now
+from worker.db.pool import Conn
+from worker.db.queries import sql
+
+QUIET_ENDS = time(8, 0)
+QUIET_STARTS = time(21, 0)
+LATEST_SEND = time(20, 30)
+
+#: Kinds the product initiates; only these are held to quiet hours (a reply to a text the
+#: athlete just sent is not).
+SCHEDULED_KINDS = frozenset({"daily_workout", "weekly_recap", "check_in"})
+
+
+def clamp_send_time(wanted: time) -> time:
+    """A send time inside the allowed window (08:00-20:30)."""
+    if wanted < QUIET_ENDS:
+        return QUIET_ENDS
+    if wanted > LATEST_SEND:
+        return LATEST_SEND
+    return wanted
+
+
+def in_quiet_hours(moment: datetime, timezone: str) -> bool:
+    local = moment.astimezone(ZoneInfo(timezone)).time()
+    return local < QUIET_ENDS or local >= QUIET_STARTS
+
+
+def seconds_until_quiet_ends(moment: datetime, timezone: str) -> float:
+    """How long until 08:00 athlete-local (0 if it is not before 08:00)."""
+    zone = ZoneInfo(timezone)
+    local = moment.astimezone(zone)
+    if local.time() >= QUIET_ENDS:
+        return 0.0
+    opens = datetime.combine(local.date(), QUIET_ENDS, zone)
+    return max(0.0, (opens - moment).total_seconds())
+
+
+def next_daily_instant(
+    send_time: time, timezone: str, after: datetime, *, first_date: date | None = None
+) -> datetime:
+    """The first local ``send_time`` strictly after ``after`` (and on or after ``first_date``)."""
+    zone = ZoneInfo(timezone)
+    day = after.astimezone(zone).date()
+    if first_date is not None and first_date > day:
+        day = first_date
+    at = clamp_send_time(send_time)
+    for offset in range(3):
+        candidate = datetime.combine(day + timedelta(days=offset), at, zone)
+        if candidate > after:
+            return candidate
+    raise AssertionError("unreachable: three days always contain a later send time")
+
+
+async def reschedule(
+    conn: Conn, user_id: UUID, *, after: datetime | None = None, first_date: date | None = None
+) -> datetime | None:
+    """Recompute the athlete's next morning text from their current send time and zone."""
+    row = await conn.fetchrow(sql("daily_athlete"), user_id)
+    if row is None:
+        return None
+    instant = next_daily_instant(
+        row["send_time"], row["timezone"], after or now(), first_date=first_date
+    )
+    await conn.execute(sql("set_next_daily"), user_id, instant)
+    return instant
