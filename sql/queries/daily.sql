@@ -18,9 +18,15 @@ WHERE id = $1 AND deleted_at IS NULL;
 
 -- name: expire_pauses
 -- Pauses whose end has come: the athlete is active again (their schedule is recomputed).
-UPDATE users SET status = 'active', paused_until = NULL
-WHERE status = 'paused' AND paused_until IS NOT NULL AND paused_until <= $1
-RETURNING id;
+WITH ended AS (
+    SELECT id, paused_until FROM users
+    WHERE status = 'paused' AND paused_until IS NOT NULL AND paused_until <= $1
+    FOR UPDATE
+)
+UPDATE users u SET status = 'active', paused_until = NULL
+FROM ended
+WHERE u.id = ended.id
+RETURNING u.id, ended.paused_until;
 
 -- name: scheduled_kinds_sent
 SELECT EXISTS (SELECT 1 FROM messages WHERE dedupe_key = $1);

@@ -44,7 +44,8 @@ async def fan_out_daily(ctx: dict[str, Any]) -> str:
     moment = now()
     async with d.pool.acquire() as conn:
         for row in await conn.fetch(sql("expire_pauses"), moment):
-            await reschedule(conn, row["id"], after=moment)
+            # From the end of the pause: the first morning after it is due already.
+            await reschedule(conn, row["id"], after=row["paused_until"])
         due = await conn.fetch(sql("due_daily"), moment, constants.DAILY_FANOUT_BATCH)
     for row in due:
         await enqueue_daily(d.redis, row["id"], row["next_daily_at"])
