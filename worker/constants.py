@@ -19,6 +19,7 @@ SWEEP = "sweep"
 BUILD_PLAN = "build_plan"
 FAN_OUT_DAILY = "fan_out_daily"
 SEND_DAILY = "send_daily"
+SEND_WEEKLY = "send_weekly"
 WRITE_WEEK = "write_week"
 ROLL_WEEKS = "roll_weeks"
 
@@ -63,6 +64,10 @@ def send_job_id(message_id: UUID) -> str:
 def daily_job_id(user_id: UUID, due_at: datetime) -> str:
     """One job per athlete per scheduled instant, however many workers fan out."""
     return f"daily:{user_id}:{int(due_at.timestamp())}"
+
+
+def weekly_job_id(user_id: UUID, due_at: datetime) -> str:
+    return f"weekly:{user_id}:{int(due_at.timestamp())}"
 
 
 def plan_job_id(user_id: UUID) -> str:

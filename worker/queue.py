@@ -66,6 +66,13 @@ async def enqueue_daily(redis: ArqRedis, user_id: UUID, due_at: datetime) -> boo
     )
 
 
+async def enqueue_weekly(redis: ArqRedis, user_id: UUID, due_at: datetime) -> bool:
+    return await _enqueue(
+        redis, constants.SEND_WEEKLY, str(user_id),
+        job_id=constants.weekly_job_id(user_id, due_at),
+    )
+
+
 async def enqueue_build_plan(redis: ArqRedis, user_id: UUID) -> bool:
     return await _enqueue(
         redis, constants.BUILD_PLAN, str(user_id), job_id=constants.plan_job_id(user_id)

@@ -65,15 +65,36 @@ def next_daily_instant(
     raise AssertionError("unreachable: three days always contain a later send time")
 
 
+#: The weekly recap: Sunday evening, athlete-local.
+WEEKLY_WEEKDAY = 7
+WEEKLY_TIME = time(18, 0)
+
+
+def next_weekly_instant(timezone: str, after: datetime) -> datetime:
+    """The first Sunday 18:00 athlete-local strictly after ``after``."""
+    zone = ZoneInfo(timezone)
+    day = after.astimezone(zone).date()
+    for offset in range(8):
+        candidate_day = day + timedelta(days=offset)
+        if candidate_day.isoweekday() != WEEKLY_WEEKDAY:
+            continue
+        candidate = datetime.combine(candidate_day, WEEKLY_TIME, zone)
+        if candidate > after:
+            return candidate
+    return datetime.combine(day + timedelta(days=7 + (WEEKLY_WEEKDAY - day.isoweekday()) % 7),
+                            WEEKLY_TIME, zone)
+
+
 async def reschedule(
     conn: Conn, user_id: UUID, *, after: datetime | None = None, first_date: date | None = None
 ) -> datetime | None:
-    """Recompute the athlete's next morning text from their current send time and zone."""
+    """Recompute the athlete's next morning text and weekly recap from their send time and zone."""
     row = await conn.fetchrow(sql("daily_athlete"), user_id)
     if row is None:
         return None
-    instant = next_daily_instant(
-        row["send_time"], row["timezone"], after or now(), first_date=first_date
-    )
+    moment = after or now()
+    instant = next_daily_instant(row["send_time"], row["timezone"], moment, first_date=first_date)
     await conn.execute(sql("set_next_daily"), user_id, instant)
+    await conn.execute(sql("set_next_weekly"), user_id,
+                       next_weekly_instant(row["timezone"], moment))
     return instant

@@ -38,3 +38,67 @@ SELECT status FROM users WHERE id = $1;
 -- The microcycle covering a date whose workouts are not written yet.
 SELECT id FROM microcycles
 WHERE user_id = $1 AND start_date <= $2 AND $2 < end_date AND status = 'planned';
+
+-- name: due_weekly
+SELECT id, timezone, next_weekly_at
+FROM users
+WHERE status = 'active' AND opted_out_at IS NULL AND deleted_at IS NULL
+  AND next_weekly_at <= $1
+ORDER BY next_weekly_at
+LIMIT $2;
+
+-- name: set_next_weekly
+UPDATE users SET next_weekly_at = $2 WHERE id = $1;
+
+-- name: weekly_athlete
+SELECT id, phone, name, timezone, status, opted_out_at, next_weekly_at
+FROM users
+WHERE id = $1 AND deleted_at IS NULL;
+
+-- name: week_summary
+-- The last 7 local days: sessions scheduled, completed, partial, skipped; exercises logged.
+SELECT count(*) FILTER (WHERE NOT is_rest_day) AS sessions,
+       count(*) FILTER (WHERE status = 'completed') AS completed,
+       count(*) FILTER (WHERE status = 'partial') AS partial,
+       count(*) FILTER (WHERE status = 'skipped') AS skipped,
+       (SELECT count(*) FROM exercise_logs l
+         WHERE l.user_id = $1 AND l.performed_on >= $2 AND l.performed_on < $3) AS logged
+FROM workout_instances
+WHERE user_id = $1 AND date >= $2 AND date < $3;
+
+-- name: insert_check_in
+INSERT INTO check_ins (user_id, kind, due_on, asked_at)
+VALUES ($1, 'weekly', $2, now())
+ON CONFLICT (user_id, kind, due_on) DO NOTHING
+RETURNING id;
+
+-- name: open_check_in
+SELECT id, due_on FROM check_ins
+WHERE user_id = $1 AND answered_at IS NULL AND asked_at IS NOT NULL
+ORDER BY due_on DESC
+LIMIT 1;
+
+-- name: answer_check_in
+UPDATE check_ins
+SET answered_at = now(), energy = $2, soreness = $3, sleep = $4, notes = $5,
+    source_message_id = $6
+WHERE id = $1
+RETURNING id;
+
+-- name: deload_next_week
+-- Low energy and poor recovery: the next week not yet written becomes a deload.
+UPDATE microcycles
+SET is_deload = true, target_rir = 4,
+    details = details || jsonb_build_object('deload_reason', $2::text)
+WHERE id = (
+    SELECT id FROM microcycles
+    WHERE user_id = $1 AND status = 'planned' AND start_date > $3
+    ORDER BY start_date LIMIT 1
+)
+RETURNING week_index, start_date;
+
+-- name: planned_weeks_between
+-- Unwritten microcycles overlapping [$2, $3).
+SELECT id FROM microcycles
+WHERE user_id = $1 AND status = 'planned' AND start_date < $3 AND end_date > $2
+ORDER BY start_date;

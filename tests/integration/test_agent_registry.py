@@ -84,7 +84,7 @@ def test_unknown_names_are_one_readable_error_each(source_dirs: tuple[Path, Path
     coach = agents / "coach.yaml"
     text = coach.read_text()
     text = text.replace("output_schema: CoachReply", "output_schema: CoachReplyy")
-    text = text.replace("set_schedule, pause]", "set_schedule, pause, teleport]")
+    text = text.replace("record_check_in]", "record_check_in, teleport]")
     text = text.replace("context/inbox]", "context/inbox, context/missing]")
     coach.write_text(text)
     with pytest.raises(ValueError, match="unknown") as caught:
@@ -94,7 +94,8 @@ def test_unknown_names_are_one_readable_error_each(source_dirs: tuple[Path, Path
         "agents/coach.yaml: unknown output_schema 'CoachReplyy' (known: CoachReply, "
         "DailyMessage, PlanOutline, ProfileUpdate, WeekPlan)",
         "agents/coach.yaml: unknown tool 'teleport' (known: get_workout, log_metric, "
-        "log_workout, modify_plan, modify_workout, pause, set_schedule, update_profile)",
+        "log_workout, modify_plan, modify_workout, pause, record_check_in, set_schedule, "
+        "update_profile)",
         "agents/coach.yaml: unknown context template 'context/missing' "
         "(expected prompts/context/missing.j2)",
     ]

@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 from arq.connections import ArqRedis
 
-from tests.conftest import RunWorker
+from tests.conftest import RunWorker, SendText
 from worker.agents.runtime import Runtime
 from worker.clock import clock
 from worker.jobs.context import Deps
@@ -206,3 +206,42 @@ async def test_quiet_hours_are_checked_when_sending(
     await enqueue_send(redis, reply)
     await run_worker()
     assert [t.message_id for t in channel.sent] == [reply]
+
+
+async def test_sunday_recap_previews_next_week_and_check_ins_feed_deloads(
+    send_text: SendText, run_worker: RunWorker, pool: asyncpg.Pool, channel: LocalChannel
+) -> None:
+    clock.freeze(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))  # Monday
+    user_id = await athlete(pool, "Europe/London", time(9, 0), phone="+447700900555")
+    await pool.execute("UPDATE workout_instances SET status = 'completed'"
+                       " WHERE user_id = $1 AND date <= '2026-03-08' AND NOT is_rest_day",
+                       user_id)
+    # Sunday 8 March 18:00 London (ISO week 10: a check-in week).
+    clock.freeze(datetime(2026, 3, 8, 18, 0, tzinfo=UTC))
+    await run_worker()
+    await run_worker()
+    recap = " ".join(t.body for t in channel.sent if t.to == "+447700900555")
+    # The plan began on Tuesday: that week held two of the athlete's Mon/Wed/Fri sessions.
+    assert "Week done, Ath: both sessions" in recap.replace("1/2 ", "").replace("2/2 ", "")
+    assert "Next week: Mon" in recap
+    assert "rate your energy, soreness and sleep" in recap
+    weekly = await pool.fetchval(
+        "SELECT count(*) FROM messages WHERE kind = 'weekly_recap' AND part_index = 1")
+    assert weekly == 1
+    # The athlete answers with low energy and poor sleep: the next unwritten week is a deload.
+    clock.freeze(datetime(2026, 3, 8, 18, 30, tzinfo=UTC))
+    await send_text("+447700900555", "3 6 2")
+    await run_worker()
+    check_in = await pool.fetchrow("SELECT energy, soreness, sleep, answered_at FROM check_ins")
+    assert check_in is not None
+    assert (check_in["energy"], check_in["soreness"], check_in["sleep"]) == (3, 6, 2)
+    deloads = await pool.fetch(
+        "SELECT week_index, details FROM microcycles WHERE is_deload AND status = 'planned'"
+        " AND details ? 'deload_reason'")
+    assert len(deloads) == 1
+    assert "lighter week" in channel.sent[-1].body
+    # A second Sunday run (another worker, a retry) sends nothing more.
+    clock.freeze(datetime(2026, 3, 8, 18, 45, tzinfo=UTC))
+    await run_worker()
+    assert await pool.fetchval(
+        "SELECT count(*) FROM messages WHERE kind = 'weekly_recap' AND part_index = 1") == 1

@@ -309,6 +309,39 @@ async def pause(ctx: ToolContext, args: PauseArgs) -> dict[str, Any]:
             "resumes_on": (until.date().isoformat() if until else "when the athlete says")}
 
 
+class CheckInArgs(_Args):
+    energy: int = Field(ge=1, le=10)
+    soreness: int = Field(ge=1, le=10)
+    sleep: int = Field(ge=1, le=10)
+    notes: str | None
+
+
+#: Energy and sleep this low together, or soreness this high, call for an unscheduled deload.
+LOW_RECOVERY = 4
+HIGH_SORENESS = 8
+
+
+async def record_check_in(ctx: ToolContext, args: CheckInArgs) -> dict[str, Any]:
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        open_check_in = await conn.fetchrow(sql("open_check_in"), ctx.user_id)
+        if open_check_in is None:
+            open_check_in = await conn.fetchrow(sql("insert_check_in"), ctx.user_id, ctx.today())
+            if open_check_in is None:
+                return {"recorded": False, "reason": "already answered today"}
+        await conn.execute(sql("answer_check_in"), open_check_in["id"], args.energy,
+                           args.soreness, args.sleep, args.notes, ctx.source_message_id)
+        deload = None
+        if (args.energy <= LOW_RECOVERY and args.sleep <= LOW_RECOVERY) or (
+            args.soreness >= HIGH_SORENESS
+        ):
+            deload = await conn.fetchrow(sql("deload_next_week"), ctx.user_id,
+                                         "check-in: low recovery", ctx.today())
+    result: dict[str, Any] = {"recorded": True}
+    if deload is not None:
+        result["deload_from"] = deload["start_date"].isoformat()
+    return result
+
+
 def _workout(row: Any) -> dict[str, Any]:
     return {
         "title": row["title"],
@@ -351,5 +384,8 @@ TOOLS: dict[str, Tool] = {
              SetScheduleArgs, set_schedule),
         Tool("pause", "Pause coaching texts until a date (travel, illness) or resume them.",
              PauseArgs, pause),
+        Tool("record_check_in", "Record the athlete's check-in: energy, soreness and sleep, "
+             "1-10 each. Low recovery makes the next week a deload.", CheckInArgs,
+             record_check_in),
     )
 }

@@ -17,6 +17,7 @@ from worker.jobs.inbox import process_inbox
 from worker.jobs.plans import build_plan_job, roll_weeks, write_week_job
 from worker.jobs.send import send_message
 from worker.jobs.sweep import sweep
+from worker.jobs.weekly import send_weekly
 from worker.llm.offline import OfflineProvider
 from worker.llm.providers import make_provider
 from worker.llm.types import Provider
@@ -44,6 +45,13 @@ FUNCTIONS = [
     func(
         send_daily,
         name=constants.SEND_DAILY,
+        timeout=constants.DAILY_TIMEOUT_S,
+        max_tries=constants.DAILY_MAX_TRIES,
+        keep_result=0,
+    ),
+    func(
+        send_weekly,
+        name=constants.SEND_WEEKLY,
         timeout=constants.DAILY_TIMEOUT_S,
         max_tries=constants.DAILY_MAX_TRIES,
         keep_result=0,

@@ -28,7 +28,7 @@ from worker.db.queries import sql
 from worker.jobs.context import Deps, deps
 from worker.outbox import conversation_for, write_outbound
 from worker.planning.service import write_week
-from worker.queue import enqueue_daily, enqueue_send
+from worker.queue import enqueue_daily, enqueue_send, enqueue_weekly
 from worker.schedule import in_quiet_hours, next_daily_instant, reschedule
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def daily_key(user_id: UUID, local_date: date) -> str:
 
 
 async def fan_out_daily(ctx: dict[str, Any]) -> str:
-    """Cron, every minute: enqueue one send_daily job per athlete whose text is due."""
+    """Cron, every minute: one send_daily (or send_weekly) job per athlete that is due."""
     d = deps(ctx)
     moment = now()
     async with d.pool.acquire() as conn:
@@ -47,9 +47,12 @@ async def fan_out_daily(ctx: dict[str, Any]) -> str:
             # From the end of the pause: the first morning after it is due already.
             await reschedule(conn, row["id"], after=row["paused_until"])
         due = await conn.fetch(sql("due_daily"), moment, constants.DAILY_FANOUT_BATCH)
+        weekly = await conn.fetch(sql("due_weekly"), moment, constants.DAILY_FANOUT_BATCH)
     for row in due:
         await enqueue_daily(d.redis, row["id"], row["next_daily_at"])
-    return f"{len(due)} due"
+    for row in weekly:
+        await enqueue_weekly(d.redis, row["id"], row["next_weekly_at"])
+    return f"{len(due)} daily, {len(weekly)} weekly due"
 
 
 async def send_daily(ctx: dict[str, Any], user_id: str) -> str:

