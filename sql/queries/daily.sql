@@ -102,3 +102,6 @@ RETURNING week_index, start_date;
 SELECT id FROM microcycles
 WHERE user_id = $1 AND status = 'planned' AND start_date < $3 AND end_date > $2
 ORDER BY start_date;
+
+-- name: set_rest_day_texts
+UPDATE users SET rest_day_texts = $2 WHERE id = $1;

@@ -245,3 +245,30 @@ async def test_sunday_recap_previews_next_week_and_check_ins_feed_deloads(
     await run_worker()
     assert await pool.fetchval(
         "SELECT count(*) FROM messages WHERE kind = 'weekly_recap' AND part_index = 1") == 1
+
+
+async def test_schedule_changes_and_pauses_by_text(
+    send_text: SendText, run_worker: RunWorker, pool: asyncpg.Pool, channel: LocalChannel
+) -> None:
+    clock.freeze(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    phone = "+447700900777"
+    user_id = await athlete(pool, "Europe/London", time(9, 0), phone=phone)
+
+    async def say(text: str) -> str:
+        await send_text(phone, text)
+        await run_worker()
+        return channel.sent[-1].body
+
+    assert "19:00" in await say("can you text me at 7pm instead?")
+    row = await pool.fetchrow("SELECT send_time, next_daily_at FROM users WHERE id = $1", user_id)
+    assert row is not None and row["send_time"] == time(19, 0)
+    assert row["next_daily_at"] == datetime(2026, 3, 2, 19, 0, tzinfo=UTC)
+
+    assert "08:00" in await say("actually send it at 6am")  # clamped out of quiet hours
+    assert "no more texts on rest days" in await say("no rest day texts please")
+    assert await pool.fetchval("SELECT rest_day_texts FROM users WHERE id = $1", user_id) is False
+
+    assert "Paused: texts resume Mon 09 Mar" in await say("I'm on vacation, pause for a week")
+    assert await pool.fetchval("SELECT status FROM users WHERE id = $1", user_id) == "paused"
+    assert "Welcome back" in await say("I'm back, resume please")
+    assert await pool.fetchval("SELECT status FROM users WHERE id = $1", user_id) == "active"

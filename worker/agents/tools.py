@@ -260,6 +260,7 @@ async def log_metric(ctx: ToolContext, args: LogMetricArgs) -> dict[str, Any]:
 class SetScheduleArgs(_Args):
     send_time: str | None = Field(description="HH:MM, 24-hour, athlete-local.")
     timezone: str | None = Field(description="IANA time zone, e.g. Europe/London.")
+    rest_day_texts: bool | None = Field(description="Whether rest days get a short text.")
 
 
 async def set_schedule(ctx: ToolContext, args: SetScheduleArgs) -> dict[str, Any]:
@@ -275,10 +276,14 @@ async def set_schedule(ctx: ToolContext, args: SetScheduleArgs) -> dict[str, Any
             sql("update_user_identity"), ctx.user_id, None, args.timezone, send_time, None
         )
         assert row is not None
+        if args.rest_day_texts is not None:
+            await conn.execute(sql("set_rest_day_texts"), ctx.user_id, args.rest_day_texts)
         if await conn.fetchval(sql("user_status"), ctx.user_id) == "active":
             await reschedule(conn, ctx.user_id)
     result: dict[str, Any] = {"send_time": row["send_time"].strftime("%H:%M"),
                               "timezone": row["timezone"]}
+    if args.rest_day_texts is not None:
+        result["rest_day_texts"] = args.rest_day_texts
     if wanted is not None and send_time != wanted:
         result["note"] = "texts only go out between 08:00 and 21:00, so the time was adjusted"
     return result

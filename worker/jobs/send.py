@@ -29,6 +29,8 @@ from worker.sms.channel import OPTED_OUT_CODES, UNDELIVERABLE_CODES, ChannelErro
 
 log = logging.getLogger(__name__)
 
+SERVER_ERROR_RETRY_S = 60
+
 #: The only kind that may reach someone who opted out: the confirmation of that opt-out.
 ALLOWED_WHEN_OPTED_OUT = frozenset({"opt_out_confirmation"})
 
@@ -128,6 +130,11 @@ async def _failed(ctx: dict[str, Any], d: Deps, row: asyncpg.Record, exc: Channe
     if exc.retryable:
         tries = int(ctx.get("job_try") or 1)
         delay = min(2 ** tries, 300)
+        if exc.status is not None and exc.status >= 500:
+            # A 5xx may still have created the message. Its status callback (whose URL carries
+            # our message id) moves the row past 'pending' if so, and the retry then sends
+            # nothing: wait long enough for that callback to arrive.
+            delay = max(delay, SERVER_ERROR_RETRY_S)
         log.warning("message %s: %s; retrying in %ss", message_id, exc, delay)
         raise Retry(defer=delay)
     log.warning("message %s not sent: %s (code %s)", message_id, exc, exc.code)

@@ -75,7 +75,11 @@ def choose_tools(v: Any, texts: list[str]) -> ToolPlan:
     if facts and (onboarding or not schedule_only):
         plan.append(("update_profile", {"update": _full(update)}))
     elif facts:
-        plan.append(("set_schedule", {"send_time": update.send_time, "timezone": update.timezone}))
+        plan.append(("set_schedule", {"send_time": update.send_time, "timezone": update.timezone,
+                                      "rest_day_texts": None}))
+    if (rest := _REST_TEXTS.search(joined)) is not None and not onboarding:
+        plan.append(("set_schedule", {"send_time": None, "timezone": None,
+                                      "rest_day_texts": not rest.group(1)}))
     if onboarding:
         return plan
     if _RESUME.search(joined):
@@ -124,6 +128,9 @@ def _zone_question(v: Any, missing: list[str], name: str | None) -> str:
     return confirm_question(guess)
 
 
+_REST_TEXTS = re.compile(
+    r"\b(no|don'?t|stop|skip)\b[^.?!]{0,30}\brest[- ]day (texts?|messages?)\b"
+    r"|\brest[- ]day (texts?|messages?)\b", re.I)
 _NUMBERS = re.compile(r"\b(10|[1-9])\b")
 
 
@@ -189,8 +196,11 @@ def compose_reply(v: Any, texts: list[str], outcomes: list[ToolOutcome]) -> str:
             lines.append(f"I couldn't pause that: {pause['error']}")
         elif pause.get("status") == "paused":
             resumes = pause.get("resumes_on")
-            when = f"until {resumes}" if resumes and resumes[0].isdigit() else "until you say"
-            lines.append(f"Paused {when}. No workout texts meanwhile; text RESUME anytime.")
+            if resumes and resumes[0].isdigit():
+                when = f"texts resume {date.fromisoformat(resumes):%a %d %b}"
+            else:
+                when = "no texts until you tell me you're back"
+            lines.append(f"Paused: {when}. Text RESUME anytime to restart sooner.")
         else:
             lines.append("Welcome back! Coaching is on again; your next workout comes in the "
                          "morning.")
@@ -198,8 +208,13 @@ def compose_reply(v: Any, texts: list[str], outcomes: list[ToolOutcome]) -> str:
         if "error" in schedule:
             lines.append(f"I couldn't change that: {schedule['error']}")
         else:
-            lines.append(f"Done: your workout text now comes at {schedule['send_time']} "
-                         f"({schedule['timezone']}).")
+            if "rest_day_texts" in schedule:
+                lines.append("Done: " + ("you'll get a short text on rest days too."
+                                         if schedule["rest_day_texts"]
+                                         else "no more texts on rest days."))
+            else:
+                lines.append(f"Done: your workout text now comes at {schedule['send_time']} "
+                             f"({schedule['timezone']}).")
             if schedule.get("note"):
                 lines.append("(Texts only go out between 8am and 9pm.)")
     if (change := by_tool.get("modify_workout")) is not None:
