@@ -19,8 +19,11 @@ test: $(BIN)/textcoach
 	$(BIN)/pytest
 
 lint: $(BIN)/textcoach
-	$(BIN)/ruff check worker tests
+	$(BIN)/ruff check worker tests bench
 	$(BIN)/mypy --strict worker
+
+bench: $(BIN)/textcoach
+	$(BIN)/python bench/fanout.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -75,6 +75,7 @@ T = TypeVar("T")
 
 INDEX = "users_next_daily_at_idx"
 QUERY_RUNS = 7
+PINGS = 200
 #: '+1555' || lpad(i, 7): seven digits per athlete keeps every phone unique and E.164.
 MAX_ATHLETES = 9_999_999
 
@@ -178,10 +179,7 @@ def runs_line(times: Sequence[float]) -> str:
 
 
 def spread(times: Sequence[float]) -> str:
-    return (
-        f"median {ms(statistics.median(times))}  "
-        f"(min {ms(min(times))}, max {ms(max(times))})"
-    )
+    return f"median {ms(statistics.median(times))}  (min {ms(min(times))}, max {ms(max(times))})"
 
 
 async def timed(call: Callable[[], Awaitable[T]]) -> tuple[float, T]:
@@ -310,8 +308,10 @@ async def seed(pool: asyncpg.Pool, athletes: int, due_fraction: float, moment: d
         f"{census['athletes']:,}: active {census['active']:,}, paused {census['paused']:,}, "
         f"onboarding {census['onboarding']:,}; opted out {census['opted_out']:,}",
     )
-    line("time zones / send times", f"{census['zones']} zones, "
-         f"{census['earliest']:%H:%M}-{census['latest']:%H:%M}")
+    line(
+        "time zones / send times",
+        f"{census['zones']} zones, {census['earliest']:%H:%M}-{census['latest']:%H:%M}",
+    )
     line("eligible (rows in the index)", f"{census['eligible']:,} active, not opted out")
     line("due at now", f"{census['due']:,}")
     line("table / index size", f"{census['table_size']} / {census['index_size']}")
@@ -329,8 +329,7 @@ async def bench_query(pool: asyncpg.Pool, moment: datetime) -> list[asyncpg.Reco
             times.append(elapsed)
         # Which plans PostgreSQL used for asyncpg's prepared statement (PostgreSQL 14+).
         plans = await conn.fetchrow(
-            "SELECT custom_plans, generic_plans FROM pg_prepared_statements"
-            " WHERE statement = $1",
+            "SELECT custom_plans, generic_plans FROM pg_prepared_statements WHERE statement = $1",
             query,
         )
         explain = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {query}", moment, batch)
@@ -339,8 +338,10 @@ async def bench_query(pool: asyncpg.Pool, moment: datetime) -> list[asyncpg.Reco
     line("query time", spread(times))
     line("due rows returned", f"{len(due):,}")
     if plans is not None:
-        line("plans used by the runs",
-             f"custom {plans['custom_plans']}, generic {plans['generic_plans']}")
+        line(
+            "plans used by the runs",
+            f"custom {plans['custom_plans']}, generic {plans['generic_plans']}",
+        )
     plan = "\n".join(row[0] for row in explain)
     heading("EXPLAIN (ANALYZE, BUFFERS) due_daily  [custom plan: parameter values known]")
     print(plan)
@@ -350,9 +351,7 @@ async def bench_query(pool: asyncpg.Pool, moment: datetime) -> list[asyncpg.Reco
     # generic plan (no parameter values), which is what a long-lived pooled connection runs.
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        await conn.execute(
-            f"PREPARE bench_due_daily(timestamptz, integer) AS {query.rstrip(';')}"
-        )
+        await conn.execute(f"PREPARE bench_due_daily(timestamptz, integer) AS {query.rstrip(';')}")
         # EXECUTE takes no bind parameters: the values go in as literals (ours, not input).
         generic = await conn.fetch(
             "EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_due_daily("
@@ -406,6 +405,10 @@ async def bench_enqueue(run: Run, due: list[asyncpg.Record], repeat: int) -> Non
             accepted += await enqueue_daily(redis, row["id"], row["next_daily_at"])
         totals.append(time.perf_counter() - started)
     queued = await redis.zcard(run.queue)
+    pings: list[float] = []
+    for _ in range(PINGS):
+        elapsed, _ = await timed(redis.ping)
+        pings.append(elapsed)
     line("runs", runs_line(totals))
     line("enqueue total", spread(totals))
     if due:
@@ -413,9 +416,13 @@ async def bench_enqueue(run: Run, due: list[asyncpg.Record], repeat: int) -> Non
         line("per job", us(median / len(due)))
         line("jobs/second", f"{len(due) / median:,.0f}")
         batch = constants.DAILY_FANOUT_BATCH
-        line(f"projected: {batch:,} jobs",
-             f"{median / len(due) * batch:.2f} s (a full DAILY_FANOUT_BATCH at this rate)")
+        line(
+            f"projected: {batch:,} jobs",
+            f"{median / len(due) * batch:.2f} s (a full DAILY_FANOUT_BATCH at this rate)",
+        )
     line("accepted / on the queue", f"{accepted:,} / {queued:,}")
+    # enqueue_job is WATCH + EXISTS, then MULTI/PSETEX/ZADD/EXEC: three round trips a job.
+    line(f"Redis round trip (PING x{PINGS})", f"median {us(statistics.median(pings))}")
 
 
 async def bench_tick(run: Run, settings: Settings, repeat: int) -> None:
@@ -465,8 +472,11 @@ async def benchmark(args: argparse.Namespace) -> None:
         line("PostgreSQL", f"{pg_version} ({where}), database {database}")
         where = "embedded" if "redis" in embedded else redact(redis_url)
         line("Redis", f"{redis_info.get('redis_version')} ({where}), queue {run.queue}")
-        line("machine", f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
-             f"{platform.system()} {platform.machine()}")
+        line(
+            "machine",
+            f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.machine()}",
+        )
         if run.data_dir is not None:
             line("data dir", run.data_dir)
         line("start servers", f"{services_s:.3f} s")
@@ -518,21 +528,43 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         description="Time the morning-text fan-out: the due_daily query and the enqueue of "
         "its jobs, on real PostgreSQL and Redis. Prints figures; asserts nothing about time.",
     )
-    parser.add_argument("--athletes", type=athletes_arg, default=100_000, metavar="N",
-                        help="athletes to seed (default 100000)")
-    parser.add_argument("--due-fraction", type=fraction_arg, default=0.01, metavar="F",
-                        help="fraction of athletes due at 'now' (default 0.01)")
-    parser.add_argument("--data-dir", default=None,
-                        help="where embedded PostgreSQL/Redis keep data (default: a fresh "
-                        "temporary directory, removed at the end)")
-    parser.add_argument("--database-url", default=None,
-                        help="a real PostgreSQL server; a throwaway database is created on it "
-                        "and dropped at the end (default: embedded)")
-    parser.add_argument("--redis-url", default=None,
-                        help="a real Redis; jobs go to a throwaway queue, deleted at the end "
-                        "(default: embedded)")
-    parser.add_argument("--repeat", type=repeat_arg, default=3,
-                        help="runs of the enqueue and of the whole tick (default 3)")
+    parser.add_argument(
+        "--athletes",
+        type=athletes_arg,
+        default=100_000,
+        metavar="N",
+        help="athletes to seed (default 100000)",
+    )
+    parser.add_argument(
+        "--due-fraction",
+        type=fraction_arg,
+        default=0.01,
+        metavar="F",
+        help="fraction of athletes due at 'now' (default 0.01)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help="where embedded PostgreSQL/Redis keep data (default: a fresh "
+        "temporary directory, removed at the end)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="a real PostgreSQL server; a throwaway database is created on it "
+        "and dropped at the end (default: embedded)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=None,
+        help="a real Redis; jobs go to a throwaway queue, deleted at the end (default: embedded)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=repeat_arg,
+        default=5,
+        help="runs of the enqueue and of the whole tick (default 5)",
+    )
     return parser.parse_args(argv)
 
 
