@@ -9,6 +9,7 @@ way the athlete's wall clock moves.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,22 @@ def clamp_send_time(wanted: time) -> time:
 def in_quiet_hours(moment: datetime, timezone: str) -> bool:
     local = moment.astimezone(ZoneInfo(timezone)).time()
     return local < QUIET_ENDS or local >= QUIET_STARTS
+
+
+def sending_window(
+    user: Any, due_column: str, moment: datetime, cutoff_hours: float
+) -> str:
+    """Where a scheduled text stands: 'closed' (athlete inactive or opted out), 'not due',
+    'missed' (past the cutoff, or quiet hours now) or 'open'. Shared by every scheduled kind,
+    so morning texts and recaps follow the same rules."""
+    if user["status"] != "active" or user["opted_out_at"] is not None:
+        return "closed"
+    due: datetime | None = user[due_column]
+    if due is None or due > moment:
+        return "not due"
+    if moment > due + timedelta(hours=cutoff_hours) or in_quiet_hours(moment, user["timezone"]):
+        return "missed"
+    return "open"
 
 
 def seconds_until_quiet_ends(moment: datetime, timezone: str) -> float:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -29,7 +29,7 @@ from worker.jobs.context import Deps, deps
 from worker.outbox import conversation_for, write_outbound
 from worker.planning.service import write_week
 from worker.queue import enqueue_daily, enqueue_send, enqueue_weekly
-from worker.schedule import in_quiet_hours, next_daily_instant, reschedule
+from worker.schedule import next_daily_instant, reschedule, sending_window
 
 log = logging.getLogger(__name__)
 
@@ -61,15 +61,14 @@ async def send_daily(ctx: dict[str, Any], user_id: str) -> str:
     moment = now()
     async with d.pool.acquire() as conn:
         user = await conn.fetchrow(sql("daily_athlete"), athlete)
-    if user is None or user["status"] != "active" or user["opted_out_at"] is not None:
-        return "not active"
-    due: datetime | None = user["next_daily_at"]
-    if due is None or due > moment:
-        return "not due"
-    zone = ZoneInfo(user["timezone"])
-    local_date = due.astimezone(zone).date()
-    cutoff = due + timedelta(hours=d.settings.daily_cutoff_hours)
-    if moment > cutoff or in_quiet_hours(moment, user["timezone"]):
+    if user is None:
+        return "no such athlete"
+    window = sending_window(user, "next_daily_at", moment, d.settings.daily_cutoff_hours)
+    if window in ("closed", "not due"):
+        return window
+    due: datetime = user["next_daily_at"]
+    local_date = due.astimezone(ZoneInfo(user["timezone"])).date()
+    if window == "missed":
         await _advance(d, athlete, user, moment)
         log.warning("daily text for %s on %s missed its window", athlete, local_date)
         return "missed the window"

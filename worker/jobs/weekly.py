@@ -22,7 +22,7 @@ from worker.jobs.context import deps
 from worker.outbox import conversation_for, write_outbound
 from worker.planning.service import write_week
 from worker.queue import enqueue_send
-from worker.schedule import in_quiet_hours, next_weekly_instant
+from worker.schedule import next_weekly_instant, sending_window
 
 CHECK_IN_QUESTION = (
     "Quick check-in: rate your energy, soreness and sleep this week, 1-10 each (e.g. 7 4 8)."
@@ -40,15 +40,14 @@ async def send_weekly(ctx: dict[str, Any], user_id: str) -> str:
     moment = now()
     async with d.pool.acquire() as conn:
         user = await conn.fetchrow(sql("weekly_athlete"), athlete)
-    if user is None or user["status"] != "active" or user["opted_out_at"] is not None:
-        return "not active"
-    due: datetime | None = user["next_weekly_at"]
-    if due is None or due > moment:
-        return "not due"
+    if user is None:
+        return "no such athlete"
+    window = sending_window(user, "next_weekly_at", moment, d.settings.daily_cutoff_hours)
+    if window in ("closed", "not due"):
+        return window
+    due: datetime = user["next_weekly_at"]
     next_at = next_weekly_instant(user["timezone"], max(due, moment))
-    if moment > due + timedelta(hours=d.settings.daily_cutoff_hours) or in_quiet_hours(
-        moment, user["timezone"]
-    ):
+    if window == "missed":
         await d.pool.execute(sql("set_next_weekly"), athlete, next_at)
         return "missed the window"
     sunday = due.astimezone(ZoneInfo(user["timezone"])).date()
