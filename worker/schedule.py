@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from worker.clock import now
 from worker.db.pool import Conn
 from worker.db.queries import sql
+from worker.settings import process_settings
 
 QUIET_ENDS = time(8, 0)
 QUIET_STARTS = time(21, 0)
@@ -82,24 +83,20 @@ def next_daily_instant(
     raise AssertionError("unreachable: three days always contain a later send time")
 
 
-#: The weekly recap: Sunday evening, athlete-local.
-WEEKLY_WEEKDAY = 7
-WEEKLY_TIME = time(18, 0)
-
-
 def next_weekly_instant(timezone: str, after: datetime) -> datetime:
-    """The first Sunday 18:00 athlete-local strictly after ``after``."""
+    """The first recap slot (default Sunday 18:00) athlete-local strictly after ``after``."""
+    settings = process_settings()
+    weekday, at = settings.weekly_recap_weekday, settings.weekly_recap_time
     zone = ZoneInfo(timezone)
     day = after.astimezone(zone).date()
-    for offset in range(8):
+    for offset in range(15):
         candidate_day = day + timedelta(days=offset)
-        if candidate_day.isoweekday() != WEEKLY_WEEKDAY:
+        if candidate_day.isoweekday() != weekday:
             continue
-        candidate = datetime.combine(candidate_day, WEEKLY_TIME, zone)
+        candidate = datetime.combine(candidate_day, at, zone)
         if candidate > after:
             return candidate
-    return datetime.combine(day + timedelta(days=7 + (WEEKLY_WEEKDAY - day.isoweekday()) % 7),
-                            WEEKLY_TIME, zone)
+    raise AssertionError("unreachable: two weeks always contain a later recap slot")
 
 
 async def reschedule(

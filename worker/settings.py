@@ -8,7 +8,8 @@ how the embedded default is chosen: no ``DATABASE_URL`` means PostgreSQL from pg
 
 from __future__ import annotations
 
-from functools import cached_property
+from datetime import time
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -72,6 +73,10 @@ class Settings(BaseSettings):
     # A morning text not sent by this long after its time (worker down) is skipped for the day.
     daily_cutoff_hours: float = Field(default=3.0, ge=0.25, le=12)
 
+    # The weekly recap: ISO weekday (7 = Sunday) and athlete-local time, inside 08:00-21:00.
+    weekly_recap_weekday: int = Field(default=7, ge=1, le=7)
+    weekly_recap_time: time = time(18, 0)
+
     default_timezone: str = "America/New_York"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -82,6 +87,13 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+    @field_validator("weekly_recap_time")
+    @classmethod
+    def _recap_outside_quiet_hours(cls, value: time) -> time:
+        if not time(8, 0) <= value <= time(20, 30):
+            raise ValueError("must be between 08:00 and 20:30 (quiet hours)")
         return value
 
     @field_validator("public_base_url")
@@ -165,3 +177,9 @@ def env_name(field: str) -> str:
         return field  # pydantic reports aliased fields by their alias: the variable itself
     alias = info.validation_alias
     return alias if isinstance(alias, str) else f"TEXTCOACH_{field.upper()}"
+
+
+@cache
+def process_settings() -> Settings:
+    """The settings this process started with, for code far from any request or job context."""
+    return load_settings()

@@ -1,4 +1,7 @@
-"""The weekly recap: Sunday evening, how the week went and what next week holds.
+"""The weekly recap: how the week went and what next week holds.
+
+Sent on the athlete's local Sunday at 18:00 by default (TEXTCOACH_WEEKLY_RECAP_WEEKDAY and
+TEXTCOACH_WEEKLY_RECAP_TIME move it); "sunday" below is that recap day, whichever it is.
 
 Found by the same minute fan-out as the morning text (``users.next_weekly_at``), written once per
 athlete per local Sunday under a UNIQUE dedupe key, with next week's workouts written first if
