@@ -71,6 +71,14 @@ def _parser() -> argparse.ArgumentParser:
     tail.add_argument("--no-follow", dest="follow", action="store_false",
                       help="print what is there and stop")
 
+    replay = sub.add_parser("replay", help="replay scenario files through the real pipeline")
+    replay.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="YAML scenario files")
+    replay.add_argument("--json", action="store_true", help="machine-readable transcripts")
+    replay.add_argument("--record", action="store_true",
+                        help="write each transcript as the scenario's golden file")
+    replay.add_argument("--llm", choices=["offline", "openai"], default="offline",
+                        help="offline (default) or an OpenAI-compatible model (OPENAI_*)")
+
     chat = sub.add_parser("chat", help="an interactive conversation with the coach as PHONE")
     chat.add_argument("phone")
     chat.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for replies")
@@ -103,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from worker.cli import agentscmd, dbcmd, logscmd, serve, textcmd
+    from worker.cli import agentscmd, dbcmd, logscmd, replaycmd, serve, textcmd
 
     if args.command == "run":
         return serve.run_all(settings)
@@ -117,6 +125,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return agentscmd.dispatch(args, settings)
     if args.command == "logs":
         return logscmd.dispatch(args, settings)
+    if args.command == "replay":
+        return replaycmd.dispatch(args, settings)
     if args.command == "text":
         return textcmd.text(settings, args.phone, args.message, timeout=args.timeout)
     if args.command == "chat":

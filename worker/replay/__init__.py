@@ -1,0 +1,1 @@
+"""Replaying whole conversations from scripts, with a controllable clock and golden transcripts."""

@@ -1,0 +1,117 @@
+"""Replay scenarios: a persona, timed texts, clock moves and expectations, as YAML.
+
+```yaml
+name: beginner-no-equipment
+persona: {phone: "+15551230101"}
+steps:
+  - at: 2026-03-02 07:58 America/Chicago    # set the clock (local time and zone)
+  - text: hi                                 # the athlete texts (signed webhook)
+    expect: {reply_contains: STOP}
+  - text: I'm Sam
+    expect: {reply_matches: "(?i)goal"}
+  - advance: 2d                              # move the clock; cron texts happen on the way
+  - expect: {plan_exists: true, workouts_at_least: 3, profile: {primary_goal: fat_loss}}
+checks: [no_quiet_hours, one_morning_text_per_day]
+```
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """'90m', '3h', '2d', '1w'."""
+    match = _DURATION.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration like 30m, 3h, 2d or 1w")
+    amount, unit = int(match.group(1)), match.group(2)
+    return {"m": timedelta(minutes=amount), "h": timedelta(hours=amount),
+            "d": timedelta(days=amount), "w": timedelta(weeks=amount)}[unit]
+
+
+def parse_at(text: str) -> datetime:
+    """'2026-03-02 07:58 America/Chicago' -> an aware datetime."""
+    parts = text.strip().rsplit(" ", 1)
+    if len(parts) != 2:
+        raise ValueError(f"{text!r}: expected 'YYYY-MM-DD HH:MM Area/City'")
+    stamp, zone = parts
+    return datetime.fromisoformat(stamp).replace(tzinfo=ZoneInfo(zone))
+
+
+class Expect(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reply_contains: str | None = None
+    reply_matches: str | None = None
+    no_reply: bool | None = None
+    plan_exists: bool | None = None
+    workouts_at_least: int | None = None
+    profile: dict[str, Any] | None = None
+    athlete: dict[str, Any] | None = None
+    exercise_logs_at_least: int | None = None
+    outbound_kinds_include: list[str] | None = None
+
+
+class Step(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    at: str | None = None
+    text: str | None = None
+    burst: list[str] | None = Field(default=None, description="Texts sent back to back.")
+    advance: str | None = None
+    expect: Expect | None = None
+
+    @field_validator("at")
+    @classmethod
+    def _at(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_at(value)
+        return value
+
+    @field_validator("advance")
+    @classmethod
+    def _advance(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(value)
+        return value
+
+
+class Persona(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    phone: str = Field(pattern=r"^\+[1-9][0-9]{6,14}$")
+    description: str | None = None
+
+
+Check = Literal["no_quiet_hours", "one_morning_text_per_day"]
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    persona: Persona
+    steps: list[Step] = Field(min_length=1)
+    checks: list[Check] = Field(default_factory=list)
+
+
+def load_scenario(path: Path) -> Scenario:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"]) or "scenario"
+        raise ValueError(f"{path}: {where}: {error['msg']}") from None
+    except (yaml.YAMLError, ValueError) as exc:
+        raise ValueError(f"{path}: {exc}") from None
