@@ -76,3 +76,10 @@ FROM (
     LIMIT $3
 ) recent
 ORDER BY seq;
+
+-- name: conversation_export
+-- Everything an athlete sent and was sent, in order, for `textcoach replay export`.
+SELECT direction, kind, body, created_at
+FROM messages
+WHERE user_id = $1 AND kind <> 'keyword' AND status <> 'suppressed' AND part_index = 1
+ORDER BY seq;

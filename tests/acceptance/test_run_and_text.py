@@ -148,3 +148,22 @@ def test_agents_and_logs_commands(product: tuple[dict[str, str], str]) -> None:
     missing = _textcoach(env, "logs", "show", "not-a-trace")
     assert (missing.returncode, missing.stderr.strip()) == (
         2, "textcoach: 'not-a-trace' is not a trace id (a UUID)")
+
+
+def test_a_real_conversation_exports_and_replays_side_by_side(
+    product: tuple[dict[str, str], str], tmp_path: Path
+) -> None:
+    env, _ = product
+    for text in ("hello there", "I'm Robin"):
+        assert _textcoach(env, "text", "+15551230004", text).returncode == 0
+    exported = _textcoach(env, "replay", "export", "+15551230004")
+    assert exported.returncode == 0, exported.stderr
+    assert "text: hello there" in exported.stdout
+    assert "was:" in exported.stdout
+    scenario = tmp_path / "exported.yaml"
+    scenario.write_text(exported.stdout, encoding="utf-8")
+    replayed = _textcoach({k: v for k, v in env.items() if k != "TEXTCOACH_DATA_DIR"},
+                          "replay", str(scenario))
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    assert "coach (was): Got it, Robin." in replayed.stdout
+    assert "] coach: Got it, Robin." in replayed.stdout

@@ -72,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="print what is there and stop")
 
     replay = sub.add_parser("replay", help="replay scenario files through the real pipeline")
-    replay.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="YAML scenario files")
+    replay.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                        help="YAML scenario files, or: export PHONE (a conversation as a "
+                             "scenario, printed)")
     replay.add_argument("--json", action="store_true", help="machine-readable transcripts")
     replay.add_argument("--record", action="store_true",
                         help="write each transcript as the scenario's golden file")

@@ -23,11 +23,24 @@ from worker.replay.scenario import Scenario, load_scenario
 from worker.settings import Settings
 
 
+async def _export(settings: Settings, phone: str) -> int:
+    from worker.cli.database import connected
+    from worker.replay.export import export_scenario
+
+    async with connected(settings) as conn:
+        print(await export_scenario(conn, phone), end="")
+    return 0
+
+
 def golden_path(scenario: Path) -> Path:
     return scenario.with_suffix(".golden.txt")
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.scenarios[0] == "export":
+        if len(args.scenarios) != 2:
+            raise ConfigError("usage: textcoach replay export PHONE")
+        return asyncio.run(_export(settings, args.scenarios[1]))
     paths = [Path(p) for p in args.scenarios]
     for path in paths:
         if not path.is_file():

@@ -117,6 +117,8 @@ class Replay:
         if texts:
             await self._work()
             replies = await self._collect(outcome)
+            for old in step.was or []:  # an exported conversation: then and now, side by side
+                outcome.transcript.append(Line(self._local(), "coach (was)", old))
         if step.advance is not None:
             await self._advance(parse_duration(step.advance), outcome)
         if step.expect is not None:

@@ -68,6 +68,7 @@ class Step(BaseModel):
     at: str | None = None
     text: str | None = None
     burst: list[str] | None = Field(default=None, description="Texts sent back to back.")
+    was: list[str] | None = Field(default=None, description="What the coach answered before.")
     advance: str | None = None
     expect: Expect | None = None
 
