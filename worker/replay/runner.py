@@ -24,8 +24,10 @@ from worker.bootstrap import prepare_database
 from worker.cli.textcmd import twilio_form
 from worker.clock import clock, now
 from worker.db.pool import create_pool
+from worker.db.queries import sql
 from worker.jobs.app import build_worker
 from worker.llm.types import Provider
+from worker.profiles import latest_profile
 from worker.queue import connect_redis
 from worker.replay.scenario import Expect, Scenario, parse_at, parse_duration
 from worker.settings import Settings
@@ -143,8 +145,7 @@ class Replay:
         fresh = self.channel.sent[self.seen:]
         self.seen = len(self.channel.sent)
         kinds = {r["id"]: r["kind"] for r in await self.pool.fetch(
-            "SELECT id, kind FROM messages WHERE id = ANY($1::uuid[])",
-            [t.message_id for t in fresh])} if fresh else {}
+            sql("replay_message_kinds"), [t.message_id for t in fresh])} if fresh else {}
         lines = [Line(self._local(), "coach", t.body, kinds.get(t.message_id, "chat"))
                  for t in fresh]
         outcome.transcript.extend(lines)
@@ -153,10 +154,7 @@ class Replay:
     async def _advance(self, by: timedelta, outcome: Outcome) -> None:
         target = now() + by
         for _ in range(MAX_JUMPS_PER_ADVANCE):
-            upcoming = await self.pool.fetchval(
-                "SELECT min(t) FROM (SELECT next_daily_at AS t FROM users UNION ALL"
-                " SELECT next_weekly_at FROM users) s WHERE t > $1 AND t <= $2",
-                now(), target)
+            upcoming = await self.pool.fetchval(sql("replay_next_event"), now(), target)
             clock.freeze(upcoming or target)
             await self._work()
             await self._collect(outcome)
@@ -172,48 +170,38 @@ class Replay:
             problems.append(f"reply does not match {expect.reply_matches!r}: {said!r}")
         if expect.no_reply and replies:
             problems.append(f"expected no reply, got {said!r}")
-        user = await self.pool.fetchrow("SELECT * FROM users WHERE phone = $1", phone)
+        user = await self.pool.fetchrow(sql("replay_athlete"), phone)
         if user is None:
             return [*problems, "the athlete does not exist"]
         if expect.plan_exists is not None:
-            exists = await self.pool.fetchval(
-                "SELECT EXISTS (SELECT 1 FROM fitness_plans WHERE user_id = $1"
-                " AND status = 'active')", user["id"])
+            exists = await self.pool.fetchval(sql("replay_has_plan"), user["id"])
             if exists != expect.plan_exists:
                 problems.append(f"plan exists is {exists}, expected {expect.plan_exists}")
         if expect.workouts_at_least is not None:
-            count = await self.pool.fetchval(
-                "SELECT count(*) FROM workout_instances WHERE user_id = $1 AND NOT is_rest_day",
-                user["id"])
+            count = await self.pool.fetchval(sql("replay_workout_count"), user["id"])
             if count < expect.workouts_at_least:
                 problems.append(f"{count} workouts, expected at least {expect.workouts_at_least}")
         if expect.exercise_logs_at_least is not None:
-            count = await self.pool.fetchval(
-                "SELECT count(*) FROM exercise_logs WHERE user_id = $1", user["id"])
+            count = await self.pool.fetchval(sql("replay_log_count"), user["id"])
             if count < expect.exercise_logs_at_least:
                 problems.append(f"{count} exercise logs, expected at least "
                                 f"{expect.exercise_logs_at_least}")
         if expect.profile:
-            profile = await self.pool.fetchrow(
-                "SELECT * FROM fitness_profiles WHERE user_id = $1 ORDER BY version DESC"
-                " LIMIT 1", user["id"])
-            problems += _compare("profile", dict(profile) if profile else {}, expect.profile)
+            async with self.pool.acquire() as conn:
+                profile = await latest_profile(conn, user["id"])
+            problems += _compare("profile", profile or {}, expect.profile)
         if expect.athlete:
             problems += _compare("athlete", dict(user), expect.athlete)
         if expect.outbound_kinds_include:
             kinds = {r["kind"] for r in await self.pool.fetch(
-                "SELECT DISTINCT kind FROM messages WHERE user_id = $1 AND"
-                " direction = 'outbound'", user["id"])}
+                sql("replay_outbound_kinds"), user["id"])}
             missing = set(expect.outbound_kinds_include) - kinds
             if missing:
                 problems.append(f"no outbound of kind {sorted(missing)}")
         return problems
 
     async def _checks(self, scenario: Scenario, outcome: Outcome) -> None:
-        rows = await self.pool.fetch(
-            "SELECT m.kind, m.dedupe_key, u.timezone FROM messages m JOIN users u"
-            " ON u.id = m.user_id WHERE m.direction = 'outbound' AND m.status <> 'suppressed'"
-            " AND u.phone = $1 ORDER BY m.seq", scenario.persona.phone)
+        rows = await self.pool.fetch(sql("replay_sent"), scenario.persona.phone)
         if "one_morning_text_per_day" in scenario.checks:
             keys = [r["dedupe_key"] for r in rows if r["kind"] == "daily_workout"
                     and r["dedupe_key"] and "#" not in r["dedupe_key"]]
