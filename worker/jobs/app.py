@@ -27,49 +27,21 @@ from worker.sms.channel import Channel, make_channel
 
 log = logging.getLogger(__name__)
 
+# (job, name, timeout, max tries). Results are never kept: the rows in PostgreSQL are the record,
+# and a kept result would make ARQ refuse the sweeper's re-enqueue under the same job id.
+JOBS: list[tuple[Any, str, int, int]] = [
+    (process_inbox, constants.PROCESS_INBOX, constants.PROCESS_INBOX_TIMEOUT_S,
+     constants.PROCESS_INBOX_MAX_TRIES),
+    (send_message, constants.SEND_MESSAGE, constants.SEND_MESSAGE_TIMEOUT_S,
+     constants.SEND_MESSAGE_MAX_TRIES),
+    (send_daily, constants.SEND_DAILY, constants.DAILY_TIMEOUT_S, constants.DAILY_MAX_TRIES),
+    (send_weekly, constants.SEND_WEEKLY, constants.DAILY_TIMEOUT_S, constants.DAILY_MAX_TRIES),
+    (build_plan_job, constants.BUILD_PLAN, constants.PLAN_TIMEOUT_S, constants.PLAN_MAX_TRIES),
+    (write_week_job, constants.WRITE_WEEK, constants.PLAN_TIMEOUT_S, constants.PLAN_MAX_TRIES),
+]
 FUNCTIONS = [
-    func(
-        process_inbox,
-        name=constants.PROCESS_INBOX,
-        timeout=constants.PROCESS_INBOX_TIMEOUT_S,
-        max_tries=constants.PROCESS_INBOX_MAX_TRIES,
-        keep_result=0,
-    ),
-    func(
-        send_message,
-        name=constants.SEND_MESSAGE,
-        timeout=constants.SEND_MESSAGE_TIMEOUT_S,
-        max_tries=constants.SEND_MESSAGE_MAX_TRIES,
-        keep_result=0,
-    ),
-    func(
-        send_daily,
-        name=constants.SEND_DAILY,
-        timeout=constants.DAILY_TIMEOUT_S,
-        max_tries=constants.DAILY_MAX_TRIES,
-        keep_result=0,
-    ),
-    func(
-        send_weekly,
-        name=constants.SEND_WEEKLY,
-        timeout=constants.DAILY_TIMEOUT_S,
-        max_tries=constants.DAILY_MAX_TRIES,
-        keep_result=0,
-    ),
-    func(
-        build_plan_job,
-        name=constants.BUILD_PLAN,
-        timeout=constants.PLAN_TIMEOUT_S,
-        max_tries=constants.PLAN_MAX_TRIES,
-        keep_result=0,
-    ),
-    func(
-        write_week_job,
-        name=constants.WRITE_WEEK,
-        timeout=constants.PLAN_TIMEOUT_S,
-        max_tries=constants.PLAN_MAX_TRIES,
-        keep_result=0,
-    ),
+    func(job, name=name, timeout=timeout, max_tries=tries, keep_result=0)
+    for job, name, timeout, tries in JOBS
 ]
 
 
