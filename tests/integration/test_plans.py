@@ -195,14 +195,19 @@ async def test_next_week_reflects_logged_performance(pool: asyncpg.Pool) -> None
         "SELECT id FROM microcycles WHERE week_index = 2")
     clock.freeze(datetime(2026, 3, 8, 15, 0, tzinfo=UTC))
     await write_week(pool, runtime, week2, trace_id=uuid.uuid4())
-    harder = await pool.fetch(
-        "SELECT e.slug, e.difficulty FROM workout_instances w, jsonb_array_elements(w.blocks) b,"
-        " jsonb_array_elements(b->'exercises') x JOIN exercises e ON e.slug = x->>'exercise'"
-        " JOIN movement_patterns p ON p.id = e.pattern_id"
-        " WHERE w.microcycle_id = $1 AND p.slug = $2 AND b->>'kind' <> 'warmup'",
-        week2, exercise["pattern"])
-    assert harder, "the pattern is still trained"
-    assert max(r["difficulty"] for r in harder) > exercise["difficulty"]
+    step = await pool.fetchrow("SELECT action, reason FROM progression_steps")
+    assert step is not None, "beating the range is a progression, recorded with its reason"
+    # Single-leg deadlift's harder rung needs bands this athlete lacks: more reps instead.
+    assert (main["exercise"], step["action"]) == ("single_leg_deadlift", "add_reps")
+    assert "add a rep or two" in step["reason"]
+    targets = await pool.fetch(
+        "SELECT (x->>'target_min')::int AS low, (x->>'target_max')::int AS high"
+        " FROM workout_instances w, jsonb_array_elements(w.blocks) b,"
+        " jsonb_array_elements(b->'exercises') x"
+        " WHERE w.microcycle_id = $1 AND x->>'exercise' = $2 AND b->>'kind' <> 'warmup'",
+        week2, main["exercise"])
+    assert targets, "the exercise is still trained"
+    assert all(t["low"] >= exercise["default_max"] for t in targets), targets
 
 
 async def test_building_twice_writes_one_plan(pool: asyncpg.Pool) -> None:

@@ -5,7 +5,8 @@ Given the athlete's profile, the week's place in the plan and the library exerci
 split by training days, one exercise per movement slot chosen near the athlete's level,
 sets/reps/effort from reference/training.md (RIR 3 -> 2 -> 1, deload = half the sets at RIR 4),
 trimmed to the session length. It writes whole weeks on the offline provider and is the
-yardstick model-written weeks are repaired against.
+yardstick model-written weeks are repaired against. It always starts from the athlete's level:
+where each athlete has got to since is :mod:`worker.planning.steps`' business.
 """
 
 from __future__ import annotations
@@ -169,35 +170,6 @@ def fit_minutes(blocks: list[WorkoutBlock], minutes: int) -> tuple[list[WorkoutB
     return blocks, changed
 
 
-def progress_levels(
-    logs: Sequence[Mapping[str, Any]], candidates: Sequence[Mapping[str, Any]]
-) -> dict[str, int]:
-    """Per movement pattern, the difficulty to aim for next week, from last week's logs.
-
-    An exercise whose every logged set reached the top of its rep range moves the pattern one
-    rung up (double progression); pain on it moves the pattern one rung down.
-    """
-    by_slug = {str(c["slug"]): c for c in candidates}
-    levels: dict[str, int] = {}
-    for entry in logs:
-        exercise = by_slug.get(str(entry.get("slug")))
-        if exercise is None:
-            continue
-        difficulty = int(exercise["difficulty"])
-        pattern = str(exercise["pattern"])
-        if entry.get("pain"):
-            levels[pattern] = difficulty - 1
-            continue
-        top = int(exercise.get("default_max") or 0)
-        sets = entry.get("sets") or []
-        done = [int(s.get("reps") or s.get("seconds") or 0) for s in sets]
-        if top and done and min(done) >= top:
-            levels[pattern] = max(levels.get(pattern, 0), difficulty + 1)
-        else:
-            levels.setdefault(pattern, difficulty)
-    return levels
-
-
 def build_session(
     kind: str,
     candidates: Sequence[Mapping[str, Any]],
@@ -260,7 +232,6 @@ def build_week(variables: Mapping[str, Any]) -> WeekPlan:
         rotation[ENDURANCE_SWAP[len(days)]] = "conditioning"
     minutes = int(profile.get("session_minutes") or 45)
     experience = str(profile.get("experience") or "beginner")
-    levels = progress_levels(variables.get("last_week_logs") or [], candidates)
     prefer_loaded = bool(set(profile.get("equipment") or []) & LOADABLE) and profile.get(
         "primary_goal") not in ("skill", "mobility")
     picked: dict[str, set[str]] = {}
@@ -275,7 +246,7 @@ def build_week(variables: Mapping[str, Any]) -> WeekPlan:
         earlier = picked.setdefault(kind, set())
         title, focus, blocks = build_session(
             kind, candidates, experience=experience, minutes=minutes, rir=rir,
-            is_deload=is_deload, levels=levels, prefer_loaded=prefer_loaded,
+            is_deload=is_deload, prefer_loaded=prefer_loaded,
             avoid=frozenset(earlier),
         )
         if earlier:

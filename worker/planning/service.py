@@ -22,10 +22,12 @@ from worker.agents.context import athlete_variables
 from worker.agents.runtime import Call, Runtime
 from worker.agents.schemas import PlanOutline, WeekPlan
 from worker.clock import now
+from worker.coach.adapt import apply_override
 from worker.db.queries import sql
 from worker.planning.candidates import candidates_for
 from worker.planning.engine import default_training_days, target_rir
 from worker.planning.repair import repair_week
+from worker.planning.steps import progress_week
 from worker.profiles import latest_profile, missing_fields
 from worker.schedule import reschedule
 
@@ -186,6 +188,14 @@ async def write_week(
     if repairs:
         log.info("week %s of %s repaired: %s", week["week_index"], user_id, "; ".join(repairs))
     names = {c["slug"]: c["name"] for c in candidates}
+    # Monday first: blocks as stored, one list per weekday.
+    days = [
+        [{"name": b.name, "kind": b.kind, "exercises": [
+            {**e.model_dump(), "name": names.get(e.exercise, e.exercise)}
+            for e in b.exercises]}
+         for b in plan_day.blocks]
+        for plan_day in repaired.days
+    ]
 
     written = 0
     async with pool.acquire() as conn, conn.transaction():
@@ -193,22 +203,40 @@ async def write_week(
                                       run.provider)
         if claimed is None:
             return 0  # another worker wrote this week first
+        progress = await progress_week(conn, user_id, microcycle_id, start, days,
+                                       {str(c["slug"]) for c in candidates})
+        deload = progress.deload_reason if not week["is_deload"] else None
+        if deload is not None and await conn.fetchval(
+            sql("mark_week_deload"), microcycle_id, deload
+        ) is not None:
+            days = [deload_blocks(blocks) for blocks in days]
+            log.info("week %s of %s made a deload: %s", week["week_index"], user_id, deload)
         for offset in range(7):
             day = start + timedelta(days=offset)
             plan_day = repaired.days[day.isoweekday() - 1]
-            blocks = [
-                {"name": b.name, "kind": b.kind, "exercises": [
-                    {**e.model_dump(), "name": names.get(e.exercise, e.exercise)}
-                    for e in b.exercises]}
-                for b in plan_day.blocks
-            ]
+            title = plan_day.title
+            if deload is not None and not plan_day.is_rest_day and "deload" not in title:
+                title += " (deload)"
             inserted = await conn.fetchval(
                 sql("insert_workout"), user_id, week["plan_id"], microcycle_id, day,
-                plan_day.title, plan_day.focus, "rest" if plan_day.is_rest_day else "scheduled",
-                plan_day.is_rest_day, blocks, plan_day.estimated_minutes, None,
+                title, plan_day.focus, "rest" if plan_day.is_rest_day else "scheduled",
+                plan_day.is_rest_day, days[day.isoweekday() - 1], plan_day.estimated_minutes,
+                None,
             )
             written += inserted is not None
+        for override in (week["plan_details"] or {}).get("equipment_overrides") or []:
+            await apply_override(conn, user_id, override, start, start + timedelta(days=7))
     return written
+
+
+def deload_blocks(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A deload keeps the exercises and halves the work sets at an easy effort (training.md)."""
+    return [
+        block if block.get("kind") == "warmup" else {**block, "exercises": [
+            {**e, "sets": max(1, int(e.get("sets") or 1) // 2), "rir": 4}
+            for e in block.get("exercises") or []]}
+        for block in blocks
+    ]
 
 
 def _log_summary(row: Any) -> dict[str, Any]:
