@@ -89,10 +89,13 @@ WHERE user_id = $1 AND date = $2
 RETURNING id;
 
 -- name: insert_exercise_log
+-- clock_timestamp(), not now(): logs written in one transaction keep their order, so "RPE 9 on
+-- the last set" finds the exercise logged last.
 INSERT INTO exercise_logs (user_id, workout_instance_id, exercise_id, exercise_name, performed_on,
                            prescribed, sets, total_reps, total_seconds, top_load, load_unit, rpe,
-                           felt, pain, pain_area, notes, source_message_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                           felt, pain, pain_area, notes, source_message_id, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+        clock_timestamp())
 RETURNING id;
 
 -- name: insert_metric

@@ -84,7 +84,7 @@ def test_unknown_names_are_one_readable_error_each(source_dirs: tuple[Path, Path
     coach = agents / "coach.yaml"
     text = coach.read_text()
     text = text.replace("output_schema: CoachReply", "output_schema: CoachReplyy")
-    text = text.replace("record_check_in]", "record_check_in, teleport]")
+    text = text.replace("progress_summary]", "progress_summary, teleport]")
     text = text.replace("context/inbox]", "context/inbox, context/missing]")
     coach.write_text(text)
     with pytest.raises(ValueError, match="unknown") as caught:
@@ -93,9 +93,10 @@ def test_unknown_names_are_one_readable_error_each(source_dirs: tuple[Path, Path
     assert problems == [
         "agents/coach.yaml: unknown output_schema 'CoachReplyy' (known: CoachReply, "
         "DailyMessage, PlanOutline, ProfileUpdate, WeekPlan)",
-        "agents/coach.yaml: unknown tool 'teleport' (known: get_workout, log_metric, "
-        "log_workout, modify_plan, modify_workout, pause, record_check_in, set_schedule, "
-        "update_profile)",
+        "agents/coach.yaml: unknown tool 'teleport' (known: adapt_equipment, change_goal, "
+        "change_training_days, explain_exercise, get_workout, load_advice, log_metric, "
+        "log_workout, modify_plan, modify_workout, pause, progress_summary, record_check_in, "
+        "report_pain, set_schedule, update_profile)",
         "agents/coach.yaml: unknown context template 'context/missing' "
         "(expected prompts/context/missing.j2)",
     ]

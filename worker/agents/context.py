@@ -21,6 +21,7 @@ from worker.profiles import latest_profile, missing_fields
 from worker.timezones import guess_timezone, zone_label
 
 HISTORY_MESSAGES = 12
+RECENT_DAYS = 7
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:
@@ -58,6 +59,9 @@ async def athlete_variables(
     upcoming = await conn.fetch(
         sql("workouts_between"), user_id, today + timedelta(days=1), today + timedelta(days=8)
     )
+    recent = await conn.fetch(
+        sql("workouts_between"), user_id, today - timedelta(days=RECENT_DAYS), today
+    )
     inbox_ids = [row["id"] for row in inbox]
     history = await conn.fetch(sql("conversation_before"), user_id, inbox_ids, HISTORY_MESSAGES)
     last_coach = next((m["body"] for m in reversed(history) if m["direction"] == "outbound"), None)
@@ -85,6 +89,8 @@ async def athlete_variables(
         "plan": _plan(plan, week),
         "today_workout": _workout(today_row) if today_row else None,
         "upcoming": [_workout(row) for row in upcoming],
+        # The last week's sessions and how they went: missed days, what to log against.
+        "recent_workouts": [_workout(row) for row in recent],
         "history": [
             {"who": "coach" if m["direction"] == "outbound" else "athlete",
              "text": m["body"], "at": _local(m["created_at"], zone)}

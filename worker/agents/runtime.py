@@ -35,7 +35,8 @@ from tenacity import (
 from worker.agents.definitions import split_ref
 from worker.agents.render import render
 from worker.agents.schemas import schema_named
-from worker.agents.tools import TOOLS, Tool, ToolContext, ToolError
+from worker.agents.toolbase import ToolContext, ToolError
+from worker.agents.tools import TOOLS, Tool
 from worker.db.queries import sql
 from worker.errors import ConfigError
 from worker.llm.types import (

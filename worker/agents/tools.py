@@ -11,72 +11,59 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, Literal
-from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import asyncpg
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from worker.agents.coaching_tools import (
+    AdaptEquipmentArgs,
+    ChangeDaysArgs,
+    ChangeGoalArgs,
+    ExplainArgs,
+    LoadAdviceArgs,
+    LogWorkoutArgs,
+    ProgressArgs,
+    ReportPainArgs,
+    adapt_equipment,
+    change_goal,
+    change_training_days,
+    explain_exercise,
+    load_advice,
+    log_workout,
+    progress_summary,
+    report_pain,
+)
 from worker.agents.schemas import ProfileUpdate
+from worker.agents.toolbase import (
+    Args,
+    DayRef,
+    ToolContext,
+    ToolError,
+    clock_of,
+    day_of,
+)
 from worker.clock import now
+from worker.coach.adapt import swap_exercise
 from worker.db.queries import sql
-from worker.library.seed import resolve_exercise
-from worker.localtime import parse_clock_time, resolve_day
 from worker.profiles import apply_profile_update
 from worker.schedule import clamp_send_time, reschedule
 
 
-@dataclass
-class ToolContext:
-    pool: asyncpg.Pool
-    user_id: UUID
-    timezone: str
-    source_message_id: UUID | None = None
-
-    def today(self) -> date:
-        return now().astimezone(ZoneInfo(self.timezone)).date()
-
-
-class _Args(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-DayRef = str  # "today", "tomorrow", "yesterday", a weekday name, or YYYY-MM-DD
-
-
-class ToolError(Exception):
-    """The tool could not do what was asked; the message goes back to the model."""
-
-
-def _day(ref: DayRef, today: date) -> date:
-    try:
-        return resolve_day(ref, today)
-    except ValueError as exc:
-        raise ToolError(str(exc)) from None
-
-
-def _clock(text: str) -> time:
-    try:
-        return parse_clock_time(text)
-    except ValueError as exc:
-        raise ToolError(str(exc)) from None
-
-
-class GetWorkoutArgs(_Args):
+class GetWorkoutArgs(Args):
     day: DayRef = Field(description="today, tomorrow, yesterday, a weekday, or YYYY-MM-DD")
 
 
 async def get_workout(ctx: ToolContext, args: GetWorkoutArgs) -> dict[str, Any]:
-    day = _day(args.day, ctx.today())
+    day = day_of(args.day, ctx.today())
     row = await ctx.pool.fetchrow(sql("workout_on"), ctx.user_id, day)
     if row is None:
         return {"date": day.isoformat(), "found": False, "note": "no session scheduled"}
     return {"date": day.isoformat(), "found": True, **_workout(row)}
 
 
-class UpdateProfileArgs(_Args):
+class UpdateProfileArgs(Args):
     update: ProfileUpdate
 
 
@@ -88,20 +75,30 @@ async def update_profile(ctx: ToolContext, args: UpdateProfileArgs) -> dict[str,
     return result
 
 
-class ModifyWorkoutArgs(_Args):
+class ModifyWorkoutArgs(Args):
     day: DayRef
-    action: Literal["skip", "move", "shorten", "note"]
+    action: Literal["skip", "move", "shorten", "swap", "note"]
     move_to: DayRef | None = Field(description="For move: the day to move the session to.")
+    exercise: str | None = Field(description="For swap: the exercise to replace.")
     minutes: int | None = Field(description="For shorten: the time available.", ge=5, le=240)
     note: str | None = Field(description="Why, in the athlete's words.")
 
 
 async def modify_workout(ctx: ToolContext, args: ModifyWorkoutArgs) -> dict[str, Any]:
     today = ctx.today()
-    day = _day(args.day, today)
+    day = day_of(args.day, today)
     existing = await ctx.pool.fetchrow(sql("workout_on"), ctx.user_id, day)
     if existing is None:
-        return {"done": False, "reason": f"no session on {day.isoformat()}"}
+        return {"done": False, "action": args.action, "date": day.isoformat(),
+                "reason": f"no session on {day.isoformat()}"}
+    if existing["is_rest_day"] and args.action != "note":
+        return {"done": False, "action": args.action, "date": day.isoformat(),
+                "reason": f"{day:%a %d %b} is a rest day"}
+    if args.action == "swap":
+        if not args.exercise:
+            raise ToolError("swap needs exercise")
+        async with ctx.pool.acquire() as conn, conn.transaction():
+            return await swap_exercise(conn, ctx.user_id, day, args.exercise, args.note)
     if args.action == "skip":
         await ctx.pool.execute(sql("set_workout_status"), ctx.user_id, day, "skipped", args.note)
         return {"done": True, "action": "skip", "date": day.isoformat()}
@@ -113,7 +110,7 @@ async def modify_workout(ctx: ToolContext, args: ModifyWorkoutArgs) -> dict[str,
     if args.action == "move":
         if args.move_to is None:
             raise ToolError("move needs move_to")
-        target = _day(args.move_to, today)
+        target = day_of(args.move_to, today)
         moved = await ctx.pool.fetchval(sql("move_workout"), ctx.user_id, day, target)
         if moved is None:
             return {"done": False, "reason": f"{target.isoformat()} already has a session"}
@@ -161,7 +158,7 @@ def shorten_blocks(
     return kept, minutes
 
 
-class ModifyPlanArgs(_Args):
+class ModifyPlanArgs(Args):
     change: str = Field(description="The change, e.g. 'train Tue/Thu/Sat' or 'focus on running'.")
     reason: str | None
 
@@ -174,75 +171,7 @@ async def modify_plan(ctx: ToolContext, args: ModifyPlanArgs) -> dict[str, Any]:
     return {"recorded": True, "applies_from": "the next week that is generated"}
 
 
-class LoggedSet(_Args):
-    reps: int | None = Field(ge=0, le=1000)
-    seconds: int | None = Field(ge=0, le=36000)
-    load: float | None = Field(ge=0, le=2000)
-
-
-class LoggedExercise(_Args):
-    exercise: str = Field(description="What the athlete named, e.g. 'pushups'.")
-    sets: list[LoggedSet]
-    load_unit: Literal["kg", "lb"] | None
-    rpe: float | None = Field(ge=1, le=10)
-    pain_area: str | None
-    notes: str | None
-
-
-class LogWorkoutArgs(_Args):
-    day: DayRef
-    completion: Literal["completed", "partial", "skipped"]
-    exercises: list[LoggedExercise]
-    felt: str | None = Field(description="How it felt, in the athlete's words.")
-
-
-async def log_workout(ctx: ToolContext, args: LogWorkoutArgs) -> dict[str, Any]:
-    day = _day(args.day, ctx.today())
-    logged: list[str] = []
-    async with ctx.pool.acquire() as conn, conn.transaction():
-        workout = await conn.fetchrow(
-            sql("set_workout_status"), ctx.user_id, day, args.completion, None
-        )
-        workout_id = workout["id"] if workout else None
-        for entry in args.exercises:
-            exercise_id = await _exercise_id(conn, entry.exercise)
-            sets = [s.model_dump(exclude_none=True) for s in entry.sets]
-            loads = [s.load for s in entry.sets if s.load is not None]
-            await conn.execute(
-                sql("insert_exercise_log"),
-                ctx.user_id, workout_id, exercise_id, entry.exercise, day, None, sets,
-                sum(s.reps or 0 for s in entry.sets) or None,
-                sum(s.seconds or 0 for s in entry.sets) or None,
-                max(loads) if loads else None,
-                entry.load_unit if loads else None,
-                entry.rpe, args.felt, entry.pain_area is not None, _area(entry.pain_area),
-                entry.notes, ctx.source_message_id,
-            )
-            logged.append(entry.exercise)
-    return {"date": day.isoformat(), "completion": args.completion, "logged": logged,
-            "matched_workout": workout_id is not None}
-
-
-async def _exercise_id(conn: Any, name: str) -> UUID | None:
-    row = await resolve_exercise(conn, name)
-    return row["id"] if row is not None else None
-
-
-_AREAS = {
-    "neck", "shoulder", "elbow", "wrist", "hand", "chest", "upper_back", "lower_back",
-    "abdomen", "hip", "groin", "hamstring", "knee", "calf", "ankle", "foot",
-}
-
-
-def _area(text: str | None) -> str | None:
-    if not text:
-        return None
-    slug = re.sub(r"[^a-z]+", "_", text.lower()).strip("_")
-    slug = {"back": "lower_back", "shoulders": "shoulder", "knees": "knee"}.get(slug, slug)
-    return slug if slug in _AREAS else None
-
-
-class LogMetricArgs(_Args):
+class LogMetricArgs(Args):
     metric: str = Field(description="snake_case, e.g. body_weight, resting_hr, sleep_hours.")
     value: float
     unit: str | None
@@ -257,14 +186,14 @@ async def log_metric(ctx: ToolContext, args: LogMetricArgs) -> dict[str, Any]:
     return {"logged": metric, "value": args.value, "unit": args.unit}
 
 
-class SetScheduleArgs(_Args):
+class SetScheduleArgs(Args):
     send_time: str | None = Field(description="HH:MM, 24-hour, athlete-local.")
     timezone: str | None = Field(description="IANA time zone, e.g. Europe/London.")
     rest_day_texts: bool | None = Field(description="Whether rest days get a short text.")
 
 
 async def set_schedule(ctx: ToolContext, args: SetScheduleArgs) -> dict[str, Any]:
-    wanted = _clock(args.send_time) if args.send_time else None
+    wanted = clock_of(args.send_time) if args.send_time else None
     send_time = clamp_send_time(wanted) if wanted else None
     if args.timezone:
         try:
@@ -289,7 +218,7 @@ async def set_schedule(ctx: ToolContext, args: SetScheduleArgs) -> dict[str, Any
     return result
 
 
-class PauseArgs(_Args):
+class PauseArgs(Args):
     action: Literal["pause", "resume"]
     until: DayRef | None = Field(description="Last day of the pause; null = until they say.")
     reason: str | None
@@ -304,7 +233,7 @@ async def pause(ctx: ToolContext, args: PauseArgs) -> dict[str, Any]:
         return {"status": "active", "was_paused": resumed is not None}
     until: datetime | None = None
     if args.until:
-        last_day = _day(args.until, ctx.today())
+        last_day = day_of(args.until, ctx.today())
         if last_day < ctx.today():
             raise ToolError("the pause would end in the past")
         until = datetime.combine(last_day + timedelta(days=1), time(0), ZoneInfo(ctx.timezone))
@@ -314,7 +243,7 @@ async def pause(ctx: ToolContext, args: PauseArgs) -> dict[str, Any]:
             "resumes_on": (until.date().isoformat() if until else "when the athlete says")}
 
 
-class CheckInArgs(_Args):
+class CheckInArgs(Args):
     energy: int = Field(ge=1, le=10)
     soreness: int = Field(ge=1, le=10)
     sleep: int = Field(ge=1, le=10)
@@ -377,11 +306,13 @@ TOOLS: dict[str, Tool] = {
         Tool("update_profile", "Record facts the athlete stated about themselves (goals, "
              "experience, schedule, equipment, injuries, time zone).", UpdateProfileArgs,
              update_profile),
-        Tool("modify_workout", "Skip, move, shorten or annotate one day's session.",
+        Tool("modify_workout", "Skip, move, shorten, swap an exercise of, or annotate one "
+             "day's session.",
              ModifyWorkoutArgs, modify_workout),
         Tool("modify_plan", "Record a lasting change to the plan; applied from the next week.",
              ModifyPlanArgs, modify_plan),
-        Tool("log_workout", "Record what the athlete actually did against the prescription.",
+        Tool("log_workout", "Record what the athlete actually did against the prescription; "
+             "returns what it means for next time and any achievement to announce.",
              LogWorkoutArgs, log_workout),
         Tool("log_metric", "Record a measurement: body weight, resting heart rate, sleep...",
              LogMetricArgs, log_metric),
@@ -392,5 +323,20 @@ TOOLS: dict[str, Tool] = {
         Tool("record_check_in", "Record the athlete's check-in: energy, soreness and sleep, "
              "1-10 each. Low recovery makes the next week a deload.", CheckInArgs,
              record_check_in),
+        Tool("adapt_equipment", "Travel or a different gym: rewrite sessions until a day to "
+             "use only the equipment available there.", AdaptEquipmentArgs, adapt_equipment),
+        Tool("report_pain", "Record pain or an injury and take what loads it out of upcoming "
+             "sessions; red flags clear today and get no training advice.", ReportPainArgs,
+             report_pain),
+        Tool("change_training_days", "Train on different weekdays from tomorrow; the plan's "
+             "remaining sessions are laid out again.", ChangeDaysArgs, change_training_days),
+        Tool("change_goal", "A new main goal: the current plan ends today (history kept) and a "
+             "new plan is written from tomorrow.", ChangeGoalArgs, change_goal),
+        Tool("explain_exercise", "What an exercise is and how to do it, from the library, with "
+             "its easier and harder variations.", ExplainArgs, explain_exercise),
+        Tool("load_advice", "How heavy to go: today's prescription, target effort and what the "
+             "athlete last lifted.", LoadAdviceArgs, load_advice),
+        Tool("progress_summary", "The athlete's progress over a period: sessions, streaks, "
+             "metrics, loads, progressions, achievements.", ProgressArgs, progress_summary),
     )
 }

@@ -28,6 +28,7 @@ from worker.db.queries import sql
 from worker.jobs.context import Deps, deps
 from worker.outbox import conversation_for, write_outbound
 from worker.planning.service import write_week
+from worker.planning.steps import take_progress_notes, with_notes, work_slugs
 from worker.queue import enqueue_daily, enqueue_send, enqueue_weekly
 from worker.schedule import next_daily_instant, reschedule, sending_window
 
@@ -99,10 +100,11 @@ async def send_daily(ctx: dict[str, Any], user_id: str) -> str:
 
     try:
         async with d.pool.acquire() as conn, conn.transaction():
+            notes = await take_progress_notes(conn, athlete, work_slugs(workout["blocks"]))
             ids = await write_outbound(
                 conn, user_id=athlete, conversation_id=await conversation_for(conn, athlete),
                 from_number=d.settings.coach_number, to_number=user["phone"],
-                body=run.output.message, kind="daily_workout", turn_id=trace,
+                body=with_notes(run.output.message, notes), kind="daily_workout", turn_id=trace,
                 dedupe_key=daily_key(athlete, local_date),
             )
             await conn.execute(sql("set_next_daily"), athlete, _next(user, due))

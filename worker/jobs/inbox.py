@@ -11,6 +11,7 @@ import logging
 import uuid
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from arq import Retry
 
@@ -18,13 +19,14 @@ from worker import constants
 from worker.agents.context import athlete_variables
 from worker.agents.runtime import Call
 from worker.agents.schemas import CoachReply
+from worker.clock import now
 from worker.coach.welcome import WELCOME
 from worker.db.locks import athlete_lock
 from worker.db.queries import sql
 from worker.jobs.context import deps
 from worker.outbox import conversation_for, write_outbound
 from worker.profiles import latest_profile, missing_fields
-from worker.queue import enqueue_build_plan, enqueue_send
+from worker.queue import enqueue_build_plan, enqueue_send, enqueue_write_week
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +51,27 @@ async def process_inbox(ctx: dict[str, Any], user_id: str) -> str:
 
 
 async def _plan_when_ready(ctx: dict[str, Any], athlete: UUID) -> None:
-    """Once onboarding has every answer it needs, the plan is written (as its own job)."""
+    """Plan work a turn can leave behind, each as its own job.
+
+    Onboarding just completed, or a new goal ended the old plan: a plan is written. New training
+    days put weeks back to 'planned': they are written now rather than at the next rollover.
+    """
     d = deps(ctx)
     async with d.pool.acquire() as conn:
         user = await conn.fetchrow(sql("get_user"), athlete)
-        if user is None or user["status"] != "onboarding" or user["opted_out_at"] is not None:
+        if user is None or user["opted_out_at"] is not None:
             return
-        if missing_fields(await latest_profile(conn, athlete), user["name"]):
+        if user["status"] == "onboarding":
+            if missing_fields(await latest_profile(conn, athlete), user["name"]):
+                return
+        elif user["status"] != "active":
+            return
+        elif await conn.fetchrow(sql("active_plan"), athlete) is not None:
+            today = now().astimezone(ZoneInfo(user["timezone"])).date()
+            weeks = await conn.fetch(sql("due_weeks_of"), athlete, today,
+                                     constants.WEEK_LEAD_DAYS)
+            for week in weeks:
+                await enqueue_write_week(d.redis, week["id"])
             return
     await enqueue_build_plan(d.redis, athlete)
 

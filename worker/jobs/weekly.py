@@ -24,6 +24,7 @@ from worker.db.queries import sql
 from worker.jobs.context import deps
 from worker.outbox import conversation_for, write_outbound
 from worker.planning.service import write_week
+from worker.planning.steps import take_progress_notes, with_notes
 from worker.queue import enqueue_send
 from worker.schedule import next_weekly_instant, sending_window
 
@@ -74,6 +75,7 @@ async def send_weekly(ctx: dict[str, Any], user_id: str) -> str:
     trace = uuid.uuid4()
     try:
         async with d.pool.acquire() as conn, conn.transaction():
+            body = with_notes(body, await take_progress_notes(conn, athlete))
             ids = await write_outbound(
                 conn, user_id=athlete, conversation_id=await conversation_for(conn, athlete),
                 from_number=d.settings.coach_number, to_number=user["phone"], body=body,

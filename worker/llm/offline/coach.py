@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from worker.agents.schemas import CoachReply, ProfileUpdate
+from worker.llm.offline import intents, replies
 from worker.llm.offline.extract import extract_profile, next_question
 from worker.llm.offline.formatting import workout_text
 from worker.llm.types import LLMRequest, ToolOutcome
@@ -29,13 +30,13 @@ _ASK_TODAY = re.compile(
     r"\b(what'?s|whats|what is)\b.*\b(today|on)\b|\btoday'?s (workout|session)\b"
     r"|\bworkout today\b|^\s*workout\s*$", re.I,
 )
+_ASK_WEEKDAY = re.compile(
+    r"\b(?:what'?s|whats|what is|what do i have|anything)\b.{0,20}?\b(?:on|for)\s+"
+    r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 _ASK_TOMORROW = re.compile(r"\btomorrow\b.*\?|\bwhat'?s tomorrow\b|\bwhats tomorrow\b", re.I)
 _SKIP = re.compile(r"\b(skip|can'?t (train|make it|workout)|no workout)\b.*\btoday\b"
                    r"|\bskip(ping)? today\b", re.I)
 _SHORT = re.compile(r"\bonly (?:have |got )?(\d{1,3}) ?(?:min|minutes|mins)\b", re.I)
-_DONE = re.compile(
-    r"^\s*(done|did it|finished|completed|crushed it|smashed it|workout done)\b", re.I
-)
 _WEIGHT = re.compile(
     r"\b(?:weigh(?:ed|t)?|weight is|scale)\D{0,12}(\d{2,3}(?:\.\d)?)\s*"
     r"(kg|kgs|kilos|lb|lbs|pounds)",
@@ -70,43 +71,75 @@ def choose_tools(v: Any, texts: list[str]) -> ToolPlan:
     update = extract_profile(texts, last_question=v.get("last_coach_message"))
     if update.timezone is None and _confirms_zone(v.get("last_coach_message"), joined):
         update = update.model_copy(update={"timezone": v["athlete"]["timezone"]})
-    facts = update.model_dump(exclude_none=True)
-    schedule_only = set(facts) <= {"send_time", "timezone"}
-    if facts and (onboarding or not schedule_only):
-        plan.append(("update_profile", {"update": _full(update)}))
-    elif facts:
-        plan.append(("set_schedule", {"send_time": update.send_time, "timezone": update.timezone,
-                                      "rest_day_texts": None}))
-    if (rest := _REST_TEXTS.search(joined)) is not None and not onboarding:
-        plan.append(("set_schedule", {"send_time": None, "timezone": None,
-                                      "rest_day_texts": not rest.group(1)}))
     if onboarding:
-        return plan
+        return _profile_tools(update, onboarding=True) + _rest_texts(joined, onboarding)
+
+    pain = intents.pain_plan(joined, update)
+    if pain and pain[0][1]["red_flag"]:
+        return pain  # a red flag gets a referral and nothing else
+    changes, handled = intents.change_plan(v, joined, update)
+    travel = bool(intents.TRAVEL.search(joined))
+    if pain:
+        handled.add("injuries")
+    if travel:
+        handled |= {"equipment", "training_location"}
+    parsed = intents.parsed_log(texts)
+    if parsed.is_log:  # "3x8 bench dips" states no profile facts (no bench, no 3 days a week)
+        handled |= set(ProfileUpdate.model_fields) - {"injuries"}
+    update = update.model_copy(update=dict.fromkeys(handled))
+    plan += _profile_tools(update, onboarding=False) + _rest_texts(joined, onboarding)
+    plan += pain + changes
     if _RESUME.search(joined):
         plan.append(("pause", {"action": "resume", "until": None, "reason": None}))
-    elif _PAUSE.search(joined):
+    elif _PAUSE.search(joined) and not travel:
         plan.append(("pause", {"action": "pause", "until": _pause_until(joined, _today(v)),
                                "reason": joined[:120]}))
-    if _SKIP.search(joined):
+    skip = _SKIP.search(joined)
+    if skip:
         plan.append(("modify_workout", {"day": "today", "action": "skip", "move_to": None,
-                                        "minutes": None, "note": joined[:120]}))
+                                        "minutes": None, "exercise": None,
+                                        "note": joined[:120]}))
     elif (short := _SHORT.search(joined)) is not None:
         plan.append(("modify_workout", {"day": "today", "action": "shorten", "move_to": None,
-                                        "minutes": max(5, int(short.group(1))), "note": None}))
+                                        "minutes": max(5, int(short.group(1))),
+                                        "exercise": None, "note": None}))
     if (check_in := _check_in_answer(v.get("last_coach_message"), joined)) is not None:
         plan.append(("record_check_in", check_in))
-    if _DONE.search(joined):
-        plan.append(("log_workout", {"day": "today", "completion": "completed", "exercises": [],
-                                     "felt": joined[:200]}))
+    elif not skip and not changes and not intents.missed(joined):
+        plan += intents.log_plan(parsed, joined)
+    if not parsed.is_log or intents.missed(joined):
+        plan += intents.day_plan(joined, _today(v), v)
     if (weight := _WEIGHT.search(joined)) is not None:
         unit = "kg" if weight.group(2).lower().startswith("k") else "lb"
         plan.append(("log_metric", {"metric": "body_weight", "value": float(weight.group(1)),
                                     "unit": unit}))
+    plan += intents.metric_plan(joined)
+    questions = intents.question_plan(joined)
+    plan += questions
     if _ASK_TOMORROW.search(joined):
         plan.append(("get_workout", {"day": "tomorrow"}))
-    elif _ASK_TODAY.search(joined):
+    elif (weekday := _ASK_WEEKDAY.search(joined)) is not None:
+        plan.append(("get_workout", {"day": weekday.group(1).lower()}))
+    elif _ASK_TODAY.search(joined) and not questions:
         plan.append(("get_workout", {"day": "today"}))
     return plan
+
+
+def _profile_tools(update: ProfileUpdate, *, onboarding: bool) -> ToolPlan:
+    facts = update.model_dump(exclude_none=True)
+    if not facts:
+        return []
+    if onboarding or not set(facts) <= {"send_time", "timezone"}:
+        return [("update_profile", {"update": _full(update)})]
+    return [("set_schedule", {"send_time": update.send_time, "timezone": update.timezone,
+                              "rest_day_texts": None})]
+
+
+def _rest_texts(joined: str, onboarding: bool) -> ToolPlan:
+    if (rest := _REST_TEXTS.search(joined)) is None or onboarding:
+        return []
+    return [("set_schedule", {"send_time": None, "timezone": None,
+                              "rest_day_texts": not rest.group(1)})]
 
 
 _YES = re.compile(r"^\W*(yes|yep|yeah|yup|ya|correct|right|that'?s right|sure|exactly|y)\b",
@@ -188,6 +221,8 @@ def compose_reply(v: Any, texts: list[str], outcomes: list[ToolOutcome]) -> str:
         if missing:
             return "Sorry, I didn't catch that. " + _zone_question(v, missing, name)
 
+    if (by_tool.get("report_pain") or {}).get("red_flag"):
+        return replies.RED_FLAG_REPLY
     if profile is not None and profile.get("changed"):
         lines.append("Noted: I've updated your " + ", ".join(
             c.replace("_", " ") for c in profile["changed"]) + ".")
@@ -217,8 +252,11 @@ def compose_reply(v: Any, texts: list[str], outcomes: list[ToolOutcome]) -> str:
                              f"({schedule['timezone']}).")
             if schedule.get("note"):
                 lines.append("(Texts only go out between 8am and 9pm.)")
-    if (change := by_tool.get("modify_workout")) is not None:
-        lines.append(_modified(change))
+    modified = [o.result for o in outcomes if o.call.name == "modify_workout"]
+    lines += _modified_all(modified, v["today"])
+    if not modified and intents.missed(" ".join(texts)) and v["athlete"]["status"] == "active":
+        lines.append("No stress: no scheduled session was missed there (rest days or already "
+                     "logged). We carry on with the next one.")
     if (check_in := by_tool.get("record_check_in")) is not None:
         if check_in.get("deload_from"):
             lines.append(f"Thanks for the check-in. Your body needs a lighter week: from "
@@ -227,10 +265,15 @@ def compose_reply(v: Any, texts: list[str], outcomes: list[ToolOutcome]) -> str:
         else:
             lines.append("Thanks for the check-in, noted. We'll keep building.")
     if (logged := by_tool.get("log_workout")) is not None:
-        lines.append("Logged, nice work! Tell me sets, reps or loads (e.g. 3x8 pushups) and "
-                     "I'll track your progress.")
-        if not logged.get("matched_workout"):
-            lines[-1] = "Logged it. " + lines[-1].split("! ", 1)[-1]
+        lines.append(replies.logged(logged))
+    for name, words in (("report_pain", replies.pain), ("adapt_equipment", replies.adapted),
+                        ("change_training_days", replies.days_changed),
+                        ("change_goal", replies.goal_changed),
+                        ("explain_exercise", replies.explained),
+                        ("load_advice", replies.load_advice),
+                        ("progress_summary", replies.progress)):
+        if (result := by_tool.get(name)) is not None and "error" not in result:
+            lines.append(words(result))
     if (metric := by_tool.get("log_metric")) is not None:
         lines.append(f"Logged {metric['logged'].replace('_', ' ')}: {metric['value']:g} "
                      f"{metric.get('unit') or ''}".rstrip() + ".")
@@ -241,12 +284,26 @@ def compose_reply(v: Any, texts: list[str], outcomes: list[ToolOutcome]) -> str:
     return _small_talk(texts, who)
 
 
+def _modified_all(results: list[dict[str, Any]], today: str) -> list[str]:
+    """Skips of past days (missed sessions) read as one reassurance; the rest one line each."""
+    past = [r for r in results if r.get("action") == "skip" and r.get("date", today) < today]
+    missed = [r for r in results if r.get("done") and r in past]
+    lines = [_modified(r) for r in results if r not in past]
+    if missed or past:
+        days = ", ".join(f"{date.fromisoformat(r['date']):%a}" for r in missed) or "that"
+        lines.insert(0, f"No stress about {days}: missed sessions aren't made up, we just pick "
+                     "up with the next one, and the plan keeps its shape.")
+    return lines
+
+
 def _modified(result: dict[str, Any]) -> str:
     if not result.get("done"):
         return f"I couldn't change that session: {result.get('reason', 'unknown reason')}."
     action = result.get("action")
     if action == "skip":
         return "Skipped today. Rest up; we'll pick it up next session."
+    if action == "swap":
+        return replies.swapped(result)
     if action == "move":
         return f"Moved: that session is now on {result['to']}."
     if action == "shorten":

@@ -1,0 +1,57 @@
+"""Achievements: awarded when earned, announced exactly once.
+
+Awarding is idempotent (UNIQUE per athlete and achievement), so it can run after every log and
+every week written. Announcing is separate: ``user_achievements.announced_at`` stays NULL until a
+reply that mentions it is written, so a milestone reached by the week writer at 3am is still
+announced, once, in the athlete's next conversation.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from worker.clock import now
+from worker.coach.streaks import week_streak
+from worker.db.pool import Conn
+from worker.db.queries import sql
+
+SESSION_MILESTONES = {1: "first_session", 10: "ten_sessions", 25: "twenty_five_sessions"}
+FIRST_EXERCISES = {"first_pull_up": ["pull_up", "chin_up"], "first_push_up": ["push_up"]}
+WEEK_MILESTONES = {1: "full_week", 4: "four_week_streak"}
+STREAK_LOOKBACK_WEEKS = 26
+
+
+async def award(conn: Conn, user_id: UUID, today: date) -> list[str]:
+    """Award whatever the athlete has now earned; return the slugs that are new."""
+    earned: list[str] = []
+    sessions = await conn.fetchval(sql("completed_session_count"), user_id)
+    earned += [slug for count, slug in SESSION_MILESTONES.items() if sessions >= count]
+    for slug, exercises in FIRST_EXERCISES.items():
+        if await conn.fetchval(sql("logged_any_of"), user_id, exercises):
+            earned.append(slug)
+    if await conn.fetchval(sql("has_step_action"), user_id, "up_rung"):
+        earned.append("new_rung")
+    # Through the end of this week, so a week with sessions still to come is not "complete".
+    rows = await conn.fetch(sql("workout_history"), user_id,
+                            today - timedelta(weeks=STREAK_LOOKBACK_WEEKS),
+                            today + timedelta(days=7 - today.weekday()))
+    weeks = week_streak(rows, today)
+    earned += [slug for count, slug in WEEK_MILESTONES.items() if weeks >= count]
+    moment: datetime = now()
+    new = []
+    for slug in earned:
+        if await conn.fetchval(sql("award_achievement"), user_id, slug, moment) is not None:
+            new.append(slug)
+    return new
+
+
+async def take_unannounced(conn: Conn, user_id: UUID) -> list[dict[str, Any]]:
+    """Achievements not yet told to the athlete, marked as told (call inside the reply's
+    transaction, or accept that a crash right after means it is not told at all)."""
+    rows = await conn.fetch(sql("unannounced_achievements"), user_id)
+    if rows:
+        await conn.execute(sql("announce_achievements"), user_id, [r["id"] for r in rows])
+    return [{"slug": r["slug"], "name": r["name"], "description": r["description"]}
+            for r in rows]

@@ -1,0 +1,106 @@
+"""Answers to the questions athletes text, from the library, the plan and their own logs.
+
+"What's a Romanian deadlift?" is answered from the library (what it trains, the cue, easier and
+harder rungs); "how heavy should I go?" from today's prescription, the target effort and what
+the athlete last lifted. The coach words the answer; these functions supply the facts.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, Literal
+from uuid import UUID
+
+from worker.coach.logbook import work_items
+from worker.db.pool import Conn
+from worker.db.queries import sql
+from worker.library.seed import resolve_exercise
+from worker.planning.engine import LOADABLE
+from worker.planning.progression import next_load
+from worker.planning.steps import positions
+
+
+async def explain_exercise(conn: Conn, name: str) -> dict[str, Any]:
+    row = await resolve_exercise(conn, name)
+    if row is None:
+        return {"found": False, "asked": name}
+    details = await conn.fetchrow(sql("exercise_details"), [row["slug"]])
+    assert details is not None
+    chains = details["chains"]
+    chains = json.loads(chains) if isinstance(chains, str) else chains
+    easier = harder = None
+    names = {}
+    for chain in chains:
+        rungs = list(chain["rungs"])
+        index = rungs.index(row["slug"])
+        if index > 0 and easier is None:
+            easier = rungs[index - 1]
+        if index + 1 < len(rungs) and harder is None:
+            harder = rungs[index + 1]
+    if easier or harder:
+        names = {str(r["slug"]): str(r["name"]) for r in await conn.fetch(
+            sql("exercise_details"), [s for s in (easier, harder) if s])}
+    return {
+        "found": True, "name": row["name"], "slug": row["slug"],
+        "pattern": str(row["pattern"]).replace("_", " "),
+        "equipment": list(row["equipment"] or []), "cue": row["cue"],
+        "description": details["description"], "unit": row["unit"],
+        "range": [row["default_min"], row["default_max"]],
+        "easier": names.get(easier or ""), "harder": names.get(harder or ""),
+    }
+
+
+async def load_advice(
+    conn: Conn, user_id: UUID, today: date, exercise: str | None
+) -> dict[str, Any]:
+    """For each loaded exercise of today's session (or the one asked about): what to lift."""
+    workout = await conn.fetchrow(sql("workout_on"), user_id, today)
+    items = work_items(workout["blocks"]) if workout and not workout["is_rest_day"] else []
+    if exercise:
+        row = await resolve_exercise(conn, exercise)
+        slug = str(row["slug"]) if row else None
+        items = [i for i in items if i.get("exercise") == slug] or (
+            [{"exercise": slug, "name": row["name"], "target_min": row["default_min"],
+              "target_max": row["default_max"], "rir": 2}] if row and slug else [])
+    equipment = {str(r["slug"]): set(r["equipment"] or []) for r in await conn.fetch(
+        sql("exercise_details"), [str(i["exercise"]) for i in items])}
+    bodyweight = [str(i.get("name") or i["exercise"]) for i in items
+                  if not equipment.get(str(i["exercise"]), set()) & LOADABLE]
+    items = [i for i in items if equipment.get(str(i["exercise"]), set()) & LOADABLE]
+    advice = []
+    history = await conn.fetch(sql("exercise_history"), user_id,
+                               [str(i["exercise"]) for i in items], date.min)
+    where = await positions(conn, user_id, [str(i["exercise"]) for i in items], follow=False)
+    for item in items:
+        slug = str(item["exercise"])
+        loaded = [r for r in history if r["slug"] == slug and r["top_load"] is not None]
+        rir = item.get("rir") if item.get("rir") is not None else 2
+        entry: dict[str, Any] = {"exercise": item.get("name") or slug,
+                                 "reps": f"{item.get('target_min')}-{item.get('target_max')}",
+                                 "rir": rir}
+        position = where.get(slug)
+        if item.get("load"):
+            entry["load"] = float(item["load"])
+            entry["load_unit"] = item.get("load_unit") or "kg"
+            entry["basis"] = "prescribed"
+        elif position is not None and position.load is not None:
+            entry["load"], entry["load_unit"], entry["basis"] = (
+                position.load, position.load_unit, "progression")
+        elif loaded:
+            last = loaded[-1]
+            reps = [int(s.get("reps") or 0) for s in last["sets"] or []]
+            load = float(last["top_load"])
+            unit: Literal["kg", "lb"] = "lb" if last["load_unit"] == "lb" else "kg"
+            top = int(item.get("target_max") or 0)
+            filled = bool(reps) and min(reps) >= top > 0
+            entry["load"] = next_load(load, unit, "", up=True) if filled else load
+            entry["load_unit"] = unit
+            entry["basis"] = "last time" + (" (you filled the range)" if filled else "")
+            entry["last"] = f"{load:g}{unit} for {','.join(map(str, reps)) or 'done'}"
+        else:
+            entry["basis"] = "first time"
+        advice.append(entry)
+    return {"date": today.isoformat(), "advice": advice, "bodyweight": bodyweight,
+            "rule": "a weight you could lift for about target-max + RIR reps; "
+                    "the last rep slow but clean"}

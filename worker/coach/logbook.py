@@ -1,0 +1,204 @@
+"""Logging what the athlete did against what was prescribed (CaliFlow's design).
+
+Each exercise logged is matched to the day's prescription (same exercise, else the same movement
+pattern) and the prescription is copied into the log, so later edits of the workout never
+rewrite what the athlete was asked to do. "Did it" with no details logs every prescribed
+exercise as done as prescribed, with no invented numbers. Names the library cannot resolve are
+returned, not stored, so the coach asks instead of guessing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Literal
+from uuid import UUID
+
+from worker.coach.achievements import award, take_unannounced
+from worker.db.pool import Conn
+from worker.db.queries import sql
+from worker.library.seed import resolve_exercise
+from worker.planning.candidates import candidates_for
+from worker.planning.steps import AS_PRESCRIBED, decisions_for, positions
+from worker.profiles import latest_profile
+
+Completion = Literal["completed", "partial", "skipped"]
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One exercise as the athlete reported it."""
+
+    name: str
+    sets: list[dict[str, float | int]]
+    load_unit: Literal["kg", "lb"] | None = None
+    rpe: float | None = None
+    pain_area: str | None = None
+    notes: str | None = None
+
+
+@dataclass
+class LogOutcome:
+    date: date
+    completion: Completion
+    matched_workout: bool
+    logged: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    as_prescribed: bool = False
+    nothing_scheduled: bool = False
+    rpe_noted: str | None = None
+    pain: bool = False
+    next_steps: list[str] = field(default_factory=list)
+    achievements: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(), "completion": self.completion,
+            "matched_workout": self.matched_workout, "logged": self.logged,
+            "details": self.details,
+            "unknown": self.unknown, "as_prescribed": self.as_prescribed,
+            "nothing_scheduled": self.nothing_scheduled,
+            "rpe_noted": self.rpe_noted, "pain": self.pain, "next": self.next_steps,
+            "achievements": self.achievements,
+        }
+
+
+def describe(name: str, entry: LogEntry) -> str:
+    """"Back squat 100kg x 5,5,4", "Plank 60s,60s", "Push-up 12,12,12": what was stored."""
+    if not entry.sets:
+        return f"{name} (done)"
+    done = ",".join(f"{s['seconds']}s" if s.get("seconds") else str(s.get("reps") or "?")
+                    for s in entry.sets)
+    loads = {float(s["load"]) for s in entry.sets if s.get("load") is not None}
+    if len(loads) == 1:
+        return f"{name} {loads.pop():g}{entry.load_unit or ''} x {done}"
+    return f"{name} {done}"
+
+
+def work_items(blocks: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The prescribed exercises that count as training (warm-ups are not logged)."""
+    return [dict(e) for b in blocks if b.get("kind") != "warmup"
+            for e in b.get("exercises") or []]
+
+
+def _prescription(item: Mapping[str, Any]) -> dict[str, Any]:
+    keys = ("exercise", "sets", "target_min", "target_max", "unit", "load", "load_unit", "rir")
+    return {k: item.get(k) for k in keys if item.get(k) is not None}
+
+
+def _match(
+    slug: str, pattern: str, items: Sequence[dict[str, Any]], patterns: Mapping[str, str]
+) -> dict[str, Any] | None:
+    for item in items:
+        if item.get("exercise") == slug:
+            return item
+    return next((i for i in items if patterns.get(str(i.get("exercise"))) == pattern), None)
+
+
+async def record_log(
+    conn: Conn,
+    user_id: UUID,
+    day: date,
+    completion: Completion,
+    entries: Sequence[LogEntry],
+    *,
+    fraction: float | None = None,
+    session_rpe: float | None = None,
+    felt: str | None = None,
+    source_message_id: UUID | None = None,
+) -> LogOutcome:
+    """Store one report of a day's training; call inside a transaction."""
+    workout = await conn.fetchrow(sql("workout_on"), user_id, day)
+    items = work_items(workout["blocks"]) if workout and not workout["is_rest_day"] else []
+    outcome = LogOutcome(day, completion, matched_workout=workout is not None)
+    if completion == "skipped":
+        if workout is not None:
+            await conn.execute(sql("set_workout_status"), user_id, day, "skipped", felt)
+        return outcome
+
+    patterns = {str(r["slug"]): str(r["pattern"]) for r in await conn.fetch(
+        sql("exercise_details"), [str(i.get("exercise")) for i in items])}
+    workout_id = workout["id"] if workout is not None else None
+    logged_slugs: list[str] = []
+    for entry in entries:
+        row = await resolve_exercise(conn, entry.name)
+        if row is None:
+            outcome.unknown.append(entry.name)
+            continue
+        matched = _match(str(row["slug"]), str(row["pattern"]), items, patterns)
+        await _insert(conn, user_id, workout_id, row["id"], str(row["name"]), day,
+                      _prescription(matched) if matched else None, entry, felt,
+                      source_message_id)
+        outcome.logged.append(str(row["name"]))
+        outcome.details.append(describe(str(row["name"]), entry))
+        outcome.pain |= entry.pain_area is not None
+        logged_slugs.append(str(row["slug"]))
+
+    if not entries:
+        already = await conn.fetchval(sql("logs_today_count"), user_id, day)
+        if already and session_rpe is not None:
+            outcome.rpe_noted = await conn.fetchval(sql("set_latest_log_rpe"), user_id, day,
+                                                    session_rpe)
+        elif not items:
+            outcome.nothing_scheduled = True
+        elif not already:
+            share = fraction if completion == "partial" and fraction else 1.0
+            done = items[: max(1, math.ceil(len(items) * share))]
+            for index, item in enumerate(done):
+                row = await resolve_exercise(conn, str(item["exercise"]))
+                last = index == len(done) - 1
+                await _insert(
+                    conn, user_id, workout_id, row["id"] if row else None,
+                    str(item.get("name") or item["exercise"]), day, _prescription(item),
+                    LogEntry(str(item["exercise"]), [], rpe=session_rpe if last else None,
+                             notes=AS_PRESCRIBED),
+                    felt, source_message_id,
+                )
+                logged_slugs.append(str(item["exercise"]))
+            outcome.as_prescribed = True
+            outcome.logged = [str(i.get("name") or i["exercise"]) for i in done]
+
+    if workout is not None and (outcome.logged or outcome.rpe_noted):
+        await conn.execute(sql("set_workout_status"), user_id, day, completion, None)
+    outcome.next_steps = await _next_steps(conn, user_id, day, logged_slugs)
+    await award(conn, user_id, day)
+    outcome.achievements = await take_unannounced(conn, user_id)
+    return outcome
+
+
+async def _insert(
+    conn: Conn, user_id: UUID, workout_id: UUID | None, exercise_id: UUID | None, name: str,
+    day: date, prescribed: dict[str, Any] | None, entry: LogEntry, felt: str | None,
+    source_message_id: UUID | None,
+) -> None:
+    loads = [float(s["load"]) for s in entry.sets if s.get("load") is not None]
+    unit = entry.load_unit if loads else None
+    if loads and unit is None:
+        unit = (prescribed or {}).get("load_unit") or "kg"
+    await conn.execute(
+        sql("insert_exercise_log"),
+        user_id, workout_id, exercise_id, name, day, prescribed, entry.sets,
+        sum(int(s.get("reps") or 0) for s in entry.sets) or None,
+        sum(int(s.get("seconds") or 0) for s in entry.sets) or None,
+        max(loads) if loads else None, unit, entry.rpe, felt,
+        entry.pain_area is not None, entry.pain_area, entry.notes, source_message_id,
+    )
+
+
+async def _next_steps(conn: Conn, user_id: UUID, day: date, slugs: Sequence[str]) -> list[str]:
+    """What the logs so far mean for next time, in the coach's words (changes only)."""
+    if not slugs:
+        return []
+    profile = await latest_profile(conn, user_id) or {}
+    available = {str(c["slug"]) for c in await candidates_for(
+        conn, profile.get("equipment") or [], profile.get("injuries") or [])}
+    current = await positions(conn, user_id, slugs, follow=False)
+    decisions, _ = await decisions_for(conn, user_id, current, before=day + timedelta(days=1),
+                                       available=available)
+    changed = [d for d in decisions.values() if d.changed]
+    # A new exercise or load matters more than "a rep or two more".
+    changed.sort(key=lambda d: (d.action == "add_reps", d.exercise))
+    return [d.reason for d in changed]
