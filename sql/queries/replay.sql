@@ -31,3 +31,71 @@ SELECT m.kind, m.dedupe_key
 FROM messages m JOIN users u ON u.id = m.user_id
 WHERE m.direction = 'outbound' AND m.status <> 'suppressed' AND u.phone = $1
 ORDER BY m.seq;
+
+-- name: replay_latest_exercise_log
+-- The athlete's most recent exercise log, of one exercise (library slug, else the name as
+-- logged) when $2 is given, with the status of the workout it answered.
+SELECT coalesce(e.slug, l.exercise_name) AS exercise, l.sets, l.top_load, l.load_unit, l.rpe,
+       l.pain, w.status AS completion
+FROM exercise_logs l
+LEFT JOIN exercises e ON e.id = l.exercise_id
+LEFT JOIN workout_instances w ON w.id = l.workout_instance_id
+WHERE l.user_id = $1 AND ($2::text IS NULL OR coalesce(e.slug, l.exercise_name) = $2::text)
+ORDER BY l.created_at DESC, l.performed_on DESC
+LIMIT 1;
+
+-- name: replay_logged_exercises
+SELECT DISTINCT coalesce(e.slug, l.exercise_name) AS exercise
+FROM exercise_logs l LEFT JOIN exercises e ON e.id = l.exercise_id
+WHERE l.user_id = $1
+ORDER BY 1;
+
+-- name: replay_workout_on
+SELECT date, title, status, is_rest_day, blocks, estimated_minutes
+FROM workout_instances
+WHERE user_id = $1 AND date = $2;
+
+-- name: replay_latest_metrics
+SELECT DISTINCT ON (metric) metric, value, unit
+FROM progress_metrics
+WHERE user_id = $1 AND metric = ANY($2::text[])
+ORDER BY metric, measured_at DESC, created_at DESC;
+
+-- name: replay_achievements
+SELECT a.slug
+FROM user_achievements ua JOIN achievements a ON a.id = ua.achievement_id
+WHERE ua.user_id = $1
+ORDER BY a.slug;
+
+-- name: replay_plan_statuses
+SELECT status, count(*) AS plans, max(goal) FILTER (WHERE status = 'active') AS goal
+FROM fitness_plans
+WHERE user_id = $1
+GROUP BY status;
+
+-- name: replay_agent_rows
+-- Every prompt, context template and agent definition of a database, as JSON rows, to copy
+-- into a replay's throwaway database (`textcoach replay --from-db`).
+SELECT (SELECT coalesce(jsonb_agg(to_jsonb(p) ORDER BY p.name, p.version), '[]'::jsonb)
+        FROM prompts p) AS prompts,
+       (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.name, t.version), '[]'::jsonb)
+        FROM context_templates t) AS context_templates,
+       (SELECT coalesce(jsonb_agg(to_jsonb(a) ORDER BY a.name, a.version), '[]'::jsonb)
+        FROM agent_definitions a) AS agent_definitions;
+
+-- name: replay_copy_agent_rows
+-- The rows of replay_agent_rows, written as they are (ids, versions, active flags) into a
+-- freshly migrated database whose agent tables are still empty. Both databases are migrated
+-- to the same schema first, so SELECT * lines up column for column.
+WITH prompts_copied AS (
+    INSERT INTO prompts
+    SELECT * FROM jsonb_populate_recordset(NULL::prompts, $1::jsonb)
+), templates_copied AS (
+    INSERT INTO context_templates
+    SELECT * FROM jsonb_populate_recordset(NULL::context_templates, $2::jsonb)
+)
+INSERT INTO agent_definitions
+SELECT * FROM jsonb_populate_recordset(NULL::agent_definitions, $3::jsonb);
+
+-- name: replay_active_agents
+SELECT name, version FROM agent_definitions WHERE is_active ORDER BY name;

@@ -80,6 +80,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="write each transcript as the scenario's golden file")
     replay.add_argument("--llm", choices=["offline", "openai"], default="offline",
                         help="offline (default) or an OpenAI-compatible model (OPENAI_*)")
+    replay.add_argument("--agent", action="append", default=[], metavar="NAME=VERSION",
+                        help="run this version of an agent (repeatable), e.g. coach=3")
+    replay.add_argument("--from-db", action="store_true",
+                        help="take agent definitions and prompts, all versions, from the "
+                             "configured database (DATABASE_URL, else the embedded one)")
 
     chat = sub.add_parser("chat", help="an interactive conversation with the coach as PHONE")
     chat.add_argument("phone")

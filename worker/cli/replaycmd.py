@@ -1,7 +1,10 @@
 """``textcoach replay``: run scenarios through the real pipeline and compare with their goldens.
 
 Each scenario gets a fresh database on an embedded PostgreSQL and an embedded Redis in a
-throwaway directory, so a replay never touches the development or production data.
+throwaway directory, so a replay never touches the development or production data. ``--from-db``
+migrates the configured database (as ``export`` does) and only reads its agent definitions and
+templates, to copy them in; ``--agent NAME=VERSION`` activates a version there before the
+scenario starts.
 """
 
 from __future__ import annotations
@@ -18,7 +21,15 @@ from worker.embedded import start_postgres, start_redis
 from worker.errors import ConfigError
 from worker.llm.providers import make_provider
 from worker.llm.types import Provider
-from worker.replay.runner import Outcome, Replay, drop_database, new_database
+from worker.replay.runner import (
+    AgentRows,
+    AgentSetup,
+    Outcome,
+    Replay,
+    drop_database,
+    new_database,
+    read_agent_rows,
+)
 from worker.replay.scenario import Scenario, load_scenario
 from worker.settings import Settings
 
@@ -36,10 +47,34 @@ def golden_path(scenario: Path) -> Path:
     return scenario.with_suffix(".golden.txt")
 
 
+def parse_pins(specs: list[str]) -> dict[str, int]:
+    """``["coach=3", ...]`` (``--agent``) -> ``{"coach": 3}``."""
+    pins: dict[str, int] = {}
+    for spec in specs:
+        name, sep, version = (part.strip() for part in spec.partition("="))
+        if not sep or not name or not version.isdigit() or int(version) < 1:
+            raise ConfigError(f"--agent {spec!r}: expected NAME=VERSION, e.g. coach=3")
+        if pins.get(name, int(version)) != int(version):
+            raise ConfigError(f"--agent {name} is given twice ({pins[name]} and {version})")
+        pins[name] = int(version)
+    return pins
+
+
+async def _agent_rows(settings: Settings) -> AgentRows:
+    """The configured database's agents and templates (``--from-db``)."""
+    from worker.cli.database import connected
+
+    async with connected(settings) as conn:
+        return await read_agent_rows(conn)
+
+
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.scenarios[0] == "export":
         if len(args.scenarios) != 2:
             raise ConfigError("usage: textcoach replay export PHONE")
+        if args.agent or args.from_db:
+            raise ConfigError("--agent and --from-db choose what a replay runs; export the "
+                              "scenario first, then replay it with them")
         return asyncio.run(_export(settings, args.scenarios[1]))
     paths = [Path(p) for p in args.scenarios]
     for path in paths:
@@ -49,6 +84,10 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         scenarios = [(path, load_scenario(path)) for path in paths]
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+    agents = AgentSetup(pins=parse_pins(args.agent))
+    if args.from_db:
+        agents.rows = asyncio.run(_agent_rows(settings))
+    agents.check()  # an unknown agent or version stops here, before anything runs
     replay_settings = settings.model_copy(update={
         "inbox_debounce_seconds": 0.0, "twilio_account_sid": None, "twilio_auth_token": None,
         "twilio_from_number": None, "twilio_messaging_service_sid": None,
@@ -59,10 +98,12 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     with tempfile.TemporaryDirectory(prefix="textcoach-replay-") as tmp:
         admin_dsn, pg = start_postgres(Path(tmp))
         redis_url, redis = start_redis(Path(tmp))
-        outcomes = asyncio.run(_run_all(scenarios, replay_settings, admin_dsn, redis_url,
-                                        provider))
-        redis.shutdown()
-        pg.cleanup()
+        try:
+            outcomes = asyncio.run(_run_all(scenarios, replay_settings, admin_dsn, redis_url,
+                                            provider, agents))
+        finally:
+            redis.shutdown()
+            pg.cleanup()
     failed = 0
     report = []
     for (path, _scenario), outcome in zip(scenarios, outcomes, strict=True):
@@ -71,6 +112,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if not args.json:
             mark = "PASS" if outcome.ok else "FAIL"
             print(f"=== {outcome.name} ({path}) {mark}")
+            print(outcome.header())
             print(outcome.text())
             for failure in outcome.failures:
                 print(f"  !! {failure}")
@@ -88,12 +130,14 @@ async def _run_all(
     admin_dsn: str,
     redis_url: str,
     provider: Provider,
+    agents: AgentSetup | None = None,
 ) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for _path, scenario in scenarios:
         dsn, name = await new_database(admin_dsn)
         try:
-            outcome = await Replay(settings, dsn, redis_url, provider).run(scenario, _progress)
+            outcome = await Replay(settings, dsn, redis_url, provider, agents).run(
+                scenario, _progress)
         finally:
             await drop_database(admin_dsn, name)
         outcomes.append(outcome)

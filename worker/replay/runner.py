@@ -13,6 +13,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,16 +21,29 @@ import asyncpg
 import httpx2
 from arq.connections import ArqRedis
 
+from worker.agents.definitions import read_source
+from worker.agents.registry import activate
 from worker.bootstrap import prepare_database
 from worker.cli.textcmd import twilio_form
 from worker.clock import clock, now
-from worker.db.pool import create_pool
+from worker.db.migrate import migrate
+from worker.db.pool import Conn, connect, create_pool
 from worker.db.queries import sql
+from worker.errors import ConfigError
 from worker.jobs.app import build_worker
 from worker.llm.types import Provider
+from worker.localtime import resolve_day
 from worker.profiles import latest_profile
 from worker.queue import connect_redis
-from worker.replay.scenario import Expect, Scenario, parse_at, parse_duration
+from worker.replay.scenario import (
+    Expect,
+    ExpectExerciseLog,
+    ExpectPlan,
+    ExpectWorkout,
+    Scenario,
+    parse_at,
+    parse_duration,
+)
 from worker.settings import Settings
 from worker.sms.channel import LocalChannel
 from worker.web.app import WebDeps, create_app
@@ -47,39 +61,130 @@ class Line:
     kind: str = "chat"
 
 
+@dataclass(frozen=True)
+class AgentVersion:
+    """An agent version that was active for a replay; ``from_db`` when copied from a real one."""
+
+    name: str
+    version: int
+    from_db: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}" + (" (from db)" if self.from_db else "")
+
+
 @dataclass
 class Outcome:
     name: str
     transcript: list[Line] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    agents: list[AgentVersion] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    def header(self) -> str:
+        """The agent versions the replay ran; printed above the transcript, never in goldens."""
+        return "agents: " + (", ".join(str(a) for a in self.agents) or "none")
 
     def text(self) -> str:
         return "\n".join(f"[{line.at}] {line.who}: {line.text}" for line in self.transcript)
 
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "ok": self.ok, "failures": self.failures,
+                "agents": [a.__dict__ for a in self.agents],
                 "transcript": [line.__dict__ for line in self.transcript]}
+
+
+#: ``{"prompts": [...], "context_templates": [...], "agent_definitions": [...]}``: whole rows.
+AgentRows = dict[str, list[dict[str, Any]]]
+AGENT_TABLES = ("prompts", "context_templates", "agent_definitions")
+
+
+async def read_agent_rows(conn: Conn) -> AgentRows:
+    """Every prompt, context template and agent definition of a database, every version."""
+    row = await conn.fetchrow(sql("replay_agent_rows"))
+    assert row is not None  # one row of three aggregates, always
+    return {table: list(row[table]) for table in AGENT_TABLES}
+
+
+@dataclass
+class AgentSetup:
+    """Which agent versions a replay runs.
+
+    By default the files' (each throwaway database syncs ``agents/`` and ``prompts/``, so every
+    agent is at version 1). With ``rows`` (``--from-db``) a real database's prompts, templates
+    and definitions, every version with its active flag, are copied in before that sync, which
+    then only adds what the real database has never seen. ``pins`` activates versions last.
+    """
+
+    pins: dict[str, int] = field(default_factory=dict)
+    rows: AgentRows | None = None
+
+    def known(self) -> dict[str, list[int]]:
+        """Agent name -> the versions a replay database will have."""
+        try:
+            files = {agent.name: [1] for agent, _path in read_source().agents}
+        except ValueError as exc:
+            raise ConfigError(f"agents and prompts have problems:\n{exc}") from None
+        if self.rows is None:
+            return files
+        versions: dict[str, list[int]] = {}
+        for row in self.rows["agent_definitions"]:
+            versions.setdefault(row["name"], []).append(int(row["version"]))
+        return {name: sorted(v) for name, v in versions.items()} | {
+            name: v for name, v in files.items() if name not in versions}
+
+    def check(self) -> None:
+        """Every pin names a version that exists, or a one-line ConfigError, before any run."""
+        known = self.known()
+        for name, version in self.pins.items():
+            if name not in known:
+                raise ConfigError(f"no agent {name}; known: {', '.join(sorted(known))}")
+            if version not in known[name]:
+                raise ConfigError(f"no version {version} of agent {name}; known: "
+                                  f"{', '.join(str(v) for v in known[name])}")
+
+    async def install(self, database_url: str) -> None:
+        """Copy the real database's rows into a fresh replay database (before its sync)."""
+        if self.rows is None:
+            return
+        await migrate(database_url)
+        conn = await connect(database_url)
+        try:
+            await conn.execute(sql("replay_copy_agent_rows"),
+                               *(self.rows[table] for table in AGENT_TABLES))
+        finally:
+            await conn.close()
+
+    async def activate(self, conn: Conn) -> list[AgentVersion]:
+        """Activate the pinned versions; return every agent's active version."""
+        for name, version in self.pins.items():
+            await activate(conn, name, version, who="replay")
+        copied = {(r["name"], int(r["version"])) for r in (self.rows or {}).get(
+            "agent_definitions", [])}
+        return [AgentVersion(r["name"], r["version"], (r["name"], r["version"]) in copied)
+                for r in await conn.fetch(sql("replay_active_agents"))]
 
 
 class Replay:
     """One scenario's run: its own database, a shared Redis flushed first, the real app."""
 
     def __init__(self, settings: Settings, database_url: str, redis_url: str,
-                 provider: Provider | None = None) -> None:
+                 provider: Provider | None = None, agents: AgentSetup | None = None) -> None:
         self.settings = settings
         self.database_url = database_url
         self.redis_url = redis_url
         self.provider = provider
+        self.agents = agents or AgentSetup()
         self.channel = LocalChannel(out=io.StringIO())
         self.seen = 0
         self.zone = ZoneInfo("UTC")
 
     async def run(self, scenario: Scenario, progress: Any = None) -> Outcome:
         outcome = Outcome(scenario.name)
+        await self.agents.install(self.database_url)
         await prepare_database(self.database_url)
         self.pool = await create_pool(self.database_url, max_size=10)
         self.redis: ArqRedis = await connect_redis(self.redis_url)
@@ -87,6 +192,8 @@ class Replay:
         app = create_app(self.settings, deps=WebDeps(self.settings, self.pool, self.redis))
         self.http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=BASE)
         try:
+            async with self.pool.acquire() as conn:
+                outcome.agents = await self.agents.activate(conn)
             for index, step in enumerate(scenario.steps, start=1):
                 if progress is not None:
                     progress(scenario.name, index, len(scenario.steps))
@@ -162,43 +269,8 @@ class Replay:
                 return
 
     async def _expect(self, expect: Expect, replies: list[Line], phone: str) -> list[str]:
-        problems: list[str] = []
-        said = " ".join(line.text for line in replies)
-        if expect.reply_contains is not None and expect.reply_contains not in said:
-            problems.append(f"reply does not contain {expect.reply_contains!r}: {said!r}")
-        if expect.reply_matches is not None and not re.search(expect.reply_matches, said):
-            problems.append(f"reply does not match {expect.reply_matches!r}: {said!r}")
-        if expect.no_reply and replies:
-            problems.append(f"expected no reply, got {said!r}")
-        user = await self.pool.fetchrow(sql("replay_athlete"), phone)
-        if user is None:
-            return [*problems, "the athlete does not exist"]
-        if expect.plan_exists is not None:
-            exists = await self.pool.fetchval(sql("replay_has_plan"), user["id"])
-            if exists != expect.plan_exists:
-                problems.append(f"plan exists is {exists}, expected {expect.plan_exists}")
-        if expect.workouts_at_least is not None:
-            count = await self.pool.fetchval(sql("replay_workout_count"), user["id"])
-            if count < expect.workouts_at_least:
-                problems.append(f"{count} workouts, expected at least {expect.workouts_at_least}")
-        if expect.exercise_logs_at_least is not None:
-            count = await self.pool.fetchval(sql("replay_log_count"), user["id"])
-            if count < expect.exercise_logs_at_least:
-                problems.append(f"{count} exercise logs, expected at least "
-                                f"{expect.exercise_logs_at_least}")
-        if expect.profile:
-            async with self.pool.acquire() as conn:
-                profile = await latest_profile(conn, user["id"])
-            problems += _compare("profile", profile or {}, expect.profile)
-        if expect.athlete:
-            problems += _compare("athlete", dict(user), expect.athlete)
-        if expect.outbound_kinds_include:
-            kinds = {r["kind"] for r in await self.pool.fetch(
-                sql("replay_outbound_kinds"), user["id"])}
-            missing = set(expect.outbound_kinds_include) - kinds
-            if missing:
-                problems.append(f"no outbound of kind {sorted(missing)}")
-        return problems
+        return await check_expectations(self.pool, expect, [line.text for line in replies],
+                                        phone)
 
     async def _checks(self, scenario: Scenario, outcome: Outcome) -> None:
         rows = await self.pool.fetch(sql("replay_sent"), scenario.persona.phone)
@@ -214,6 +286,188 @@ class Replay:
                     stamp = datetime.strptime(line.at, "%a %d %b %H:%M")
                     if not 8 <= stamp.hour < 21:
                         outcome.failures.append(f"{line.kind} sent at {line.at} (quiet hours)")
+
+
+async def check_expectations(
+    pool: asyncpg.Pool, expect: Expect, replies: list[str], phone: str
+) -> list[str]:
+    """What does not hold of ``expect`` after a step: each problem as found vs expected."""
+    problems: list[str] = []
+    said = " ".join(replies)
+    if expect.reply_contains is not None and expect.reply_contains not in said:
+        problems.append(f"reply does not contain {expect.reply_contains!r}: {said!r}")
+    if expect.reply_matches is not None and not re.search(expect.reply_matches, said):
+        problems.append(f"reply does not match {expect.reply_matches!r}: {said!r}")
+    if expect.reply_not_contains is not None and expect.reply_not_contains in said:
+        problems.append(f"reply contains {expect.reply_not_contains!r}, expected it not to: "
+                        f"{said!r}")
+    if expect.reply_not_matches is not None and (
+        found := re.search(expect.reply_not_matches, said)
+    ):
+        problems.append(f"reply matches {expect.reply_not_matches!r} (at {found.group(0)!r}), "
+                        f"expected it not to: {said!r}")
+    if expect.no_reply and replies:
+        problems.append(f"expected no reply, got {said!r}")
+    user = await pool.fetchrow(sql("replay_athlete"), phone)
+    if user is None:
+        return [*problems, "the athlete does not exist"]
+    if expect.plan_exists is not None:
+        exists = await pool.fetchval(sql("replay_has_plan"), user["id"])
+        if exists != expect.plan_exists:
+            problems.append(f"plan exists is {exists}, expected {expect.plan_exists}")
+    if expect.workouts_at_least is not None:
+        count = await pool.fetchval(sql("replay_workout_count"), user["id"])
+        if count < expect.workouts_at_least:
+            problems.append(f"{count} workouts, expected at least {expect.workouts_at_least}")
+    if expect.exercise_logs_at_least is not None:
+        count = await pool.fetchval(sql("replay_log_count"), user["id"])
+        if count < expect.exercise_logs_at_least:
+            problems.append(f"{count} exercise logs, expected at least "
+                            f"{expect.exercise_logs_at_least}")
+    if expect.profile:
+        async with pool.acquire() as conn:
+            profile = await latest_profile(conn, user["id"])
+        problems += _compare("profile", profile or {}, expect.profile)
+    if expect.athlete:
+        problems += _compare("athlete", dict(user), expect.athlete)
+    if expect.outbound_kinds_include:
+        kinds = {r["kind"] for r in await pool.fetch(sql("replay_outbound_kinds"), user["id"])}
+        missing = set(expect.outbound_kinds_include) - kinds
+        if missing:
+            problems.append(f"no outbound of kind {sorted(missing)}")
+    if expect.exercise_log is not None:
+        problems += await _expect_exercise_log(pool, user["id"], expect.exercise_log)
+    if expect.workout is not None:
+        problems += await _expect_workout(pool, user, expect.workout)
+    if expect.metric:
+        problems += await _expect_metrics(pool, user["id"], expect.metric)
+    if expect.achievements_include:
+        have = {r["slug"] for r in await pool.fetch(sql("replay_achievements"), user["id"])}
+        missing = set(expect.achievements_include) - have
+        if missing:
+            problems.append(f"no achievement {sorted(missing)} (has: {sorted(have)})")
+    if expect.plan is not None:
+        problems += await _expect_plan(pool, user["id"], expect.plan)
+    return problems
+
+
+async def _expect_exercise_log(
+    pool: asyncpg.Pool, user_id: Any, wanted: ExpectExerciseLog
+) -> list[str]:
+    row = await pool.fetchrow(sql("replay_latest_exercise_log"), user_id, wanted.exercise)
+    what = f"exercise_log {wanted.exercise}" if wanted.exercise else "exercise_log"
+    if row is None:
+        logged = [r["exercise"] for r in await pool.fetch(
+            sql("replay_logged_exercises"), user_id)]
+        return [f"no exercise log{' of ' + wanted.exercise if wanted.exercise else ''} "
+                f"(logged: {logged or 'nothing'})"]
+    sets = [s for s in row["sets"] or [] if isinstance(s, dict)]
+    found: dict[str, Any] = {
+        "reps": [s.get("reps") for s in sets],
+        "seconds": [s.get("seconds") for s in sets],
+        "load": (_number(row["top_load"]) if not isinstance(wanted.load, list)
+                 else [_number(s.get("load")) for s in sets]),
+        "load_unit": row["load_unit"],
+        "rpe": _number(row["rpe"]),
+        "pain": row["pain"],
+        "completion": row["completion"],
+    }
+    problems = []
+    for key, value in wanted.model_dump(exclude_none=True, exclude={"exercise"}).items():
+        if found[key] != value:
+            problems.append(f"{what}: {key} is {found[key]!r}, expected {value!r}")
+    return problems
+
+
+async def _expect_workout(pool: asyncpg.Pool, user: Any, wanted: ExpectWorkout) -> list[str]:
+    today = now().astimezone(ZoneInfo(user["timezone"])).date()
+    day = resolve_day(wanted.day, today)
+    what = f"workout {day:%a %Y-%m-%d}"
+    row = await pool.fetchrow(sql("replay_workout_on"), user["id"], day)
+    if row is None:
+        return [f"no workout on {day:%a %Y-%m-%d} ({wanted.day}), expected one"]
+    prescribed = _prescribed(row["blocks"])
+    slugs = list(prescribed)
+    problems = []
+    missing = [slug for slug in wanted.includes or [] if slug not in prescribed]
+    if missing:
+        problems.append(f"{what} does not include {missing} (has: {slugs})")
+    present = [slug for slug in wanted.excludes or [] if slug in prescribed]
+    if present:
+        problems.append(f"{what} includes {present}, expected not (has: {slugs})")
+    if wanted.status is not None and row["status"] != wanted.status:
+        problems.append(f"{what} status is {row['status']!r}, expected {wanted.status!r}")
+    if wanted.max_minutes is not None and (
+        row["estimated_minutes"] is None or row["estimated_minutes"] > wanted.max_minutes
+    ):
+        problems.append(f"{what} is {row['estimated_minutes']} minutes, expected at most "
+                        f"{wanted.max_minutes}")
+    for slug, load in (wanted.load or {}).items():
+        if slug not in prescribed:
+            problems.append(f"{what} has no {slug} (has: {slugs}), expected load {load!r}")
+        elif not _same(prescribed[slug].get("load"), load):
+            problems.append(f"{what}: {slug} load is {prescribed[slug].get('load')!r}, "
+                            f"expected {load!r}")
+    return problems
+
+
+def _prescribed(blocks: Any) -> dict[str, dict[str, Any]]:
+    """slug -> prescribed exercise (the first, if one appears twice), read defensively."""
+    found: dict[str, dict[str, Any]] = {}
+    for block in blocks if isinstance(blocks, list) else []:
+        exercises = block.get("exercises") if isinstance(block, dict) else None
+        for item in exercises if isinstance(exercises, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("exercise"), str):
+                found.setdefault(item["exercise"], item)
+    return found
+
+
+async def _expect_metrics(
+    pool: asyncpg.Pool, user_id: Any, wanted: dict[str, float]
+) -> list[str]:
+    latest = {r["metric"]: r for r in await pool.fetch(
+        sql("replay_latest_metrics"), user_id, list(wanted))}
+    problems = []
+    for metric, value in wanted.items():
+        row = latest.get(metric)
+        if row is None:
+            problems.append(f"no {metric} metric, expected {value!r}")
+        elif not _same(row["value"], value):
+            unit = f" {row['unit']}" if row["unit"] else ""
+            problems.append(f"metric {metric} is {_number(row['value'])!r}{unit}, "
+                            f"expected {value!r}")
+    return problems
+
+
+async def _expect_plan(pool: asyncpg.Pool, user_id: Any, wanted: ExpectPlan) -> list[str]:
+    rows = await pool.fetch(sql("replay_plan_statuses"), user_id)
+    counts = {r["status"]: r["plans"] for r in sorted(rows, key=lambda r: str(r["status"]))}
+    problems = []
+    for status, count in (wanted.status_count or {}).items():
+        if counts.get(status, 0) != count:
+            problems.append(f"{counts.get(status, 0)} {status} plans, expected {count} "
+                            f"(plans by status: {counts})")
+    if wanted.goal is not None:
+        goal = next((r["goal"] for r in rows if r["status"] == "active"), None)
+        if "active" not in counts:
+            problems.append(f"no active plan, expected goal {wanted.goal!r}")
+        elif goal != wanted.goal:
+            problems.append(f"active plan goal is {goal!r}, expected {wanted.goal!r}")
+    return problems
+
+
+def _number(value: Any) -> Any:
+    """Decimals from numeric columns (and numbers in jsonb) as int or float, for comparing."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    return int(value) if value == int(value) else float(value)
+
+
+def _same(got: Any, wanted: Any) -> bool:
+    if isinstance(got, int | float | Decimal) and isinstance(wanted, int | float | Decimal) \
+            and not isinstance(got, bool) and not isinstance(wanted, bool):
+        return float(got) == float(wanted)
+    return bool(got == wanted)
 
 
 def _compare(what: str, actual: dict[str, Any], wanted: dict[str, Any]) -> list[str]:

@@ -11,20 +11,29 @@ steps:
     expect: {reply_matches: "(?i)goal"}
   - advance: 2d                              # move the clock; cron texts happen on the way
   - expect: {plan_exists: true, workouts_at_least: 3, profile: {primary_goal: fat_loss}}
+  - text: did 3x8 pushups, last set was hard
+    expect:
+      reply_not_contains: error
+      exercise_log: {exercise: push_up, reps: [8, 8, 8], completion: completed}
+      workout: {day: tomorrow, includes: [squat], excludes: back_squat, max_minutes: 45}
 checks: [no_quiet_hours, one_morning_text_per_day]
 ```
+
+Every expectation is optional; a failed one says what was found and what was expected.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from worker.localtime import resolve_day
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 
@@ -48,11 +57,80 @@ def parse_at(text: str) -> datetime:
     return datetime.fromisoformat(stamp).replace(tzinfo=ZoneInfo(zone))
 
 
+WorkoutStatus = Literal["scheduled", "completed", "partial", "skipped", "moved", "rest"]
+PlanStatus = Literal["draft", "active", "superseded", "completed"]
+
+
+def _regex(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"{value!r} is not a regular expression: {exc}") from None
+    return value
+
+
+def _slugs(value: str | list[str] | None) -> list[str] | None:
+    return [value] if isinstance(value, str) else value
+
+
+class ExpectExerciseLog(BaseModel):
+    """The athlete's most recent exercise log (of ``exercise``, when given)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    exercise: str | None = Field(default=None, description="Library slug, e.g. push_up.")
+    reps: list[int] | None = Field(default=None, description="Reps of each set, in order.")
+    seconds: list[int] | None = Field(default=None, description="Seconds of each set.")
+    load: float | list[float] | None = Field(
+        default=None, description="The top load, or a list: each set's load.")
+    load_unit: Literal["kg", "lb"] | None = None
+    rpe: float | None = None
+    pain: bool | None = None
+    completion: WorkoutStatus | None = Field(
+        default=None, description="Status of the workout the log answered.")
+
+
+class ExpectWorkout(BaseModel):
+    """The athlete's workout on one athlete-local day."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    day: str = Field(default="today", description="today, tomorrow, a weekday or YYYY-MM-DD.")
+    includes: list[str] | None = None
+    excludes: list[str] | None = None
+    status: WorkoutStatus | None = None
+    max_minutes: int | None = Field(default=None, ge=0)
+    load: dict[str, Any] | None = Field(
+        default=None, description="Exercise slug -> its prescribed load.")
+
+    @field_validator("day")
+    @classmethod
+    def _day(cls, value: str) -> str:
+        resolve_day(value, date(2026, 1, 1))
+        return value
+
+    @field_validator("includes", "excludes", mode="before")
+    @classmethod
+    def _slug_or_list(cls, value: str | list[str] | None) -> list[str] | None:
+        return _slugs(value)
+
+
+class ExpectPlan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status_count: dict[PlanStatus, int] | None = Field(
+        default=None, description="How many of the athlete's plans have each status.")
+    goal: str | None = Field(default=None, description="The active plan's goal.")
+
+
 class Expect(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reply_contains: str | None = None
     reply_matches: str | None = None
+    reply_not_contains: str | None = None
+    reply_not_matches: str | None = None
     no_reply: bool | None = None
     plan_exists: bool | None = None
     workouts_at_least: int | None = None
@@ -60,6 +138,22 @@ class Expect(BaseModel):
     athlete: dict[str, Any] | None = None
     exercise_logs_at_least: int | None = None
     outbound_kinds_include: list[str] | None = None
+    exercise_log: ExpectExerciseLog | None = None
+    workout: ExpectWorkout | None = None
+    metric: dict[str, float] | None = Field(
+        default=None, description="Metric name -> its latest value.")
+    achievements_include: list[str] | None = None
+    plan: ExpectPlan | None = None
+
+    @field_validator("reply_matches", "reply_not_matches")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        return _regex(value)
+
+    @field_validator("achievements_include", mode="before")
+    @classmethod
+    def _slug_or_list(cls, value: str | list[str] | None) -> list[str] | None:
+        return _slugs(value)
 
 
 class Step(BaseModel):
