@@ -82,6 +82,13 @@ FROM moved
 WHERE w.user_id = $1 AND w.date = $2
 RETURNING w.id;
 
+-- name: clear_rest_day
+-- A session moved onto a rest day takes its place; a day with training or logs is kept.
+DELETE FROM workout_instances w
+WHERE w.user_id = $1 AND w.date = $2 AND w.is_rest_day AND w.status = 'rest'
+  AND NOT EXISTS (SELECT 1 FROM exercise_logs l WHERE l.workout_instance_id = w.id)
+RETURNING w.id;
+
 -- name: shorten_workout
 UPDATE workout_instances
 SET blocks = $3, estimated_minutes = $4, notes = COALESCE($5, notes)

@@ -205,3 +205,13 @@ SET details = jsonb_set(details, '{equipment_overrides}',
                         COALESCE(details -> 'equipment_overrides', '[]'::jsonb) || $2::jsonb)
 WHERE user_id = $1 AND status = 'active'
 RETURNING id;
+
+-- name: deload_reason_between
+-- Why a week overlapping [$2, $3) was made a deload off schedule (check-in, falling
+-- performance), so the recap can say so.
+SELECT details ->> 'deload_reason'
+FROM microcycles
+WHERE user_id = $1 AND start_date < $3 AND end_date > $2 AND is_deload
+  AND details ? 'deload_reason'
+ORDER BY start_date
+LIMIT 1;

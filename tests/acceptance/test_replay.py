@@ -32,7 +32,7 @@ def _replay(*args: str, cwd: Path | None = None, database_url: str | None = None
 
 def test_every_scenario_replays_and_matches_its_golden_transcript() -> None:
     scenarios = sorted(str(p) for p in SCENARIOS.glob("*.yaml"))
-    assert len(scenarios) >= 9
+    assert len(scenarios) >= 18
     result = _replay("--json", *scenarios)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     report = json.loads(result.stdout)

@@ -111,7 +111,9 @@ async def modify_workout(ctx: ToolContext, args: ModifyWorkoutArgs) -> dict[str,
         if args.move_to is None:
             raise ToolError("move needs move_to")
         target = day_of(args.move_to, today)
-        moved = await ctx.pool.fetchval(sql("move_workout"), ctx.user_id, day, target)
+        async with ctx.pool.acquire() as conn, conn.transaction():
+            await conn.execute(sql("clear_rest_day"), ctx.user_id, target)  # rest rows yield
+            moved = await conn.fetchval(sql("move_workout"), ctx.user_id, day, target)
         if moved is None:
             return {"done": False, "reason": f"{target.isoformat()} already has a session"}
         return {"done": True, "action": "move", "from": day.isoformat(), "to": target.isoformat()}
@@ -250,6 +252,8 @@ class CheckInArgs(Args):
     notes: str | None
 
 
+CHECK_IN_DELOAD = ("Your check-in showed low energy and recovery, so next week is lighter "
+                   "(about half the sets, easier effort) to recover.")
 #: Energy and sleep this low together, or soreness this high, call for an unscheduled deload.
 LOW_RECOVERY = 4
 HIGH_SORENESS = 8
@@ -269,7 +273,7 @@ async def record_check_in(ctx: ToolContext, args: CheckInArgs) -> dict[str, Any]
             args.soreness >= HIGH_SORENESS
         ):
             deload = await conn.fetchrow(sql("deload_next_week"), ctx.user_id,
-                                         "check-in: low recovery", ctx.today())
+                                         CHECK_IN_DELOAD, ctx.today())
     result: dict[str, Any] = {"recorded": True}
     if deload is not None:
         result["deload_from"] = deload["start_date"].isoformat()

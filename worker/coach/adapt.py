@@ -8,18 +8,17 @@ loading an injured area), never from the model's imagination.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from worker.coach.logbook import work_items
+from worker.coach.logbook import item_named, work_items
 from worker.db.pool import Conn
 from worker.db.queries import sql
 from worker.library.seed import resolve_exercise
 from worker.planning.candidates import candidates_for
-from worker.planning.engine import pick
+from worker.planning.engine import LOADABLE, pick
 from worker.profiles import latest_profile
 
 #: How far ahead a pain report or a travel week rewrites sessions already written.
@@ -45,6 +44,8 @@ def refit_blocks(
     Returns the new blocks and (old name, new name or None if dropped) for each change.
     """
     allowed = {str(c["slug"]) for c in candidates}
+    # With dumbbells in a hotel gym, a barbell squat becomes a goblet squat, not a pistol.
+    loaded = any(set(c.get("equipment") or []) & LOADABLE for c in candidates)
     used = {str(e["exercise"]) for b in blocks for e in b.get("exercises") or []} & allowed
     changes: list[tuple[str, str | None]] = []
     out = []
@@ -57,8 +58,8 @@ def refit_blocks(
                 continue
             old = str(item.get("name") or slug)
             fact = library.get(slug)
-            choice = pick(candidates, str(fact["pattern"]), _level(item, library), used) \
-                if fact else None
+            choice = pick(candidates, str(fact["pattern"]), _level(item, library), used,
+                          prefer_loaded=loaded) if fact else None
             if choice is None:
                 changes.append((old, None))
                 continue
@@ -134,19 +135,6 @@ async def avoid_area(conn: Conn, user_id: UUID, today: date, note: str) -> dict[
                                 candidates, note)
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
-
-
-def _loosely(name: str, items: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
-    """"the lunges" for a session's "Lateral lunge": one item whose name contains the word."""
-    key = _key(re.sub(r"^(the|my|those|these)\s+", "", name.strip(), flags=re.I))
-    key = key[:-1] if key.endswith("s") and len(key) > 4 else key
-    found = [dict(i) for i in items
-             if key and (key in _key(str(i.get("name") or "")) or key in _key(str(i["exercise"])))]
-    return found[0] if len(found) == 1 else None
-
-
 async def swap_exercise(
     conn: Conn, user_id: UUID, day: date, name: str, reason: str | None
 ) -> dict[str, Any]:
@@ -159,7 +147,7 @@ async def swap_exercise(
     wanted = await resolve_exercise(conn, name)
     items = work_items(workout["blocks"])
     target = next((i for i in items if wanted is not None and i["exercise"] == wanted["slug"]),
-                  None) or _loosely(name, items)
+                  None) or item_named(name, items)
     if target is None:
         names = ", ".join(str(i.get("name") or i["exercise"]) for i in items)
         return {"done": False, "reason": f"{name} is not in that session ({names})"}

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, Literal
 from uuid import UUID
 
-from worker.coach.logbook import work_items
+from worker.coach.logbook import resolve_logged, work_items
 from worker.db.pool import Conn
 from worker.db.queries import sql
 from worker.library.seed import resolve_exercise
@@ -58,7 +58,7 @@ async def load_advice(
     workout = await conn.fetchrow(sql("workout_on"), user_id, today)
     items = work_items(workout["blocks"]) if workout and not workout["is_rest_day"] else []
     if exercise:
-        row = await resolve_exercise(conn, exercise)
+        row = await resolve_logged(conn, exercise, items)
         slug = str(row["slug"]) if row else None
         items = [i for i in items if i.get("exercise") == slug] or (
             [{"exercise": slug, "name": row["name"], "target_min": row["default_min"],

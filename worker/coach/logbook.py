@@ -10,6 +10,7 @@ returned, not stored, so the coach asks instead of guessing.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -84,6 +85,38 @@ def work_items(blocks: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             for e in b.get("exercises") or []]
 
 
+FILLER = re.compile(r"\b(the|my|some|too|also|as well|extra|a few|few|of|reps?|sets?)\b", re.I)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+def item_named(name: str, items: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """The one prescribed item an athlete's loose name means: "squats" on a back-squat day is
+    the back squat, "the lunges" is the session's lateral lunge. None if none or several."""
+    key = _key(FILLER.sub(" ", name))
+    key = key[:-1] if key.endswith("s") and len(key) > 4 else key
+    found = [dict(i) for i in items
+             if key and (key in _key(str(i.get("name") or "")) or key in _key(str(i["exercise"])))]
+    return found[0] if len(found) == 1 else None
+
+
+async def resolve_logged(
+    conn: Conn, name: str, items: Sequence[Mapping[str, Any]]
+) -> Any:
+    """The library exercise a logged name means, the day's prescription first.
+
+    Then the library's names and aliases, as typed and without filler words ("pullups too").
+    """
+    item = item_named(name, items)
+    for text in ([str(item["exercise"])] if item else []) + [name, FILLER.sub(" ", name)]:
+        row = await resolve_exercise(conn, " ".join(text.split()))
+        if row is not None:
+            return row
+    return None
+
+
 def _prescription(item: Mapping[str, Any]) -> dict[str, Any]:
     keys = ("exercise", "sets", "target_min", "target_max", "unit", "load", "load_unit", "rir")
     return {k: item.get(k) for k in keys if item.get(k) is not None}
@@ -124,7 +157,7 @@ async def record_log(
     workout_id = workout["id"] if workout is not None else None
     logged_slugs: list[str] = []
     for entry in entries:
-        row = await resolve_exercise(conn, entry.name)
+        row = await resolve_logged(conn, entry.name, items)
         if row is None:
             outcome.unknown.append(entry.name)
             continue

@@ -67,7 +67,11 @@ async def send_weekly(ctx: dict[str, Any], user_id: str) -> str:
                                       sunday - timedelta(days=6), sunday + timedelta(days=1))
         upcoming = await conn.fetch(sql("workouts_between"), athlete, sunday + timedelta(days=1),
                                     sunday + timedelta(days=8))
+        deload = await conn.fetchval(sql("deload_reason_between"), athlete,
+                                     sunday + timedelta(days=1), sunday + timedelta(days=8))
     body = recap_text(user["name"], summary, upcoming)
+    if deload:
+        body += f" {deload}"
     check_in = wants_check_in(sunday)
     if check_in:
         body = f"{body} {CHECK_IN_QUESTION}"

@@ -34,6 +34,7 @@ HISTORY_WEEKS = 8
 #: A chain of steps longer than this is a data error, not a real progression.
 MAX_FOLLOW = 12
 AS_PRESCRIBED = "as prescribed"
+UNPRESCRIBED_SETS = 3
 
 Unit = Literal["kg", "lb"]
 
@@ -102,7 +103,9 @@ def session_of(row: Any, info: ExerciseInfo) -> Session:
     sets = row["sets"] or []
     done = tuple(int(s.get("reps") or s.get("seconds") or 0) for s in sets)
     target = Target(
-        sets=int(prescribed.get("sets") or max(len(done), 1)),
+        # Logged without a prescription: judged against a usual 3 work sets, so one good set
+        # of something extra is not yet a reason to move up.
+        sets=int(prescribed.get("sets") or max(len(done), UNPRESCRIBED_SETS)),
         target_min=int(prescribed.get("target_min") or info.default_min),
         target_max=int(prescribed.get("target_max") or info.default_max),
         load=float(prescribed["load"]) if prescribed.get("load") else None,

@@ -9,11 +9,13 @@ structured variables the prompts were rendered from rather than over prompt text
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Callable
 
 from pydantic import BaseModel
 
+from worker.agents.schemas import CoachReply
 from worker.llm.offline.coach import coach_turn
 from worker.llm.offline.daily import daily_message
 from worker.llm.offline.planning import plan_outline, week_plan
@@ -21,6 +23,9 @@ from worker.llm.offline.profile import profile_update
 from worker.llm.types import LLMRequest, LLMResponse, ToolCall
 
 Answer = BaseModel | list[tuple[str, dict[str, object]]]
+log = logging.getLogger(__name__)
+SAFE_REPLY = ("Sorry, I couldn't take that in just now. Could you say it another way? For "
+              "example: 'done', '3x8 pushups', 'what's today?', or 'skip today'.")
 
 HANDLERS: dict[str, Callable[[LLMRequest], Answer]] = {
     "CoachReply": coach_turn,
@@ -36,7 +41,15 @@ class OfflineProvider:
 
     async def complete(self, request: LLMRequest) -> LLMResponse:
         handler = HANDLERS[request.schema.__name__]
-        answer = handler(request)
+        try:
+            answer = handler(request)
+        except Exception:
+            # The last line of defence: a rule that breaks on some text must not leave the
+            # athlete unanswered, nor fail every later turn that includes the same text.
+            if request.schema is not CoachReply:
+                raise
+            log.exception("offline coach failed on a turn; answering with the safe reply")
+            answer = CoachReply(reply=SAFE_REPLY)
         if isinstance(answer, BaseModel):
             return LLMResponse(
                 provider=self.name, model="offline", raw=answer.model_dump_json(), output=answer

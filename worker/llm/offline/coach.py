@@ -15,6 +15,7 @@ from typing import Any
 from worker.agents.schemas import CoachReply, ProfileUpdate
 from worker.llm.offline import intents, replies
 from worker.llm.offline.extract import extract_profile, next_question
+from worker.llm.offline.faq import faq_answer
 from worker.llm.offline.formatting import workout_text
 from worker.llm.types import LLMRequest, ToolOutcome
 from worker.timezones import ZoneGuess, confirm_question
@@ -81,11 +82,12 @@ def choose_tools(v: Any, texts: list[str]) -> ToolPlan:
     travel = bool(intents.TRAVEL.search(joined))
     if pain:
         handled.add("injuries")
-    if travel:
+    if travel or intents.SWAP.search(joined):  # "my bench broke" is not a new profile
         handled |= {"equipment", "training_location"}
     parsed = intents.parsed_log(texts)
     if parsed.is_log:  # "3x8 bench dips" states no profile facts (no bench, no 3 days a week)
         handled |= set(ProfileUpdate.model_fields) - {"injuries"}
+    stated_equipment = update.equipment
     update = update.model_copy(update=dict.fromkeys(handled))
     plan += _profile_tools(update, onboarding=False) + _rest_texts(joined, onboarding)
     plan += pain + changes
@@ -108,7 +110,7 @@ def choose_tools(v: Any, texts: list[str]) -> ToolPlan:
     elif not skip and not changes and not intents.missed(joined):
         plan += intents.log_plan(parsed, joined)
     if not parsed.is_log or intents.missed(joined):
-        plan += intents.day_plan(joined, _today(v), v)
+        plan += intents.day_plan(joined, _today(v), v, stated_equipment)
     if (weight := _WEIGHT.search(joined)) is not None:
         unit = "kg" if weight.group(2).lower().startswith("k") else "lb"
         plan.append(("log_metric", {"metric": "body_weight", "value": float(weight.group(1)),
@@ -279,6 +281,11 @@ def compose_reply(v: Any, texts: list[str], outcomes: list[ToolOutcome]) -> str:
                      f"{metric.get('unit') or ''}".rstrip() + ".")
     if (workout := by_tool.get("get_workout")) is not None:
         lines.append(_workout_answer(workout))
+    parsed = intents.parsed_log(texts)
+    if parsed.unclear and "log_workout" not in by_tool and v["athlete"]["status"] == "active":
+        fragments = ", ".join(f'"{u}"' for u in parsed.unclear[:2])
+        lines.append(f"I couldn't tell which exercises {fragments} were. Which were they? "
+                     "(e.g. 3x8 pushups, squats 60kg 5,5,5)")
     if lines:
         return " ".join(lines)
     return _small_talk(texts, who)
@@ -305,7 +312,8 @@ def _modified(result: dict[str, Any]) -> str:
     if action == "swap":
         return replies.swapped(result)
     if action == "move":
-        return f"Moved: that session is now on {result['to']}."
+        return (f"Moved: that session is now on {date.fromisoformat(result['to']):%a %d %b}, "
+                "and the rest of your week stays as it was.")
     if action == "shorten":
         return f"Trimmed today to about {result['minutes']} min: main lifts kept, fewer sets."
     return "Noted on today's session."
@@ -327,5 +335,10 @@ def _small_talk(texts: list[str], who: str) -> str:
         return f"Hey{who}! How's training going? Tell me what you did, or ask me anything."
     count = f"your {len(texts)} messages" if len(texts) > 1 else "that"
     if joined.rstrip().endswith("?"):
-        return f"Good question{who}. I've noted {count} and will answer with your plan in mind."
+        answer = faq_answer(joined)
+        if answer is not None:
+            return answer
+        return (f"Good question{who}, but not one I can answer well by text. I can tell you "
+                "what's on today or any day, explain an exercise, say how heavy to go, log "
+                "what you did, or change your plan.")
     return f"Got {count}{who}. I'll factor it into your training."

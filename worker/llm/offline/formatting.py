@@ -17,7 +17,7 @@ def exercise_line(exercise: dict[str, Any]) -> str:
     name = exercise.get("name") or str(exercise.get("exercise", "")).replace("_", " ")
     line = f"{name} {_target(exercise)}"
     if exercise.get("load"):
-        line += f" @{exercise['load']}"
+        line += f" @{float(exercise['load']):g}{exercise.get('load_unit') or ''}"
     return line
 
 

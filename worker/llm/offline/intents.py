@@ -26,17 +26,19 @@ RED_FLAG = re.compile(
     r"dizzy)\b", _I)
 PAIN = re.compile(r"\b(hurts?|hurting|pain(ful)?|twinge[sd]?|tweak(ed)?|strain(ed)?|"
                   r"sprain(ed)?|injur(ed|y)|aches?|aching|pulled)\b", _I)
-MOVE = re.compile(r"\b(move|push|shift)\b.{0,30}?\b(today|today'?s( workout| session)?|it)\b"
-                  r".{0,20}?\bto (tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|"
-                  r"sunday|mon|tue|wed|thu|fri|sat|sun)\b", _I)
+MOVE = re.compile(r"\b(?:move|push|shift)\b.{0,30}?\b(?:today|today'?s(?: workout| session)?|"
+                  r"it)\b.{0,20}?\bto (?P<to>tomorrow|monday|tuesday|wednesday|thursday|"
+                  r"friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\b", _I)
 SWAP = re.compile(r"\b(?:swap|replace|switch out|change)\s+(?:the\s+|my\s+)?(.{3,40}?)"
-                  r"(?:\s+(?:for|with|to)\b.*|\s+today\b.*|[?.!]|$)"
+                  r"(?:\s+(?:for|with|to)\b.*|\s+today\b.*|[?.!,;]|$)"
                   r"|\b(?:can'?t do|don'?t have (?:a |an )?|no)\s+(?:the\s+)?(.{3,30}?)"
                   r"\s+(?:today|this week|here)\b", _I)
 TRAVEL = re.compile(r"\b(travel(l?ing)?|hotel|business trip|on the road|away for work|"
                     r"away this week|trip this week)\b", _I)
 HOTEL_GYM = re.compile(r"\bhotel gym\b|\bgym (at|in) the hotel\b", _I)
 HOTEL_EQUIPMENT = ["dumbbell", "bench", "treadmill", "bike", "cardio_machine"]
+NO_EQUIPMENT = re.compile(r"\b(no equipment|nothing at all|bodyweight only|just bodyweight|"
+                          r"(gym|it)('s| is) closed|no gym)\b", _I)
 UNTIL = re.compile(r"\buntil (monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
                    r"tomorrow)\b", _I)
 EXPLAIN = re.compile(r"\b(?:what(?:'s| is| are)(?: an?| the)?|how do (?:i|you) do(?: an?| the)?|"
@@ -50,6 +52,9 @@ HOW_HEAVY = re.compile(r"\b(how heavy|what weight|how much weight|which weight|h
 PROGRESS = re.compile(r"\b(how am i doing|how'?m i doing|how have i been doing|my progress|"
                       r"progress (report|summary|update)|am i (getting|making) (stronger|"
                       r"progress))\b", _I)
+LASTING = re.compile(r"\b(new goal|goal is now|change (my|the) (goal|days)|switch(ing)? (to|my)|"
+                     r"from now on|instead|new days|focus on|can only (train|do)|want to .{3,40} "
+                     r"now|moving my|going forward)\b", _I)
 THIS_WEEK = re.compile(r"\bthis week\b", _I)
 NEXT_WEEK = re.compile(r"\bnext week\b", _I)
 MISSED = re.compile(r"\b(missed|didn'?t (train|work ?out|make it)|skipped|fell off|haven'?t "
@@ -102,6 +107,8 @@ def change_plan(v: dict[str, Any], joined: str, update: ProfileUpdate) -> tuple[
     profile = v.get("profile") or {}
     if v.get("plan") is None:
         return plan, handled
+    if not LASTING.search(joined):  # "should I lift before cardio?" changes nothing
+        return plan, {"primary_goal", "goal_detail", "training_days", "days_per_week"}
     if update.training_days and sorted(update.training_days) != sorted(
             profile.get("training_days") or []):
         plan.append(("change_training_days", {"days": sorted(update.training_days)}))
@@ -113,15 +120,26 @@ def change_plan(v: dict[str, Any], joined: str, update: ProfileUpdate) -> tuple[
     return plan, handled
 
 
-def day_plan(joined: str, today: date, v: dict[str, Any]) -> ToolPlan:
+def travel_equipment(joined: str, stated: list[str] | None) -> list[str]:
+    """What they will have: what they said, else a typical hotel gym, else nothing."""
+    if NO_EQUIPMENT.search(joined):
+        return []
+    if stated:
+        return stated
+    return HOTEL_EQUIPMENT if HOTEL_GYM.search(joined) else []
+
+
+def day_plan(
+    joined: str, today: date, v: dict[str, Any], stated: list[str] | None = None
+) -> ToolPlan:
     """Changes to one day's session: move, swap, travel; and missed days."""
     plan: ToolPlan = []
     if (move := MOVE.search(joined)) is not None:
         plan.append(("modify_workout", {"day": "today", "action": "move",
-                                        "move_to": move.group(3).lower(), "minutes": None,
+                                        "move_to": move.group("to").lower(), "minutes": None,
                                         "exercise": None, "note": joined[:120]}))
     if TRAVEL.search(joined):
-        equipment = HOTEL_EQUIPMENT if HOTEL_GYM.search(joined) else []
+        equipment = travel_equipment(joined, stated)
         until = UNTIL.search(joined)
         start = None
         if NEXT_WEEK.search(joined):
@@ -150,10 +168,13 @@ def missed(joined: str) -> bool:
 
 def missed_days(joined: str, today: date, v: dict[str, Any]) -> list[date]:
     """The past days a "missed the last 3 days" text means (only days that had sessions)."""
-    count = 1
-    if (match := MISSED_COUNT.search(joined)) is not None:
+    count = 7  # "missed a few days", "fell off this week": every session since the last log
+    if (match := MISSED_COUNT.search(joined)) is not None and (
+            match.group(1).isdigit() or match.group(1).lower() in ("two", "three", "four")):
         word = match.group(1).lower()
-        count = _COUNTS.get(word) or int(word) if word.isdigit() or word in _COUNTS else 1
+        count = int(word) if word.isdigit() else _COUNTS[word]
+    elif re.search(r"\byesterday\b", joined, _I):
+        count = 1
     recent = {w["date"]: w for w in v.get("recent_workouts") or []}
     days = [today - timedelta(days=n) for n in range(1, count + 1)]
     return [d for d in days if d.isoformat() in recent
