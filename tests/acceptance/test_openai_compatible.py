@@ -96,3 +96,30 @@ def test_a_turn_through_an_openai_compatible_server(
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
         log.close()
+
+
+def test_a_replay_against_an_openai_compatible_model(
+    llm_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """`replay --llm openai` sends the scenario's turns to the configured model, not offline."""
+    tmp_path: Path = tmp_path_factory.mktemp("openai-replay")
+    scenario = tmp_path / "hello.yaml"
+    scenario.write_text(
+        "name: hello-model\npersona: {phone: '+13125550177'}\nsteps:\n"
+        "  - at: 2026-03-02 09:00 America/Chicago\n"
+        "  - text: hi\n    expect: {reply_contains: 'Hi from the model'}\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TWILIO_", "OPENAI_", "TEXTCOACH_"))
+           and k not in {"DATABASE_URL", "REDIS_URL"}}
+    env |= {"OPENAI_BASE_URL": llm_server, "OPENAI_MODEL": "local-model",
+            "OPENAI_API_KEY": "local"}
+    seen_before = len(SEEN)
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "worker", "replay", "--llm", "openai", "--json", str(scenario)],
+        env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    report = json.loads(result.stdout)
+    coach = [line["text"] for line in report[0]["transcript"] if line["who"] == "coach"]
+    assert any("Hi from the model" in text for text in coach), coach
+    assert len(SEEN) > seen_before
+    assert {body["model"] for body in SEEN[seen_before:]} == {"local-model"}

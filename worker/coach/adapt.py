@@ -127,12 +127,34 @@ async def apply_override(
 
 
 async def avoid_area(conn: Conn, user_id: UUID, today: date, note: str) -> dict[str, Any]:
-    """After an injury is recorded: upcoming sessions lose what loads the injured areas."""
+    """After an injury is recorded: upcoming sessions lose what loads the injured areas.
+
+    Days inside a travel override are fitted to the travel equipment again afterwards, so a
+    knee-safe swap in a hotel week is not a machine the hotel does not have.
+    """
     profile = await latest_profile(conn, user_id) or {}
     candidates = await candidates_for(conn, profile.get("equipment") or [],
                                       profile.get("injuries") or [])
-    return await refit_sessions(conn, user_id, today, today + timedelta(days=REFIT_DAYS),
-                                candidates, note)
+    end = today + timedelta(days=REFIT_DAYS)
+    result = await refit_sessions(conn, user_id, today, end, candidates, note)
+    for override in await _overrides(conn, user_id):
+        await apply_override(conn, user_id, override, today, end)
+    return result
+
+
+async def _overrides(conn: Conn, user_id: UUID) -> list[dict[str, Any]]:
+    plan = await conn.fetchrow(sql("active_plan"), user_id)
+    return list((plan["details"] or {}).get("equipment_overrides") or []) if plan else []
+
+
+async def equipment_on(conn: Conn, user_id: UUID, day: date) -> list[str]:
+    """What the athlete has on a day: a travel override covering it (the latest), else the
+    profile's equipment."""
+    for override in reversed(await _overrides(conn, user_id)):
+        if date.fromisoformat(override["from"]) <= day <= date.fromisoformat(override["until"]):
+            return list(override["equipment"])
+    profile = await latest_profile(conn, user_id) or {}
+    return list(profile.get("equipment") or [])
 
 
 async def swap_exercise(
@@ -152,7 +174,7 @@ async def swap_exercise(
         names = ", ".join(str(i.get("name") or i["exercise"]) for i in items)
         return {"done": False, "reason": f"{name} is not in that session ({names})"}
     profile = await latest_profile(conn, user_id) or {}
-    candidates = [c for c in await candidates_for(conn, profile.get("equipment") or [],
+    candidates = [c for c in await candidates_for(conn, await equipment_on(conn, user_id, day),
                                                   profile.get("injuries") or [])
                   if c["slug"] != target["exercise"]]
     blocks, changes = refit_blocks(list(workout["blocks"]), candidates,

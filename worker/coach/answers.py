@@ -63,8 +63,9 @@ async def load_advice(
         items = [i for i in items if i.get("exercise") == slug] or (
             [{"exercise": slug, "name": row["name"], "target_min": row["default_min"],
               "target_max": row["default_max"], "rir": 2}] if row and slug else [])
-    equipment = {str(r["slug"]): set(r["equipment"] or []) for r in await conn.fetch(
+    facts = {str(r["slug"]): r for r in await conn.fetch(
         sql("exercise_details"), [str(i["exercise"]) for i in items])}
+    equipment = {slug: set(r["equipment"] or []) for slug, r in facts.items()}
     bodyweight = [str(i.get("name") or i["exercise"]) for i in items
                   if not equipment.get(str(i["exercise"]), set()) & LOADABLE]
     items = [i for i in items if equipment.get(str(i["exercise"]), set()) & LOADABLE]
@@ -94,7 +95,8 @@ async def load_advice(
             unit: Literal["kg", "lb"] = "lb" if last["load_unit"] == "lb" else "kg"
             top = int(item.get("target_max") or 0)
             filled = bool(reps) and min(reps) >= top > 0
-            entry["load"] = next_load(load, unit, "", up=True) if filled else load
+            pattern = str(facts[slug]["pattern"]) if slug in facts else ""
+            entry["load"] = next_load(load, unit, pattern, up=True) if filled else load
             entry["load_unit"] = unit
             entry["basis"] = "last time" + (" (you filled the range)" if filled else "")
             entry["last"] = f"{load:g}{unit} for {','.join(map(str, reps)) or 'done'}"

@@ -170,6 +170,7 @@ async def record_log(
         outcome.pain |= entry.pain_area is not None
         logged_slugs.append(str(row["slug"]))
 
+    already = 0
     if not entries:
         already = await conn.fetchval(sql("logs_today_count"), user_id, day)
         if already and session_rpe is not None:
@@ -194,7 +195,10 @@ async def record_log(
             outcome.as_prescribed = True
             outcome.logged = [str(i.get("name") or i["exercise"]) for i in done]
 
-    if workout is not None and (outcome.logged or outcome.rpe_noted):
+    # An effort rating alone says nothing about how much was done; "finished it after all"
+    # (a report with no details after a partial log) does move the status on.
+    restated = not entries and not outcome.logged and session_rpe is None and bool(already)
+    if workout is not None and (outcome.logged or restated):
         await conn.execute(sql("set_workout_status"), user_id, day, completion, None)
     outcome.next_steps = await _next_steps(conn, user_id, day, logged_slugs)
     await award(conn, user_id, day)

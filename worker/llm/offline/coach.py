@@ -38,11 +38,6 @@ _ASK_TOMORROW = re.compile(r"\btomorrow\b.*\?|\bwhat'?s tomorrow\b|\bwhats tomor
 _SKIP = re.compile(r"\b(skip|can'?t (train|make it|workout)|no workout)\b.*\btoday\b"
                    r"|\bskip(ping)? today\b", re.I)
 _SHORT = re.compile(r"\bonly (?:have |got )?(\d{1,3}) ?(?:min|minutes|mins)\b", re.I)
-_WEIGHT = re.compile(
-    r"\b(?:weigh(?:ed|t)?|weight is|scale)\D{0,12}(\d{2,3}(?:\.\d)?)\s*"
-    r"(kg|kgs|kilos|lb|lbs|pounds)",
-    re.I,
-)
 _GREETING = re.compile(r"^\s*(hi|hey|hello|yo|hiya|morning|good (morning|afternoon|evening))\b",
                        re.I)
 _THANKS = re.compile(r"\b(thanks|thank you|thx|cheers|ty)\b", re.I)
@@ -111,7 +106,7 @@ def choose_tools(v: Any, texts: list[str]) -> ToolPlan:
         plan += intents.log_plan(parsed, joined)
     if not parsed.is_log or intents.missed(joined):
         plan += intents.day_plan(joined, _today(v), v, stated_equipment)
-    if (weight := _WEIGHT.search(joined)) is not None:
+    if (weight := intents.WEIGHT.search(joined)) is not None:
         unit = "kg" if weight.group(2).lower().startswith("k") else "lb"
         plan.append(("log_metric", {"metric": "body_weight", "value": float(weight.group(1)),
                                     "unit": unit}))

@@ -62,6 +62,11 @@ MISSED = re.compile(r"\b(missed|didn'?t (train|work ?out|make it)|skipped|fell o
 MISSED_COUNT = re.compile(r"\b(?:last|past)?\s*(two|three|four|a few|a couple(?: of)?|\d) "
                           r"(?:days|sessions|workouts)\b", _I)
 _COUNTS = {"two": 2, "three": 3, "four": 4, "a few": 3, "a couple": 2, "a couple of": 2}
+WEIGHT = re.compile(
+    r"\b(?:weigh(?:ed|t)?|weight is|scale)\D{0,12}(\d{2,3}(?:\.\d)?)\s*"
+    r"(kg|kgs|kilos|lb|lbs|pounds)",
+    _I,
+)
 METRICS = (
     (re.compile(r"\bresting (?:hr|heart ?rate)\D{0,12}(\d{2,3})\b", _I), "resting_hr", "bpm"),
     (re.compile(r"\bwaist\D{0,12}(\d{2,3}(?:\.\d)?)\s*(cm|in|inches)?\b", _I), "waist", "cm"),
@@ -203,4 +208,9 @@ def metric_plan(joined: str) -> ToolPlan:
 
 
 def parsed_log(texts: list[str]) -> ParsedLog:
-    return parse_log(" ".join(texts))
+    """The texts as a workout log, with measurements taken out first ("resting HR 52" and
+    "I weigh 80kg" are metrics, not 52 reps of something)."""
+    text = " ".join(texts)
+    for pattern in (WEIGHT, *(p for p, _, _ in METRICS)):
+        text = pattern.sub(" ", text)
+    return parse_log(text)

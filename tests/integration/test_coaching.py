@@ -1,0 +1,746 @@
+"""Coaching after the plan is written, on real PostgreSQL: logs, progression, changes, answers.
+
+Covers the coach's tools as the model calls them (``TOOLS[name].handler``) and the functions
+under them in :mod:`worker.coach` and :mod:`worker.planning.steps`:
+
+- ``log_workout``: "did it", itemised logs resolved through library aliases, partial sessions,
+  a late RPE; what is stored per exercise and the workout's status;
+- progression across weeks written by ``write_week``: a step up (rung, load), a step down, an
+  unscheduled deload, idempotent steps, progress notes announced once;
+- achievements awarded and announced once; streaks (pure, no database);
+- real life applied to the plan: travel (``adapt_equipment``, also for a week not yet written),
+  pain (``report_pain``), a swapped exercise, new training days, a new goal;
+- answers from the library and the logs (``explain_exercise``, ``load_advice``) and
+  ``progress_summary``.
+
+Every athlete gets an offline-written plan starting Monday 2 March 2026 (America/Chicago) and
+trains Monday, Wednesday and Friday unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import pytest
+
+from tests.integration.test_plans import _athlete_with_profile, _runtime
+from worker.agents.toolbase import ToolContext
+from worker.agents.tools import TOOLS
+from worker.clock import clock
+from worker.coach.achievements import award, take_unannounced
+from worker.coach.logbook import work_items
+from worker.coach.streaks import session_streak, week_streak
+from worker.planning.service import build_plan, write_week
+from worker.planning.steps import take_progress_notes
+from worker.profiles import GYM_EQUIPMENT
+
+TZ = "America/Chicago"
+SUNDAY = date(2026, 3, 1)
+MONDAY = date(2026, 3, 2)  # the first day of every plan here
+TUESDAY, WEDNESDAY, THURSDAY, FRIDAY = (MONDAY + timedelta(days=n) for n in range(1, 5))
+NEXT_MONDAY = MONDAY + timedelta(days=7)
+#: A lifter with a barbell: the offline planner gives an intermediate back squat on Mon and Fri.
+BARBELL = ["barbell", "squat_rack", "bench"]
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock() -> Iterator[None]:
+    yield
+    clock.reset()
+
+
+# -- Factories ------------------------------------------------------------------------------
+
+
+def _on(day: date, hour: int = 17) -> None:
+    """Freeze the clock at ``hour`` UTC on ``day``: late morning in Chicago, the same date."""
+    clock.freeze(datetime.combine(day, time(hour), UTC))
+
+
+async def _athlete(
+    pool: asyncpg.Pool, *, equipment: Sequence[str] = (), experience: str = "beginner",
+    injuries: Sequence[str] = (), days: Sequence[int] = (1, 3, 5),
+) -> UUID:
+    """An athlete whose plan (week 1 written) starts on MONDAY; the clock is left on MONDAY."""
+    _on(SUNDAY)
+    user_id = await _athlete_with_profile(pool, days=list(days), equipment=list(equipment),
+                                          injuries=list(injuries), experience=experience)
+    result = await build_plan(pool, _runtime(pool), user_id, trace_id=uuid.uuid4())
+    assert result.start_date == MONDAY
+    _on(MONDAY)
+    return user_id
+
+
+async def _lifter(pool: asyncpg.Pool) -> UUID:
+    return await _athlete(pool, equipment=BARBELL, experience="intermediate")
+
+
+async def _tool(pool: asyncpg.Pool, user_id: UUID, name: str, args: dict[str, Any]
+                ) -> dict[str, Any]:
+    """Call a coach tool exactly as the runtime does: validated arguments, the turn's athlete."""
+    tool = TOOLS[name]
+    return await tool.handler(ToolContext(pool, user_id, TZ), tool.args_model.model_validate(args))
+
+
+def _did(name: str, reps: Sequence[int], *, load: float | None = None,
+         unit: str | None = None, pain_area: str | None = None) -> dict[str, Any]:
+    """One exercise as the model reports it: a set per entry of ``reps``."""
+    return {"exercise": name, "load_unit": unit, "rpe": None, "pain_area": pain_area,
+            "notes": None,
+            "sets": [{"reps": r, "seconds": None, "load": load} for r in reps]}
+
+
+async def _log(
+    pool: asyncpg.Pool, user_id: UUID, *exercises: dict[str, Any], day: str = "today",
+    completion: str = "completed", fraction: float | None = None,
+    session_rpe: float | None = None,
+) -> dict[str, Any]:
+    return await _tool(pool, user_id, "log_workout", {
+        "day": day, "completion": completion, "exercises": list(exercises),
+        "fraction": fraction, "session_rpe": session_rpe, "felt": None})
+
+
+async def _row(pool: asyncpg.Pool, query: str, *args: Any) -> asyncpg.Record:
+    row = await pool.fetchrow(query, *args)
+    assert row is not None, args
+    return row
+
+
+async def _workout(pool: asyncpg.Pool, user_id: UUID, day: date) -> asyncpg.Record:
+    return await _row(
+        pool, "SELECT id, status, blocks, notes, completed_at, plan_id, is_rest_day"
+        " FROM workout_instances WHERE user_id = $1 AND date = $2", user_id, day)
+
+
+async def _logs(pool: asyncpg.Pool, user_id: UUID) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        "SELECT l.*, e.slug FROM exercise_logs l LEFT JOIN exercises e ON e.id = l.exercise_id"
+        " WHERE l.user_id = $1 ORDER BY l.created_at", user_id)
+
+
+async def _week(pool: asyncpg.Pool, user_id: UUID, index: int) -> UUID:
+    week: UUID = await pool.fetchval(
+        "SELECT mc.id FROM microcycles mc JOIN fitness_plans p ON p.id = mc.plan_id"
+        " WHERE mc.user_id = $1 AND p.status = 'active' AND mc.week_index = $2",
+        user_id, index)
+    return week
+
+
+async def _write(pool: asyncpg.Pool, user_id: UUID, index: int) -> int:
+    return await write_week(pool, _runtime(pool), await _week(pool, user_id, index),
+                            trace_id=uuid.uuid4())
+
+
+async def _sessions(pool: asyncpg.Pool, user_id: UUID, start: date, end: date
+                    ) -> list[asyncpg.Record]:
+    """Training sessions (not rest days) in [start, end), in date order."""
+    return await pool.fetch(
+        "SELECT date, status, blocks, title, plan_id FROM workout_instances WHERE user_id = $1"
+        " AND date >= $2 AND date < $3 AND NOT is_rest_day ORDER BY date", user_id, start, end)
+
+
+def _slugs(blocks: Sequence[dict[str, Any]]) -> list[str]:
+    return [str(e["exercise"]) for b in blocks for e in b["exercises"]]
+
+
+def _item(blocks: Sequence[dict[str, Any]], slug: str) -> dict[str, Any]:
+    return next(i for i in work_items(blocks) if i["exercise"] == slug)
+
+
+async def _library(pool: asyncpg.Pool, slugs: Sequence[str]) -> dict[str, asyncpg.Record]:
+    rows = await pool.fetch(
+        "SELECT e.slug, e.name, e.equipment, e.contraindications, p.slug AS pattern"
+        " FROM exercises e JOIN movement_patterns p ON p.id = e.pattern_id"
+        " WHERE e.slug = ANY($1)", list(slugs))
+    return {r["slug"]: r for r in rows}
+
+
+async def _steps(pool: asyncpg.Pool, user_id: UUID) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        "SELECT fe.slug AS from_slug, te.slug AS to_slug, s.action, s.load, s.load_unit,"
+        " s.reason, s.decided_on, s.announced_at FROM progression_steps s"
+        " JOIN exercises fe ON fe.id = s.from_exercise_id"
+        " JOIN exercises te ON te.id = s.to_exercise_id WHERE s.user_id = $1"
+        " ORDER BY s.created_at", user_id)
+
+
+async def _squats(pool: asyncpg.Pool, user_id: UUID, day: date, load: float,
+                  reps: Sequence[int]) -> None:
+    """Log back squats on ``day`` (the clock is moved there)."""
+    _on(day)
+    result = await _log(pool, user_id, _did("back squat", reps, load=load, unit="kg"))
+    assert result["logged"] == ["Barbell back squat"], result
+
+
+# -- Logging ---------------------------------------------------------------------------------
+
+
+async def test_did_it_logs_every_prescribed_exercise_once(pool: asyncpg.Pool) -> None:
+    user_id = await _athlete(pool)
+    prescribed = work_items((await _workout(pool, user_id, MONDAY))["blocks"])
+    assert len(prescribed) >= 3
+
+    result = await _log(pool, user_id)
+    assert result["as_prescribed"] and result["matched_workout"]
+    assert result["logged"] == [i["name"] for i in prescribed]
+    logs = await _logs(pool, user_id)
+    assert [log["slug"] for log in logs] == [i["exercise"] for i in prescribed]
+    for log, item in zip(logs, prescribed, strict=True):
+        assert log["performed_on"] == MONDAY
+        assert (log["sets"], log["notes"], log["total_reps"], log["top_load"]) == (
+            [], "as prescribed", None, None)
+        assert log["prescribed"] == {k: item[k] for k in (
+            "exercise", "sets", "target_min", "target_max", "unit", "rir")}
+    workout = await _workout(pool, user_id, MONDAY)
+    assert workout["status"] == "completed" and workout["completed_at"] is not None
+    assert {log["workout_instance_id"] for log in logs} == {workout["id"]}
+
+    again = await _log(pool, user_id)
+    assert again["logged"] == [] and not again["as_prescribed"]
+    assert len(await _logs(pool, user_id)) == len(prescribed)
+
+
+async def test_itemised_log_resolves_aliases_and_copies_prescriptions(
+    pool: asyncpg.Pool,
+) -> None:
+    user_id = await _athlete(pool)
+    blocks = (await _workout(pool, user_id, MONDAY))["blocks"]
+    squat_slot = _item(blocks, "lateral_lunge")
+
+    result = await _log(pool, user_id, _did("pushups", [8, 8, 8]),
+                        _did("squats", [5, 5, 4], load=100, unit="kg"),
+                        _did("zorbing", [10]))
+    assert result["unknown"] == ["zorbing"]
+    assert result["logged"] == ["Push-up", "Bodyweight squat"]
+    assert result["details"] == ["Push-up 8,8,8", "Bodyweight squat 100kg x 5,5,4"]
+
+    push, squat = await _logs(pool, user_id)
+    assert (push["slug"], push["exercise_name"]) == ("push_up", "Push-up")
+    assert push["sets"] == [{"reps": 8}] * 3
+    assert (push["total_reps"], push["top_load"], push["load_unit"]) == (24, None, None)
+    # Push-up is in the session: its own prescription is copied.
+    assert push["prescribed"]["exercise"] == "push_up"
+    assert push["prescribed"]["sets"] == _item(blocks, "push_up")["sets"]
+    assert (squat["slug"], squat["total_reps"]) == ("bodyweight_squat", 14)
+    assert squat["sets"] == [{"reps": 5, "load": 100}, {"reps": 5, "load": 100},
+                             {"reps": 4, "load": 100}]
+    assert (float(squat["top_load"]), squat["load_unit"]) == (100.0, "kg")
+    # Not in the session, but the session's squat-pattern exercise is: that prescription.
+    assert squat["prescribed"]["exercise"] == "lateral_lunge"
+    assert squat["prescribed"]["target_max"] == squat_slot["target_max"]
+    assert await pool.fetchval(
+        "SELECT count(*) FROM exercise_logs WHERE exercise_name ILIKE '%zorb%'") == 0
+    assert (await _workout(pool, user_id, MONDAY))["status"] == "completed"
+
+
+async def test_generic_name_on_a_loaded_day_counts_for_the_prescribed_lift(
+    pool: asyncpg.Pool,
+) -> None:
+    """"squats 100kg" on a back-squat day is the back squat, so its progression sees it."""
+    user_id = await _lifter(pool)
+    assert "back_squat" in _slugs((await _workout(pool, user_id, MONDAY))["blocks"])
+    await _log(pool, user_id, _did("squats", [8, 8, 8, 8], load=100, unit="kg"))
+    (log,) = await _logs(pool, user_id)
+    assert (log["slug"], log["prescribed"]["exercise"]) == ("back_squat", "back_squat")
+    await _write(pool, user_id, 2)
+    assert _item((await _workout(pool, user_id, NEXT_MONDAY))["blocks"],
+                 "back_squat")["load"] == 105.0
+
+
+async def test_partial_logs_the_first_half_and_a_late_rpe_lands_on_the_last_exercise(
+    pool: asyncpg.Pool,
+) -> None:
+    user_id = await _athlete(pool)
+    prescribed = work_items((await _workout(pool, user_id, MONDAY))["blocks"])
+    half = -(-len(prescribed) // 2)  # rounded up
+    assert len(prescribed) % 2 == 1, "an odd count shows the rounding"
+
+    result = await _log(pool, user_id, completion="partial", fraction=0.5)
+    assert result["completion"] == "partial"
+    logs = await _logs(pool, user_id)
+    assert [log["slug"] for log in logs] == [i["exercise"] for i in prescribed[:half]]
+    assert all(log["notes"] == "as prescribed" and log["rpe"] is None for log in logs)
+    assert (await _workout(pool, user_id, MONDAY))["status"] == "partial"
+
+    late = await _log(pool, user_id, completion="partial", session_rpe=9)
+    assert late["rpe_noted"] == prescribed[half - 1]["name"]
+    logs = await _logs(pool, user_id)
+    assert len(logs) == half, "an RPE alone logs nothing new"
+    assert [log["rpe"] for log in logs] == [None] * (half - 1) + [9]
+    assert (await _workout(pool, user_id, MONDAY))["status"] == "partial"
+
+
+# -- Progression -----------------------------------------------------------------------------
+
+
+async def test_top_of_the_range_moves_up_a_rung_in_the_next_week(pool: asyncpg.Pool) -> None:
+    user_id = await _athlete(pool)
+    monday = (await _workout(pool, user_id, MONDAY))["blocks"]
+    push_up = _item(monday, "push_up")
+    assert push_up["target_max"] == 12
+    await _log(pool, user_id, _did("push-ups", [12] * push_up["sets"]))
+
+    assert await _write(pool, user_id, 2) == 7
+    (step,) = await _steps(pool, user_id)
+    assert (step["from_slug"], step["to_slug"], step["action"], step["decided_on"]) == (
+        "push_up", "diamond_push_up", "up_rung", NEXT_MONDAY)
+    assert step["reason"] == ("Push-up: you hit 12 reps on every set, so next time you move up"
+                              " to Diamond push-up.")
+    week2 = await _sessions(pool, user_id, NEXT_MONDAY, NEXT_MONDAY + timedelta(days=7))
+    # Week 2's Monday is week 1's with the push-up one rung harder.
+    assert _slugs(week2[0]["blocks"]) == [
+        "diamond_push_up" if s == "push_up" else s for s in _slugs(monday)]
+    assert _item(week2[0]["blocks"], "diamond_push_up")["name"] == "Diamond push-up"
+    assert "push_up" not in {s for w in week2 for s in _slugs(w["blocks"])}
+
+    # Idempotent: writing the week again (as new training days do) adds no second step.
+    assert await _write(pool, user_id, 2) == 0
+    await pool.execute("UPDATE microcycles SET status = 'planned' WHERE id = $1",
+                       await _week(pool, user_id, 2))
+    await _write(pool, user_id, 2)
+    assert len(await _steps(pool, user_id)) == 1
+
+
+async def test_filled_range_on_a_squat_adds_five_percent(pool: asyncpg.Pool) -> None:
+    user_id = await _lifter(pool)
+    squat = _item((await _workout(pool, user_id, MONDAY))["blocks"], "back_squat")
+    await _squats(pool, user_id, MONDAY, 100, [squat["target_max"]] * squat["sets"])
+
+    await _write(pool, user_id, 2)
+    (step,) = await _steps(pool, user_id)
+    assert (step["from_slug"], step["to_slug"], step["action"]) == (
+        "back_squat", "back_squat", "add_load")
+    assert (float(step["load"]), step["load_unit"]) == (105.0, "kg")
+    assert "105kg" in step["reason"]
+    week2 = await _sessions(pool, user_id, NEXT_MONDAY, NEXT_MONDAY + timedelta(days=7))
+    squats = [i for w in week2 for i in work_items(w["blocks"]) if i["exercise"] == "back_squat"]
+    assert squats and all((i["load"], i["load_unit"]) == (105.0, "kg") for i in squats)
+
+
+async def test_two_sessions_under_the_range_step_down(pool: asyncpg.Pool) -> None:
+    user_id = await _lifter(pool)
+    await _squats(pool, user_id, MONDAY, 100, [4, 4, 3, 3])
+    await _squats(pool, user_id, FRIDAY, 100, [4, 3, 3, 3])
+
+    await _write(pool, user_id, 2)
+    (step,) = await _steps(pool, user_id)
+    assert (step["from_slug"], step["action"], float(step["load"])) == (
+        "back_squat", "reduce_load", 90.0)
+    assert "two sessions under" in step["reason"]
+    week = await _row(pool, "SELECT is_deload, details FROM microcycles WHERE id = $1",
+                      await _week(pool, user_id, 2))
+    assert not week["is_deload"], "one exercise going backwards is not a deload"
+    monday = (await _workout(pool, user_id, NEXT_MONDAY))["blocks"]
+    assert _item(monday, "back_squat")["load"] == 90.0
+
+
+async def test_two_exercises_going_backwards_make_the_week_a_deload(pool: asyncpg.Pool) -> None:
+    user_id = await _lifter(pool)
+    week1 = (await _workout(pool, user_id, MONDAY))["blocks"]
+    assert {"back_squat", "barbell_row"} <= set(_slugs(week1))
+    assert {"back_squat", "barbell_row"} <= set(_slugs(
+        (await _workout(pool, user_id, FRIDAY))["blocks"]))
+    for day in (MONDAY, FRIDAY):
+        _on(day)
+        await _log(pool, user_id, _did("back squat", [4, 4, 3, 3], load=100, unit="kg"),
+                   _did("barbell row", [4, 4, 4], load=60, unit="kg"))
+
+    await _write(pool, user_id, 2)
+    steps = {s["from_slug"]: s for s in await _steps(pool, user_id)}
+    assert {k: (s["action"], float(s["load"])) for k, s in steps.items()} == {
+        "back_squat": ("reduce_load", 90.0), "barbell_row": ("reduce_load", 52.5)}
+    week = await _row(
+        pool, "SELECT is_deload, target_rir, details FROM microcycles WHERE id = $1",
+        await _week(pool, user_id, 2))
+    assert week["is_deload"] and week["target_rir"] == 4
+    assert "2 exercises went backwards" in week["details"]["deload_reason"]
+    monday = await _workout(pool, user_id, NEXT_MONDAY)
+    before, after = work_items(week1), work_items(monday["blocks"])
+    assert [i["exercise"] for i in after] == [i["exercise"] for i in before]
+    assert [i["sets"] for i in after] == [max(1, i["sets"] // 2) for i in before]
+    assert all(i["rir"] == 4 for i in after)
+    assert _item(monday["blocks"], "back_squat")["load"] == 90.0
+    sessions = await _sessions(pool, user_id, NEXT_MONDAY, NEXT_MONDAY + timedelta(days=7))
+    assert sessions and all("(deload)" in s["title"] for s in sessions)
+
+
+async def test_progress_notes_are_told_once(pool: asyncpg.Pool) -> None:
+    user_id = await _lifter(pool)
+    await _squats(pool, user_id, MONDAY, 100, [8, 8, 8, 8])
+    await _write(pool, user_id, 2)
+    (step,) = await _steps(pool, user_id)
+
+    async with pool.acquire() as conn:
+        assert await take_progress_notes(conn, user_id, only=["push_up"]) == []
+        assert (await _steps(pool, user_id))[0]["announced_at"] is None
+        assert await take_progress_notes(conn, user_id, only=["back_squat"]) == [step["reason"]]
+        assert await take_progress_notes(conn, user_id) == []
+    assert (await _steps(pool, user_id))[0]["announced_at"] is not None
+
+
+# -- Achievements and streaks ----------------------------------------------------------------
+
+
+async def test_first_session_is_awarded_and_announced_once(pool: asyncpg.Pool) -> None:
+    user_id = await _athlete(pool)
+    first = await _log(pool, user_id)
+    assert "first_session" in [a["slug"] for a in first["achievements"]]
+    _on(WEDNESDAY)
+    second = await _log(pool, user_id)
+    assert "first_session" not in [a["slug"] for a in second["achievements"]]
+    rows = await pool.fetch(
+        "SELECT a.slug, ua.announced_at FROM user_achievements ua"
+        " JOIN achievements a ON a.id = ua.achievement_id WHERE ua.user_id = $1", user_id)
+    first_session = [r for r in rows if r["slug"] == "first_session"]
+    assert len(first_session) == 1 and first_session[0]["announced_at"] is not None
+
+
+async def test_award_then_take_unannounced_once(pool: asyncpg.Pool) -> None:
+    user_id = await _athlete(pool)
+    await pool.execute("UPDATE workout_instances SET status = 'completed'"
+                       " WHERE user_id = $1 AND date = $2", user_id, MONDAY)
+    async with pool.acquire() as conn:
+        assert await award(conn, user_id, MONDAY) == ["first_session"]
+        assert await award(conn, user_id, MONDAY) == []
+        told = await take_unannounced(conn, user_id)
+        assert [a["slug"] for a in told] == ["first_session"]
+        assert told[0]["name"] == "First session"
+        assert await take_unannounced(conn, user_id) == []
+
+
+def _day(day: date, status: str, *, rest: bool = False) -> dict[str, Any]:
+    return {"date": day, "status": status, "is_rest_day": rest}
+
+
+def test_session_streak_counts_sessions_not_days() -> None:
+    rows = [_day(MONDAY, "skipped"), _day(TUESDAY, "rest", rest=True),
+            _day(WEDNESDAY, "completed"), _day(THURSDAY, "moved"),
+            _day(FRIDAY, "partial"), _day(FRIDAY + timedelta(days=1), "completed"),
+            _day(FRIDAY + timedelta(days=2), "scheduled")]
+    sunday = FRIDAY + timedelta(days=2)
+    # Today's session, not yet logged, neither counts nor breaks the streak.
+    assert session_streak(rows, sunday) == 3
+    assert session_streak([*rows[:-1], _day(sunday, "completed")], sunday) == 4
+    # A session in the past left unlogged is a miss: it ends the streak.
+    assert session_streak([*rows[:-1], _day(sunday, "scheduled")],
+                          sunday + timedelta(days=1)) == 0
+    assert session_streak(rows[:2], WEDNESDAY) == 0
+
+
+def _weeks(start: date, statuses: Sequence[Sequence[str]]) -> list[dict[str, Any]]:
+    """Mon/Wed/Fri sessions and rest days between, one list of three statuses per week."""
+    rows = []
+    for index, week in enumerate(statuses):
+        monday = start + timedelta(weeks=index)
+        for offset in range(7):
+            day = monday + timedelta(days=offset)
+            if offset in (0, 2, 4):
+                rows.append(_day(day, week[offset // 2]))
+            else:
+                rows.append(_day(day, "rest", rest=True))
+    return rows
+
+
+def test_week_streak_counts_full_weeks_only() -> None:
+    done = ["completed", "completed", "partial"]
+    this_week = MONDAY + timedelta(weeks=2)
+    current = ["completed", "scheduled", "scheduled"]
+    rows = _weeks(MONDAY, [done, done, current])
+    # The current week, still under way, neither counts nor breaks the streak.
+    assert week_streak(rows, this_week + timedelta(days=2)) == 2
+    finished = _weeks(MONDAY, [done, done, done])
+    assert week_streak(finished, this_week + timedelta(days=4)) == 3
+    broken = _weeks(MONDAY, [done, ["completed", "skipped", "completed"], current])
+    assert week_streak(broken, this_week + timedelta(days=2)) == 0
+    moved = _weeks(MONDAY, [["completed", "moved", "completed"], current])
+    assert week_streak(moved, MONDAY + timedelta(weeks=1)) == 1
+
+
+# -- Changes to the plan ---------------------------------------------------------------------
+
+
+async def test_travel_without_equipment_refits_the_rest_of_the_week(pool: asyncpg.Pool) -> None:
+    user_id = await _lifter(pool)
+    await _log(pool, user_id)  # Monday, done as prescribed
+    monday = (await _workout(pool, user_id, MONDAY))["blocks"]
+
+    result = await _tool(pool, user_id, "adapt_equipment", {
+        "equipment": [], "start": None, "until": None, "reason": "hotel, no gym"})
+    assert result["equipment"] == [] and result["until"] == "2026-03-08"
+    assert result["sessions_changed"] == 2
+    assert any(c["from"] == "Barbell back squat" for c in result["changes"])
+    assert (await _workout(pool, user_id, MONDAY))["blocks"] == monday, "done stays as done"
+    for day in (WEDNESDAY, FRIDAY):
+        workout = await _workout(pool, user_id, day)
+        slugs = _slugs(workout["blocks"])
+        assert len(work_items(workout["blocks"])) >= 3
+        library = await _library(pool, slugs)
+        assert {s: list(library[s]["equipment"]) for s in slugs} == {s: [] for s in slugs}
+        assert workout["notes"] == "adapted: hotel, no gym"
+
+
+async def test_travel_next_week_is_applied_when_that_week_is_written(
+    pool: asyncpg.Pool,
+) -> None:
+    user_id = await _lifter(pool)
+    result = await _tool(pool, user_id, "adapt_equipment", {
+        "equipment": ["dumbbells"], "start": "2026-03-09", "until": "2026-03-15",
+        "reason": "work trip"})
+    assert result["sessions_changed"] == 0, "next week is not written yet"
+    details = await pool.fetchval(
+        "SELECT details FROM fitness_plans WHERE user_id = $1 AND status = 'active'", user_id)
+    assert details["equipment_overrides"] == [{"from": "2026-03-09", "until": "2026-03-15",
+                                               "equipment": ["dumbbell"],
+                                               "reason": "work trip"}]
+    assert "back_squat" in _slugs((await _workout(pool, user_id, FRIDAY))["blocks"])
+
+    await _write(pool, user_id, 2)
+    await _write(pool, user_id, 3)
+    away = await _sessions(pool, user_id, NEXT_MONDAY, NEXT_MONDAY + timedelta(days=7))
+    assert len(away) == 3
+    slugs = {s for w in away for s in _slugs(w["blocks"])}
+    library = await _library(pool, sorted(slugs))
+    assert all(set(library[s]["equipment"]) <= {"dumbbell"} for s in slugs), slugs
+    back = await _sessions(pool, user_id, NEXT_MONDAY + timedelta(days=7),
+                           NEXT_MONDAY + timedelta(days=14))
+    assert "back_squat" in _slugs(back[0]["blocks"]), "home again, the barbell is back"
+
+
+async def test_pain_while_travelling_keeps_to_the_travel_equipment(pool: asyncpg.Pool) -> None:
+    user_id = await _athlete(pool, equipment=sorted(GYM_EQUIPMENT), experience="intermediate")
+    await _tool(pool, user_id, "adapt_equipment", {
+        "equipment": [], "start": None, "until": None, "reason": "hotel, no gym"})
+    await _tool(pool, user_id, "report_pain", {
+        "area": "knee", "note": "sore after the flight", "red_flag": False})
+    for session in await _sessions(pool, user_id, MONDAY, NEXT_MONDAY):
+        library = await _library(pool, _slugs(session["blocks"]))
+        assert all("knee" not in r["contraindications"] for r in library.values())
+        assert {s: list(r["equipment"]) for s, r in library.items()} == {
+            s: [] for s in library}, session["date"]
+
+
+async def test_swap_while_travelling_keeps_to_the_travel_equipment(pool: asyncpg.Pool) -> None:
+    user_id = await _athlete(pool, equipment=sorted(GYM_EQUIPMENT), experience="intermediate")
+    await _tool(pool, user_id, "adapt_equipment", {
+        "equipment": [], "start": None, "until": None, "reason": "hotel, no gym"})
+    push = next(i for i in work_items((await _workout(pool, user_id, MONDAY))["blocks"])
+                if i["exercise"] == "diamond_push_up")
+    result = await _tool(pool, user_id, "modify_workout", {
+        "day": "today", "action": "swap", "move_to": None, "exercise": push["name"],
+        "minutes": None, "note": None})
+    assert result["done"]
+    slugs = _slugs((await _workout(pool, user_id, MONDAY))["blocks"])
+    library = await _library(pool, slugs)
+    assert {s: list(r["equipment"]) for s, r in library.items()} == {s: [] for s in library}
+
+
+async def test_knee_pain_takes_knee_work_out_of_the_next_two_weeks(pool: asyncpg.Pool) -> None:
+    user_id = await _athlete(pool)
+    await _write(pool, user_id, 2)
+    window = (MONDAY, MONDAY + timedelta(days=14))
+
+    async def knee_work() -> set[str]:
+        slugs = {s for w in await _sessions(pool, user_id, *window)
+                 if w["status"] == "scheduled" for s in _slugs(w["blocks"])}
+        return {s for s, r in (await _library(pool, sorted(slugs))).items()
+                if "knee" in r["contraindications"]}
+
+    assert await knee_work(), "the plan had knee-loading work to take out"
+    result = await _tool(pool, user_id, "report_pain", {
+        "area": "knees", "note": "sore going down stairs", "red_flag": False})
+    assert result["recorded"] and result["area"] == "knee"
+    assert result["sessions_changed"] == 6
+    assert await knee_work() == set()
+    profiles = await pool.fetch(
+        "SELECT version, injuries FROM fitness_profiles WHERE user_id = $1 ORDER BY version",
+        user_id)
+    assert [p["version"] for p in profiles] == [1, 2]
+    assert profiles[-1]["injuries"] == [{"area": "knee", "note": "sore going down stairs"}]
+
+
+async def test_red_flag_clears_today_and_changes_no_profile(pool: asyncpg.Pool) -> None:
+    user_id = await _athlete(pool)
+    blocks = (await _workout(pool, user_id, WEDNESDAY))["blocks"]
+    result = await _tool(pool, user_id, "report_pain", {
+        "area": "chest", "note": "chest pain and dizzy", "red_flag": True})
+    assert result == {"red_flag": True, "today_cleared": True}
+    today = await _workout(pool, user_id, MONDAY)
+    assert today["status"] == "skipped"
+    assert today["notes"] == "red flag: chest pain and dizzy"
+    assert await pool.fetchval(
+        "SELECT count(*) FROM fitness_profiles WHERE user_id = $1", user_id) == 1
+    assert (await _workout(pool, user_id, WEDNESDAY))["blocks"] == blocks
+
+
+async def test_new_training_days_lay_out_the_remaining_sessions_again(
+    pool: asyncpg.Pool,
+) -> None:
+    user_id = await _athlete(pool)
+    await _log(pool, user_id)  # Monday done
+    monday = await _workout(pool, user_id, MONDAY)
+    _on(WEDNESDAY)
+    wednesday = await _workout(pool, user_id, WEDNESDAY)
+
+    result = await _tool(pool, user_id, "change_training_days", {"days": [6, 2, 4]})
+    assert result["done"] and result["training_days"] == [2, 4, 6]
+    profile = await _row(
+        pool, "SELECT version, training_days, days_per_week FROM fitness_profiles"
+        " WHERE user_id = $1 ORDER BY version DESC LIMIT 1", user_id)
+    assert (profile["version"], list(profile["training_days"]), profile["days_per_week"]) == (
+        2, [2, 4, 6], 3)
+    assert await pool.fetchval("SELECT count(*) FROM workout_instances WHERE user_id = $1"
+                               " AND date > $2", user_id, WEDNESDAY) == 0
+
+    due = await pool.fetch(
+        "SELECT id FROM microcycles WHERE user_id = $1 AND status = 'planned'"
+        " AND start_date <= $2 ORDER BY start_date", user_id, WEDNESDAY + timedelta(days=7))
+    assert len(due) == 2
+    for week in due:
+        await write_week(pool, _runtime(pool), week["id"], trace_id=uuid.uuid4())
+
+    ahead = await _sessions(pool, user_id, THURSDAY, NEXT_MONDAY + timedelta(days=7))
+    assert [w["date"] for w in ahead] == [
+        THURSDAY, FRIDAY + timedelta(days=1), NEXT_MONDAY + timedelta(days=1),
+        NEXT_MONDAY + timedelta(days=3), NEXT_MONDAY + timedelta(days=5)]
+    assert all(w["status"] == "scheduled" for w in ahead)
+    # What is past (and today) is kept as it was.
+    kept = await _workout(pool, user_id, MONDAY)
+    assert (kept["id"], kept["status"], kept["blocks"]) == (
+        monday["id"], "completed", monday["blocks"])
+    assert (await _workout(pool, user_id, TUESDAY))["is_rest_day"]
+    assert (await _workout(pool, user_id, WEDNESDAY))["id"] == wednesday["id"]
+
+
+async def test_new_goal_supersedes_the_plan_and_a_new_one_starts_tomorrow(
+    pool: asyncpg.Pool,
+) -> None:
+    user_id = await _athlete(pool)
+    await _log(pool, user_id)  # Monday done
+    old_plan = (await _workout(pool, user_id, MONDAY))["plan_id"]
+    _on(WEDNESDAY)
+
+    result = await _tool(pool, user_id, "change_goal", {"goal": "strength",
+                                                       "detail": "deadlift 2x bodyweight"})
+    assert result["done"] and result["new_plan_from"] == THURSDAY.isoformat()
+    plan = await _row(pool, "SELECT status, end_date, details FROM fitness_plans"
+                      " WHERE id = $1", old_plan)
+    assert (plan["status"], plan["end_date"]) == ("superseded", THURSDAY)
+    assert plan["details"]["superseded_because"] == "new goal: strength"
+    assert await pool.fetchval("SELECT count(*) FROM workout_instances WHERE plan_id = $1"
+                               " AND date > $2", old_plan, WEDNESDAY) == 0
+    kept = await _workout(pool, user_id, MONDAY)
+    assert kept["status"] == "completed" and kept["plan_id"] == old_plan
+    assert {log["workout_instance_id"] for log in await _logs(pool, user_id)} == {kept["id"]}
+
+    new = await build_plan(pool, _runtime(pool), user_id, trace_id=uuid.uuid4())
+    assert new.created and new.plan_id != old_plan and new.start_date == THURSDAY
+    row = await _row(pool, "SELECT status, goal, start_date FROM fitness_plans WHERE id = $1",
+                     new.plan_id)
+    assert (row["status"], row["goal"], row["start_date"]) == ("active", "strength", THURSDAY)
+    written = await _sessions(pool, user_id, THURSDAY, THURSDAY + timedelta(days=7))
+    assert written and {w["plan_id"] for w in written} == {new.plan_id}
+
+
+async def test_swap_replaces_one_exercise_with_the_same_pattern(pool: asyncpg.Pool) -> None:
+    user_id = await _athlete(pool, equipment=["dumbbell"])
+    before = (await _workout(pool, user_id, MONDAY))["blocks"]
+    target = _item(before, "dumbbell_floor_press")
+
+    result = await _tool(pool, user_id, "modify_workout", {
+        "day": "today", "action": "swap", "move_to": None, "exercise": "floor press",
+        "minutes": None, "note": "bench is taken"})
+    assert result["done"] and result["from"] == target["name"]
+    after = await _workout(pool, user_id, MONDAY)
+    slugs = _slugs(after["blocks"])
+    assert "dumbbell_floor_press" not in slugs
+    new = [s for s in slugs if s not in _slugs(before)]
+    assert len(new) == 1 and len(slugs) == len(_slugs(before))
+    fact = (await _library(pool, new))[new[0]]
+    assert fact["name"] == result["to"]
+    assert fact["pattern"] == "horizontal_push"
+    assert set(fact["equipment"]) <= {"dumbbell"}
+    assert after["notes"] == f"swapped {target['name']} for {result['to']}: bench is taken"
+
+
+async def test_swap_of_an_exercise_not_in_the_session_names_the_session(
+    pool: asyncpg.Pool,
+) -> None:
+    user_id = await _athlete(pool)
+    before = (await _workout(pool, user_id, MONDAY))["blocks"]
+    result = await _tool(pool, user_id, "modify_workout", {
+        "day": "today", "action": "swap", "move_to": None, "exercise": "bench press",
+        "minutes": None, "note": None})
+    assert result["done"] is False
+    assert result["reason"].startswith("bench press is not in that session (")
+    assert all(i["name"] in result["reason"] for i in work_items(before))
+    assert (await _workout(pool, user_id, MONDAY))["blocks"] == before
+
+
+# -- Answers ---------------------------------------------------------------------------------
+
+
+async def test_explain_exercise_from_the_library(pool: asyncpg.Pool) -> None:
+    user_id = await _athlete(pool)
+    rdl = await _tool(pool, user_id, "explain_exercise", {"exercise": "rdl"})
+    assert rdl["found"] and (rdl["name"], rdl["slug"]) == ("Romanian deadlift",
+                                                           "romanian_deadlift")
+    assert rdl["pattern"] == "hinge" and rdl["equipment"] == ["barbell"]
+    assert rdl["cue"] and "hips back" in rdl["cue"]
+    assert rdl["easier"] == "Dumbbell Romanian deadlift"
+    unknown = await _tool(pool, user_id, "explain_exercise", {"exercise": "zorbing"})
+    assert unknown == {"found": False, "asked": "zorbing"}
+
+
+async def test_load_advice_from_the_last_session(pool: asyncpg.Pool) -> None:
+    user_id = await _lifter(pool)
+    await _squats(pool, user_id, MONDAY, 100, [8, 8, 8, 8])
+    await _log(pool, user_id, _did("overhead press", [5, 5, 4, 4], load=40, unit="kg"))
+
+    _on(FRIDAY)
+    result = await _tool(pool, user_id, "load_advice", {"exercise": None})
+    advice = {a["exercise"]: a for a in result["advice"]}
+    squat, press = advice["Barbell back squat"], advice["Barbell overhead press"]
+    assert squat["last"] == "100kg for 8,8,8,8"
+    assert squat["basis"] == "last time (you filled the range)"
+    assert squat["load"] > 100 and squat["load_unit"] == "kg"
+    assert (press["load"], press["basis"], press["last"]) == (40.0, "last time",
+                                                              "40kg for 5,5,4,4")
+    friday = work_items((await _workout(pool, user_id, FRIDAY))["blocks"])
+    assert sorted([*advice, *result["bodyweight"]]) == sorted(i["name"] for i in friday)
+
+
+async def test_load_advice_agrees_with_next_weeks_prescription(pool: asyncpg.Pool) -> None:
+    user_id = await _lifter(pool)
+    await _squats(pool, user_id, MONDAY, 100, [8, 8, 8, 8])
+    _on(FRIDAY)
+    advice = await _tool(pool, user_id, "load_advice", {"exercise": "back squat"})
+    await _write(pool, user_id, 2)
+    prescribed = _item((await _workout(pool, user_id, NEXT_MONDAY))["blocks"], "back_squat")
+    assert prescribed["load"] == 105.0
+    assert advice["advice"][0]["load"] == prescribed["load"]
+
+
+async def test_progress_summary_from_the_record(pool: asyncpg.Pool) -> None:
+    user_id = await _lifter(pool)
+    await _squats(pool, user_id, MONDAY, 100, [8, 8, 8, 8])
+    await _squats(pool, user_id, WEDNESDAY, 110, [5, 5, 5])
+    for day, kg in ((MONDAY, 82.0), (WEDNESDAY, 81.4), (THURSDAY, 80.9)):
+        await pool.execute(
+            "INSERT INTO progress_metrics (user_id, metric, value, unit, measured_at)"
+            " VALUES ($1, 'body_weight', $2, 'kg', $3)",
+            user_id, kg, datetime.combine(day, time(13), UTC))
+
+    _on(FRIDAY)  # Friday's session is today and not logged yet
+    summary = await _tool(pool, user_id, "progress_summary", {"days": 30})
+    assert (summary["sessions_done"], summary["sessions_due"]) == (2, 2)
+    assert (summary["session_streak"], summary["week_streak"]) == (2, 0)
+    assert summary["metrics"]["body_weight"] == {"first": 82.0, "last": 80.9, "unit": "kg",
+                                                 "readings": 3}
+    assert summary["loads"] == [{"exercise": "Barbell back squat", "first": 100.0, "best": 110.0,
+                                 "unit": "kg", "sessions": 2}]
+    assert "First session" in summary["achievements"]
