@@ -12,8 +12,10 @@ import io
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+from uuid import UUID
 
 import asyncpg
 import httpx2
@@ -22,10 +24,12 @@ import pytest_asyncio
 from arq.connections import ArqRedis
 from arq.worker import Worker
 
+from worker.agents.runtime import Runtime
 from worker.bootstrap import prepare_database
 from worker.cli.textcmd import twilio_form
 from worker.db.pool import create_pool
 from worker.jobs.app import build_worker
+from worker.llm.offline import OfflineProvider
 from worker.queue import connect_redis
 from worker.settings import Settings
 from worker.sms.channel import Channel, LocalChannel
@@ -197,3 +201,36 @@ def run_worker(
         return worker
 
     return run
+
+
+# -- Factories for the coaching record ---------------------------------------------------------
+
+#: Every onboarding answer marked as given, so a plan can be built straight away.
+ALL_STATED = {"equipment_stated": True, "injuries_stated": True, "timezone_confirmed": True,
+              "send_time_stated": True}
+
+
+async def athlete_with_profile(
+    pool: asyncpg.Pool, *, days: list[int], equipment: list[str], injuries: list[str],
+    minutes: int = 45, experience: str = "beginner", goal: str = "general_fitness",
+    timezone: str = "America/Chicago", send_time: time | None = None,
+    phone: str | None = None, name: str = "Sam",
+) -> UUID:
+    """An athlete whose onboarding is complete (profile version 1), with no plan yet."""
+    user_id: UUID = await pool.fetchval(
+        "INSERT INTO users (phone, name, timezone, send_time, rest_day_texts)"
+        " VALUES ($1, $2, $3, COALESCE($4, '08:00'::time), true) RETURNING id",
+        phone or f"+1312555{uuid.uuid4().int % 10000:04d}", name, timezone, send_time)
+    await pool.execute(
+        "INSERT INTO fitness_profiles (user_id, version, primary_goal, experience, days_per_week,"
+        " training_days, session_minutes, equipment, injuries, preferences) VALUES ($1, 1,"
+        " $2, $3, $4, $5, $6, $7, $8, $9)",
+        user_id, goal, experience, len(days), days, minutes, equipment,
+        [{"area": a, "note": a} for a in injuries], ALL_STATED,
+    )
+    return user_id
+
+
+def offline_runtime(pool: asyncpg.Pool) -> Runtime:
+    """The agent runtime on the offline provider, with no retries: plans in milliseconds."""
+    return Runtime(pool, OfflineProvider(), OfflineProvider(), attempts=1)

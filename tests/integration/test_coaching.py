@@ -28,7 +28,7 @@ from uuid import UUID
 import asyncpg
 import pytest
 
-from tests.integration.test_plans import _athlete_with_profile, _runtime
+from tests.conftest import athlete_with_profile, offline_runtime
 from worker.agents.toolbase import ToolContext
 from worker.agents.tools import TOOLS
 from worker.clock import clock
@@ -68,9 +68,9 @@ async def _athlete(
 ) -> UUID:
     """An athlete whose plan (week 1 written) starts on MONDAY; the clock is left on MONDAY."""
     _on(SUNDAY)
-    user_id = await _athlete_with_profile(pool, days=list(days), equipment=list(equipment),
+    user_id = await athlete_with_profile(pool, days=list(days), equipment=list(equipment),
                                           injuries=list(injuries), experience=experience)
-    result = await build_plan(pool, _runtime(pool), user_id, trace_id=uuid.uuid4())
+    result = await build_plan(pool, offline_runtime(pool), user_id, trace_id=uuid.uuid4())
     assert result.start_date == MONDAY
     _on(MONDAY)
     return user_id
@@ -132,7 +132,7 @@ async def _week(pool: asyncpg.Pool, user_id: UUID, index: int) -> UUID:
 
 
 async def _write(pool: asyncpg.Pool, user_id: UUID, index: int) -> int:
-    return await write_week(pool, _runtime(pool), await _week(pool, user_id, index),
+    return await write_week(pool, offline_runtime(pool), await _week(pool, user_id, index),
                             trace_id=uuid.uuid4())
 
 
@@ -601,7 +601,7 @@ async def test_new_training_days_lay_out_the_remaining_sessions_again(
         " AND start_date <= $2 ORDER BY start_date", user_id, WEDNESDAY + timedelta(days=7))
     assert len(due) == 2
     for week in due:
-        await write_week(pool, _runtime(pool), week["id"], trace_id=uuid.uuid4())
+        await write_week(pool, offline_runtime(pool), week["id"], trace_id=uuid.uuid4())
 
     ahead = await _sessions(pool, user_id, THURSDAY, NEXT_MONDAY + timedelta(days=7))
     assert [w["date"] for w in ahead] == [
@@ -637,7 +637,7 @@ async def test_new_goal_supersedes_the_plan_and_a_new_one_starts_tomorrow(
     assert kept["status"] == "completed" and kept["plan_id"] == old_plan
     assert {log["workout_instance_id"] for log in await _logs(pool, user_id)} == {kept["id"]}
 
-    new = await build_plan(pool, _runtime(pool), user_id, trace_id=uuid.uuid4())
+    new = await build_plan(pool, offline_runtime(pool), user_id, trace_id=uuid.uuid4())
     assert new.created and new.plan_id != old_plan and new.start_date == THURSDAY
     row = await _row(pool, "SELECT status, goal, start_date FROM fitness_plans WHERE id = $1",
                      new.plan_id)

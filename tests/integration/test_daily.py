@@ -13,12 +13,10 @@ import asyncpg
 import pytest
 from arq.connections import ArqRedis
 
-from tests.conftest import RunWorker, SendText
-from worker.agents.runtime import Runtime
+from tests.conftest import RunWorker, SendText, athlete_with_profile, offline_runtime
 from worker.clock import clock
 from worker.jobs.context import Deps
 from worker.jobs.daily import send_daily
-from worker.llm.offline import OfflineProvider
 from worker.outbox import conversation_for, write_outbound
 from worker.planning.service import build_plan
 from worker.queue import enqueue_send
@@ -45,18 +43,10 @@ async def athlete(
     pool: asyncpg.Pool, timezone: str, send_time: time, *, phone: str | None = None
 ) -> UUID:
     """An onboarded athlete with a plan (built as of the clock's now)."""
-    user_id: UUID = await pool.fetchval(
-        "INSERT INTO users (phone, name, timezone, send_time, status, rest_day_texts)"
-        " VALUES ($1, 'Ath', $2, $3, 'onboarding', true) RETURNING id",
-        phone or f"+1555{uuid.uuid4().int % 10**7:07d}", timezone, send_time)
-    await pool.execute(
-        "INSERT INTO fitness_profiles (user_id, version, primary_goal, experience, days_per_week,"
-        " training_days, session_minutes, equipment, preferences) VALUES ($1, 1, 'strength',"
-        " 'beginner', 3, '{1,3,5}', 40, '{dumbbell}', $2)",
-        user_id, {"equipment_stated": True, "injuries_stated": True,
-                  "timezone_confirmed": True, "send_time_stated": True})
-    runtime = Runtime(pool, OfflineProvider(), OfflineProvider(), attempts=1)
-    await build_plan(pool, runtime, user_id, trace_id=uuid.uuid4())
+    user_id = await athlete_with_profile(
+        pool, days=[1, 3, 5], equipment=["dumbbell"], injuries=[], minutes=40, goal="strength",
+        timezone=timezone, send_time=send_time, phone=phone, name="Ath")
+    await build_plan(pool, offline_runtime(pool), user_id, trace_id=uuid.uuid4())
     return user_id
 
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from uuid import UUID
 
 import asyncpg
 import pytest
 
-from tests.conftest import RunWorker, SendText
-from worker.agents.runtime import Runtime
+from tests.conftest import RunWorker, SendText, athlete_with_profile, offline_runtime
 from worker.clock import clock
-from worker.llm.offline import OfflineProvider
 from worker.planning.service import build_plan, write_week
 from worker.sms.channel import LocalChannel
 
@@ -103,36 +100,13 @@ async def test_onboarding_by_sms_ends_with_a_plan(
     assert len(ONBOARDING) <= 8
 
 
-async def _athlete_with_profile(
-    pool: asyncpg.Pool, *, days: list[int], equipment: list[str], injuries: list[str],
-    minutes: int = 45, experience: str = "beginner",
-) -> UUID:
-    user_id: UUID = await pool.fetchval(
-        "INSERT INTO users (phone, name, timezone) VALUES ($1, 'Sam', 'America/Chicago')"
-        " RETURNING id", f"+1312555{uuid.uuid4().int % 10000:04d}")
-    await pool.execute(
-        "INSERT INTO fitness_profiles (user_id, version, primary_goal, experience, days_per_week,"
-        " training_days, session_minutes, equipment, injuries, preferences) VALUES ($1, 1,"
-        " 'general_fitness', $2, $3, $4, $5, $6, $7, $8)",
-        user_id, experience, len(days), days, minutes, equipment,
-        [{"area": a, "note": a} for a in injuries],
-        {"equipment_stated": True, "injuries_stated": True, "timezone_confirmed": True,
-         "send_time_stated": True},
-    )
-    return user_id
-
-
-def _runtime(pool: asyncpg.Pool) -> Runtime:
-    return Runtime(pool, OfflineProvider(), OfflineProvider(), attempts=1)
-
-
 async def test_weeks_roll_over_ahead_of_time(
     run_worker: RunWorker, pool: asyncpg.Pool
 ) -> None:
     clock.freeze(datetime(2026, 3, 4, 15, 0, tzinfo=UTC))  # a Wednesday
-    user_id = await _athlete_with_profile(pool, days=[2, 4, 6], equipment=[],
+    user_id = await athlete_with_profile(pool, days=[2, 4, 6], equipment=[],
                                           injuries=["shoulder"])
-    result = await build_plan(pool, _runtime(pool), user_id, trace_id=uuid.uuid4())
+    result = await build_plan(pool, offline_runtime(pool), user_id, trace_id=uuid.uuid4())
     assert result.start_date == date(2026, 3, 5)
 
     written: dict[int, date] = {}
@@ -171,9 +145,9 @@ async def test_weeks_roll_over_ahead_of_time(
 
 async def test_next_week_reflects_logged_performance(pool: asyncpg.Pool) -> None:
     clock.freeze(datetime(2026, 3, 2, 15, 0, tzinfo=UTC))  # a Monday
-    user_id = await _athlete_with_profile(pool, days=[1, 3, 5], equipment=["pull_up_bar"],
+    user_id = await athlete_with_profile(pool, days=[1, 3, 5], equipment=["pull_up_bar"],
                                           injuries=[])
-    runtime = _runtime(pool)
+    runtime = offline_runtime(pool)
     await build_plan(pool, runtime, user_id, trace_id=uuid.uuid4())
     first = await pool.fetchrow(
         "SELECT w.date, w.blocks FROM workout_instances w WHERE NOT w.is_rest_day"
@@ -211,9 +185,9 @@ async def test_next_week_reflects_logged_performance(pool: asyncpg.Pool) -> None
 
 
 async def test_building_twice_writes_one_plan(pool: asyncpg.Pool) -> None:
-    user_id = await _athlete_with_profile(pool, days=[1, 4], equipment=["dumbbell"],
+    user_id = await athlete_with_profile(pool, days=[1, 4], equipment=["dumbbell"],
                                           injuries=[])
-    runtime = _runtime(pool)
+    runtime = offline_runtime(pool)
     first = await build_plan(pool, runtime, user_id, trace_id=uuid.uuid4())
     second = await build_plan(pool, runtime, user_id, trace_id=uuid.uuid4())
     assert first.created and not second.created
