@@ -63,6 +63,14 @@ SET status = $3,
 WHERE user_id = $1 AND date = $2
 RETURNING id, status;
 
+-- name: skip_if_scheduled
+-- Skip a day only if it still holds a session to do: never a session already done, a rest
+-- day or a moved marker.
+UPDATE workout_instances
+SET status = 'skipped', notes = COALESCE($3, notes)
+WHERE user_id = $1 AND date = $2 AND status = 'scheduled' AND NOT is_rest_day
+RETURNING id;
+
 -- name: move_workout
 -- Move a day's session to a free date; the original day keeps a 'moved' marker row.
 WITH original AS (

@@ -50,6 +50,15 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 ON CONFLICT (user_id, date) DO NOTHING
 RETURNING id;
 
+-- name: lock_week_plan
+-- The week as it is now, with its plan locked until the week is written: a turn changing days
+-- or equipment waits, or has already changed what the writer must use.
+SELECT p.details AS plan_details, mc.details AS week_details, mc.status AS week_status
+FROM microcycles mc
+JOIN fitness_plans p ON p.id = mc.plan_id
+WHERE mc.id = $1 AND p.user_id = $2
+FOR UPDATE OF p;
+
 -- name: mark_microcycle_written
 UPDATE microcycles
 SET status = 'active',
@@ -60,12 +69,14 @@ RETURNING id;
 
 -- name: due_microcycles
 -- Weeks starting within $2 days of each athlete's local today whose workouts are not written
--- yet, for active plans: what the rollover cron writes ahead of time.
+-- yet, for active plans: what the rollover cron writes ahead of time. $4 limits it to one
+-- athlete (after a turn put weeks back to 'planned'), NULL for everyone.
 SELECT mc.id, mc.user_id, mc.start_date
 FROM microcycles mc
 JOIN users u ON u.id = mc.user_id
 JOIN fitness_plans p ON p.id = mc.plan_id AND p.status = 'active'
 WHERE mc.status = 'planned'
+  AND ($4::uuid IS NULL OR mc.user_id = $4)
   AND mc.start_date <= (($1::timestamptz AT TIME ZONE u.timezone)::date + $2::int)
 ORDER BY mc.start_date
 LIMIT $3;

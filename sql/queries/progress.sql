@@ -1,5 +1,9 @@
--- name: logs_today_count
+-- name: logs_on_count
 SELECT count(*) FROM exercise_logs WHERE user_id = $1 AND performed_on = $2;
+
+-- name: user_units
+-- How a load with no unit ("squats 225 5,5,5") is read: in the athlete's units.
+SELECT units FROM users WHERE id = $1;
 
 -- name: set_latest_log_rpe
 -- "RPE 9 on the last set": the effort belongs to the most recent exercise logged that day.
@@ -182,20 +186,13 @@ SET details = details || jsonb_build_object('training_days', $2::int[])
 WHERE user_id = $1 AND status = 'active'
 RETURNING id;
 
--- name: due_weeks_of
--- This athlete's weeks waiting to be written that start within $3 days of $2.
-SELECT mc.id
-FROM microcycles mc
-JOIN fitness_plans p ON p.id = mc.plan_id AND p.status = 'active'
-WHERE mc.user_id = $1 AND mc.status = 'planned' AND mc.start_date <= $2::date + $3::int
-ORDER BY mc.start_date;
 
 -- name: mark_week_deload
 -- Falling performance: the week being written becomes a deload, and says why.
 UPDATE microcycles
 SET is_deload = true, target_rir = 4,
     details = details || jsonb_build_object('deload_reason', $2::text)
-WHERE id = $1 AND NOT is_deload
+WHERE id = $1 AND user_id = $3 AND NOT is_deload
 RETURNING week_index;
 
 -- name: add_equipment_override

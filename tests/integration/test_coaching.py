@@ -32,11 +32,12 @@ from tests.conftest import athlete_with_profile, offline_runtime
 from worker.agents.toolbase import ToolContext
 from worker.agents.tools import TOOLS
 from worker.clock import clock
-from worker.coach.achievements import award, take_unannounced
+from worker.coach.achievements import announce, award, take_unannounced
 from worker.coach.logbook import work_items
 from worker.coach.streaks import session_streak, week_streak
+from worker.db.queries import sql
 from worker.planning.service import build_plan, write_week
-from worker.planning.steps import take_progress_notes
+from worker.planning.steps import positions, take_progress_notes
 from worker.profiles import GYM_EQUIPMENT
 
 TZ = "America/Chicago"
@@ -387,10 +388,16 @@ async def test_progress_notes_are_told_once(pool: asyncpg.Pool) -> None:
 
 
 async def test_first_session_is_awarded_and_announced_once(pool: asyncpg.Pool) -> None:
+    """The log hands the coach the milestone; the reply that tells it marks it as told."""
     user_id = await _athlete(pool)
     first = await _log(pool, user_id)
     assert "first_session" in [a["slug"] for a in first["achievements"]]
     _on(WEDNESDAY)
+    untold = await _log(pool, user_id)  # no reply was written: still to be told
+    assert "first_session" in [a["slug"] for a in untold["achievements"]]
+    async with pool.acquire() as conn:
+        await announce(conn, user_id, [a["id"] for a in untold["achievements"]])
+    _on(FRIDAY)
     second = await _log(pool, user_id)
     assert "first_session" not in [a["slug"] for a in second["achievements"]]
     rows = await pool.fetch(
@@ -744,3 +751,20 @@ async def test_progress_summary_from_the_record(pool: asyncpg.Pool) -> None:
     assert summary["loads"] == [{"exercise": "Barbell back squat", "first": 100.0, "best": 110.0,
                                  "unit": "kg", "sessions": 2}]
     assert "First session" in summary["achievements"]
+
+
+async def test_a_step_back_down_is_where_the_athlete_stays(pool: asyncpg.Pool) -> None:
+    """Push-up -> diamond in week 2, diamond -> push-up in week 3: the engine's push-up is the
+    athlete's push-up again, not the diamond push-up it led to once."""
+    user_id = await _athlete(pool)
+    for from_slug, to_slug, action, day in (
+        ("push_up", "diamond_push_up", "up_rung", NEXT_MONDAY),
+        ("diamond_push_up", "push_up", "down_rung", NEXT_MONDAY + timedelta(days=7)),
+    ):
+        await pool.execute(sql("insert_step"), user_id, from_slug, to_slug, action, None, None,
+                           "test", day, None)
+    async with pool.acquire() as conn:
+        where = await positions(conn, user_id, ["push_up", "diamond_push_up"])
+    assert (where["push_up"].slug, where["push_up"].since) == (
+        "push_up", NEXT_MONDAY + timedelta(days=7))
+    assert where["diamond_push_up"].slug == "push_up"

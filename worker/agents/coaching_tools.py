@@ -7,7 +7,6 @@ model in the loop.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -19,6 +18,7 @@ from worker.coach import adapt, answers
 from worker.coach.logbook import LogEntry, record_log
 from worker.coach.progress import progress_summary as summarize
 from worker.db.queries import sql
+from worker.planning.candidates import body_area
 from worker.profiles import apply_profile_update, normalize_equipment
 
 
@@ -31,7 +31,7 @@ class LoggedSet(Args):
 class LoggedExercise(Args):
     exercise: str = Field(description="What the athlete named, e.g. 'pushups'.")
     sets: list[LoggedSet] = Field(description="One entry per set; [] if they gave no numbers.")
-    load_unit: Literal["kg", "lb"] | None
+    load_unit: Literal["kg", "lb"] | None = Field(description="null = the athlete's units.")
     rpe: float | None = Field(ge=1, le=10)
     pain_area: str | None
     notes: str | None
@@ -46,22 +46,6 @@ class LogWorkoutArgs(Args):
     session_rpe: float | None = Field(ge=1, le=10, description="Effort of the session or of "
                                       "its last set, if they said (RPE 1-10).")
     felt: str | None = Field(description="How it felt, in the athlete's words.")
-
-
-_AREAS = {
-    "neck", "shoulder", "elbow", "wrist", "hand", "chest", "upper_back", "lower_back",
-    "abdomen", "hip", "groin", "hamstring", "knee", "calf", "ankle", "foot",
-}
-
-
-def body_area(text: str | None) -> str | None:
-    """A free body-part word as the schema's area, or None if it is not one."""
-    if not text:
-        return None
-    slug = re.sub(r"[^a-z]+", "_", text.lower()).strip("_")
-    slug = {"back": "lower_back", "shoulders": "shoulder", "knees": "knee", "hips": "hip",
-            "ankles": "ankle", "wrists": "wrist", "elbows": "elbow"}.get(slug, slug)
-    return slug if slug in _AREAS else None
 
 
 async def log_workout(ctx: ToolContext, args: LogWorkoutArgs) -> dict[str, Any]:
@@ -111,9 +95,9 @@ async def report_pain(ctx: ToolContext, args: ReportPainArgs) -> dict[str, Any]:
     today = ctx.today()
     async with ctx.pool.acquire() as conn, conn.transaction():
         if args.red_flag:
-            await conn.execute(sql("set_workout_status"), ctx.user_id, today, "skipped",
-                               "red flag: " + args.note[:100])
-            return {"red_flag": True, "today_cleared": True}
+            cleared = await conn.fetchval(sql("skip_if_scheduled"), ctx.user_id, today,
+                                          "red flag: " + args.note[:100])
+            return {"red_flag": True, "today_cleared": cleared is not None}
         if area is None:
             return {"recorded": False, "reason": f"which body part is {args.area!r}?"}
         update = ProfileUpdate.model_validate(

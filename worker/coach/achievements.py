@@ -3,11 +3,13 @@
 Awarding is idempotent (UNIQUE per athlete and achievement), so it can run after every log and
 every week written. Announcing is separate: ``user_achievements.announced_at`` stays NULL until a
 reply that mentions it is written, so a milestone reached by the week writer at 3am is still
-announced, once, in the athlete's next conversation.
+announced, once, in the athlete's next reply about a log or the weekly recap, marked as told in
+the same transaction that writes that text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -47,11 +49,22 @@ async def award(conn: Conn, user_id: UUID, today: date) -> list[str]:
     return new
 
 
-async def take_unannounced(conn: Conn, user_id: UUID) -> list[dict[str, Any]]:
-    """Achievements not yet told to the athlete, marked as told (call inside the reply's
-    transaction, or accept that a crash right after means it is not told at all)."""
+async def unannounced(conn: Conn, user_id: UUID) -> list[dict[str, Any]]:
+    """Achievements not yet told to the athlete (with ids, for :func:`announce`)."""
     rows = await conn.fetch(sql("unannounced_achievements"), user_id)
-    if rows:
-        await conn.execute(sql("announce_achievements"), user_id, [r["id"] for r in rows])
-    return [{"slug": r["slug"], "name": r["name"], "description": r["description"]}
-            for r in rows]
+    return [{"id": str(r["id"]), "slug": r["slug"], "name": r["name"],
+             "description": r["description"]} for r in rows]
+
+
+async def announce(conn: Conn, user_id: UUID, ids: Iterable[str]) -> None:
+    """Mark achievements as told: call in the transaction that writes the text telling them."""
+    wanted = [UUID(i) for i in ids]
+    if wanted:
+        await conn.execute(sql("announce_achievements"), user_id, wanted)
+
+
+async def take_unannounced(conn: Conn, user_id: UUID) -> list[dict[str, Any]]:
+    """Unannounced achievements, marked as told: for a text that tells them all (the recap)."""
+    found = await unannounced(conn, user_id)
+    await announce(conn, user_id, [a["id"] for a in found])
+    return found

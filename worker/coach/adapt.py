@@ -19,6 +19,7 @@ from worker.db.queries import sql
 from worker.library.seed import resolve_exercise
 from worker.planning.candidates import candidates_for
 from worker.planning.engine import LOADABLE, pick
+from worker.planning.steps import library_facts
 from worker.profiles import latest_profile
 
 #: How far ahead a pain report or a travel week rewrites sessions already written.
@@ -29,19 +30,18 @@ def _level(item: Mapping[str, Any], library: Mapping[str, Mapping[str, Any]]) ->
     return int(library.get(str(item.get("exercise")), {}).get("difficulty") or 3)
 
 
-async def _library(conn: Conn, slugs: Sequence[str]) -> dict[str, dict[str, Any]]:
-    return {str(r["slug"]): dict(r) for r in await conn.fetch(sql("exercise_details"),
-                                                              sorted(set(slugs)))}
-
-
 def refit_blocks(
     blocks: list[dict[str, Any]],
     candidates: Sequence[Mapping[str, Any]],
     library: Mapping[str, Mapping[str, Any]],
+    *,
+    only: frozenset[str] | None = None,
 ) -> tuple[list[dict[str, Any]], list[tuple[str, str | None]]]:
     """Replace every exercise the candidates exclude by the nearest one of the same pattern.
 
-    Returns the new blocks and (old name, new name or None if dropped) for each change.
+    ``only`` limits the change to those slugs (a swap touches one exercise, whatever else the
+    session holds). Returns the new blocks and (old name, new name or None if dropped) for each
+    change.
     """
     allowed = {str(c["slug"]) for c in candidates}
     # With dumbbells in a hotel gym, a barbell squat becomes a goblet squat, not a pistol.
@@ -53,7 +53,7 @@ def refit_blocks(
         exercises = []
         for item in block.get("exercises") or []:
             slug = str(item["exercise"])
-            if slug in allowed:
+            if slug in allowed or (only is not None and slug not in only):
                 exercises.append(item)
                 continue
             old = str(item.get("name") or slug)
@@ -83,7 +83,7 @@ async def refit_sessions(
     rows = await conn.fetch(sql("workouts_from"), user_id, start, end)
     slugs = [str(e["exercise"]) for r in rows for b in r["blocks"] for e in b.get("exercises")
              or []]
-    library = await _library(conn, slugs)
+    library = await library_facts(conn, slugs)
     sessions = 0
     changes: dict[str, str | None] = {}
     for row in rows:
@@ -178,8 +178,8 @@ async def swap_exercise(
                                                   profile.get("injuries") or [])
                   if c["slug"] != target["exercise"]]
     blocks, changes = refit_blocks(list(workout["blocks"]), candidates,
-                                   await _library(conn, [str(target["exercise"])]))
-    changes = [c for c in changes if c[0] == (target.get("name") or target["exercise"])]
+                                   await library_facts(conn, [str(target["exercise"])]),
+                                   only=frozenset({str(target["exercise"])}))
     if not changes or changes[0][1] is None:
         return {"done": False, "reason": f"no alternative to {name} with your equipment"}
     await conn.execute(sql("replace_workout_blocks"), user_id, workout["id"], blocks,
@@ -209,7 +209,8 @@ async def change_goal(conn: Conn, user_id: UUID, today: date, goal: str) -> dict
     plan = await conn.fetchrow(sql("active_plan"), user_id)
     if plan is None:
         return {"done": False, "reason": "no active plan yet"}
-    await conn.execute(sql("drop_future_workouts"), user_id, today, plan["id"])
+    # The plan row first: a week being written holds it, and this waits rather than deadlocks.
     await conn.execute(sql("supersede_plan"), user_id, today, f"new goal: {goal}")
+    await conn.execute(sql("drop_future_workouts"), user_id, today, plan["id"])
     return {"done": True, "goal": goal, "old_plan_ends": today.isoformat(),
             "new_plan_from": (today + timedelta(days=1)).isoformat()}

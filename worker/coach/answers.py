@@ -7,7 +7,6 @@ the athlete last lifted. The coach words the answer; these functions supply the 
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any, Literal
 from uuid import UUID
@@ -28,7 +27,6 @@ async def explain_exercise(conn: Conn, name: str) -> dict[str, Any]:
     details = await conn.fetchrow(sql("exercise_details"), [row["slug"]])
     assert details is not None
     chains = details["chains"]
-    chains = json.loads(chains) if isinstance(chains, str) else chains
     easier = harder = None
     names = {}
     for chain in chains:

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 from uuid import UUID
 
-from worker.coach.achievements import award, take_unannounced
+from worker.coach.achievements import award, unannounced
 from worker.db.pool import Conn
 from worker.db.queries import sql
 from worker.library.seed import resolve_exercise
@@ -147,9 +147,10 @@ async def record_log(
     workout = await conn.fetchrow(sql("workout_on"), user_id, day)
     items = work_items(workout["blocks"]) if workout and not workout["is_rest_day"] else []
     outcome = LogOutcome(day, completion, matched_workout=workout is not None)
+    units = await conn.fetchval(sql("user_units"), user_id)
+    default_unit: Literal["kg", "lb"] = "lb" if units == "imperial" else "kg"
     if completion == "skipped":
-        if workout is not None:
-            await conn.execute(sql("set_workout_status"), user_id, day, "skipped", felt)
+        await conn.execute(sql("skip_if_scheduled"), user_id, day, felt)
         return outcome
 
     patterns = {str(r["slug"]): str(r["pattern"]) for r in await conn.fetch(
@@ -164,7 +165,7 @@ async def record_log(
         matched = _match(str(row["slug"]), str(row["pattern"]), items, patterns)
         await _insert(conn, user_id, workout_id, row["id"], str(row["name"]), day,
                       _prescription(matched) if matched else None, entry, felt,
-                      source_message_id)
+                      source_message_id, default_unit)
         outcome.logged.append(str(row["name"]))
         outcome.details.append(describe(str(row["name"]), entry))
         outcome.pain |= entry.pain_area is not None
@@ -172,14 +173,14 @@ async def record_log(
 
     already = 0
     if not entries:
-        already = await conn.fetchval(sql("logs_today_count"), user_id, day)
+        already = await conn.fetchval(sql("logs_on_count"), user_id, day)
         if already and session_rpe is not None:
             outcome.rpe_noted = await conn.fetchval(sql("set_latest_log_rpe"), user_id, day,
                                                     session_rpe)
         elif not items:
             outcome.nothing_scheduled = True
         elif not already:
-            share = fraction if completion == "partial" and fraction else 1.0
+            share = fraction if completion == "partial" and fraction is not None else 1.0
             done = items[: max(1, math.ceil(len(items) * share))]
             for index, item in enumerate(done):
                 row = await resolve_exercise(conn, str(item["exercise"]))
@@ -189,7 +190,7 @@ async def record_log(
                     str(item.get("name") or item["exercise"]), day, _prescription(item),
                     LogEntry(str(item["exercise"]), [], rpe=session_rpe if last else None,
                              notes=AS_PRESCRIBED),
-                    felt, source_message_id,
+                    felt, source_message_id, default_unit,
                 )
                 logged_slugs.append(str(item["exercise"]))
             outcome.as_prescribed = True
@@ -202,19 +203,19 @@ async def record_log(
         await conn.execute(sql("set_workout_status"), user_id, day, completion, None)
     outcome.next_steps = await _next_steps(conn, user_id, day, logged_slugs)
     await award(conn, user_id, day)
-    outcome.achievements = await take_unannounced(conn, user_id)
+    outcome.achievements = await unannounced(conn, user_id)
     return outcome
 
 
 async def _insert(
     conn: Conn, user_id: UUID, workout_id: UUID | None, exercise_id: UUID | None, name: str,
     day: date, prescribed: dict[str, Any] | None, entry: LogEntry, felt: str | None,
-    source_message_id: UUID | None,
+    source_message_id: UUID | None, default_unit: Literal["kg", "lb"],
 ) -> None:
     loads = [float(s["load"]) for s in entry.sets if s.get("load") is not None]
     unit = entry.load_unit if loads else None
     if loads and unit is None:
-        unit = (prescribed or {}).get("load_unit") or "kg"
+        unit = (prescribed or {}).get("load_unit") or default_unit
     await conn.execute(
         sql("insert_exercise_log"),
         user_id, workout_id, exercise_id, name, day, prescribed, entry.sets,
@@ -233,8 +234,8 @@ async def _next_steps(conn: Conn, user_id: UUID, day: date, slugs: Sequence[str]
     available = {str(c["slug"]) for c in await candidates_for(
         conn, profile.get("equipment") or [], profile.get("injuries") or [])}
     current = await positions(conn, user_id, slugs, follow=False)
-    decisions, _ = await decisions_for(conn, user_id, current, before=day + timedelta(days=1),
-                                       available=available)
+    decisions, _, _ = await decisions_for(conn, user_id, current,
+                                          before=day + timedelta(days=1), available=available)
     changed = [d for d in decisions.values() if d.changed]
     # A new exercise or load matters more than "a rep or two more".
     changed.sort(key=lambda d: (d.action == "add_reps", d.exercise))

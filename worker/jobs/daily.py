@@ -56,6 +56,10 @@ async def fan_out_daily(ctx: dict[str, Any]) -> str:
     return f"{len(due)} daily, {len(weekly)} weekly due"
 
 
+#: The morning text is written to fit two SMS; at most this many "what changed" notes follow.
+DAILY_NOTES = 1
+
+
 async def send_daily(ctx: dict[str, Any], user_id: str) -> str:
     d = deps(ctx)
     athlete = UUID(user_id)
@@ -104,7 +108,8 @@ async def send_daily(ctx: dict[str, Any], user_id: str) -> str:
             ids = await write_outbound(
                 conn, user_id=athlete, conversation_id=await conversation_for(conn, athlete),
                 from_number=d.settings.coach_number, to_number=user["phone"],
-                body=with_notes(run.output.message, notes), kind="daily_workout", turn_id=trace,
+                body=with_notes(run.output.message, notes, limit=DAILY_NOTES),
+                kind="daily_workout", turn_id=trace,
                 dedupe_key=daily_key(athlete, local_date),
             )
             await conn.execute(sql("set_next_daily"), athlete, _next(user, due))

@@ -11,7 +11,6 @@ import logging
 import uuid
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from arq import Retry
 
@@ -20,10 +19,12 @@ from worker.agents.context import athlete_variables
 from worker.agents.runtime import Call
 from worker.agents.schemas import CoachReply
 from worker.clock import now
+from worker.coach.achievements import announce
 from worker.coach.welcome import WELCOME
 from worker.db.locks import athlete_lock
 from worker.db.queries import sql
 from worker.jobs.context import deps
+from worker.llm.types import ToolOutcome
 from worker.outbox import conversation_for, write_outbound
 from worker.profiles import latest_profile, missing_fields
 from worker.queue import enqueue_build_plan, enqueue_send, enqueue_write_week
@@ -67,9 +68,8 @@ async def _plan_when_ready(ctx: dict[str, Any], athlete: UUID) -> None:
         elif user["status"] != "active":
             return
         elif await conn.fetchrow(sql("active_plan"), athlete) is not None:
-            today = now().astimezone(ZoneInfo(user["timezone"])).date()
-            weeks = await conn.fetch(sql("due_weeks_of"), athlete, today,
-                                     constants.WEEK_LEAD_DAYS)
+            weeks = await conn.fetch(sql("due_microcycles"), now(), constants.WEEK_LEAD_DAYS,
+                                     constants.SWEEP_BATCH, athlete)
             for week in weeks:
                 await enqueue_write_week(d.redis, week["id"])
             return
@@ -93,6 +93,7 @@ async def _take_turn(ctx: dict[str, Any], athlete: UUID) -> list[UUID]:
     ids = [row["id"] for row in inbox]
 
     replies: list[tuple[str, str]] = []
+    told: list[str] = []
     if variables is not None:
         if first_contact:
             replies.append(("welcome", WELCOME))
@@ -104,6 +105,7 @@ async def _take_turn(ctx: dict[str, Any], athlete: UUID) -> list[UUID]:
         )
         assert isinstance(run.output, CoachReply)
         replies.append(("chat", run.output.reply))
+        told = told_achievements(run.tool_outcomes)
 
     async with d.pool.acquire() as conn, conn.transaction():
         marked = await conn.fetch(sql("mark_inbound_processed"), ids, turn_id)
@@ -112,6 +114,7 @@ async def _take_turn(ctx: dict[str, Any], athlete: UUID) -> list[UUID]:
         if not replies:
             log.info("turn %s: athlete %s opted out; stored, not answered", turn_id, athlete)
             return []
+        await announce(conn, athlete, told)  # told in this reply, so marked with it
         conversation_id = await conversation_for(conn, athlete)
         outbound: list[UUID] = []
         for kind, body in replies:
@@ -127,3 +130,9 @@ async def _take_turn(ctx: dict[str, Any], athlete: UUID) -> list[UUID]:
                 reply_to_id=ids[-1],
             )
         return outbound
+
+
+def told_achievements(outcomes: list[ToolOutcome]) -> list[str]:
+    """Ids of the achievements the turn's log results handed the coach to announce."""
+    return [str(a["id"]) for o in outcomes if o.call.name == "log_workout"
+            for a in o.result.get("achievements") or [] if a.get("id")]

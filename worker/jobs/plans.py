@@ -71,7 +71,8 @@ async def roll_weeks(ctx: dict[str, Any]) -> str:
     d = deps(ctx)
     async with d.pool.acquire() as conn:
         due = await conn.fetch(
-            sql("due_microcycles"), now(), constants.WEEK_LEAD_DAYS, constants.SWEEP_BATCH
+            sql("due_microcycles"), now(), constants.WEEK_LEAD_DAYS, constants.SWEEP_BATCH,
+            None,
         )
     for row in due:
         await enqueue_write_week(d.redis, row["id"])

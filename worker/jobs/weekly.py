@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from worker.clock import now
+from worker.coach.achievements import take_unannounced
 from worker.db.queries import sql
 from worker.jobs.context import deps
 from worker.outbox import conversation_for, write_outbound
@@ -80,6 +81,9 @@ async def send_weekly(ctx: dict[str, Any], user_id: str) -> str:
     try:
         async with d.pool.acquire() as conn, conn.transaction():
             body = with_notes(body, await take_progress_notes(conn, athlete))
+            milestones = [a["name"] for a in await take_unannounced(conn, athlete)]
+            if milestones:
+                body += f" Milestones: {', '.join(milestones)}!"
             ids = await write_outbound(
                 conn, user_id=athlete, conversation_id=await conversation_for(conn, athlete),
                 from_number=d.settings.coach_number, to_number=user["phone"], body=body,

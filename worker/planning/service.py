@@ -22,6 +22,7 @@ from worker.agents.context import athlete_variables
 from worker.agents.runtime import Call, Runtime
 from worker.agents.schemas import PlanOutline, WeekPlan
 from worker.clock import now
+from worker.coach.achievements import award
 from worker.coach.adapt import apply_override
 from worker.db.queries import sql
 from worker.planning.candidates import candidates_for
@@ -147,10 +148,34 @@ async def _write_plan(
     return plan_id
 
 
+#: How often a week is written again when a turn changed it while it was being written.
+WEEK_WRITE_ATTEMPTS = 3
+
+
+class WeekChanged(Exception):
+    """New training days reached the week while its workouts were being written."""
+
+
 async def write_week(
     pool: asyncpg.Pool, runtime: Runtime, microcycle_id: UUID, *, trace_id: UUID
 ) -> int:
-    """Write one microcycle's workouts (idempotent); return how many days were written."""
+    """Write one microcycle's workouts (idempotent); return how many days were written.
+
+    The agent call runs outside any transaction, so a turn can change the week meanwhile (new
+    training days, a travel week). The write re-reads the week under a lock on its plan and
+    starts again from the new facts if they moved.
+    """
+    for _ in range(WEEK_WRITE_ATTEMPTS - 1):
+        try:
+            return await _write_week(pool, runtime, microcycle_id, trace_id=trace_id)
+        except WeekChanged:
+            log.info("week %s changed while being written; writing it again", microcycle_id)
+    return await _write_week(pool, runtime, microcycle_id, trace_id=trace_id)
+
+
+async def _write_week(
+    pool: asyncpg.Pool, runtime: Runtime, microcycle_id: UUID, *, trace_id: UUID
+) -> int:
     async with pool.acquire() as conn:
         week = await conn.fetchrow(sql("microcycle_to_write"), microcycle_id)
         if week is None or week["status"] != "planned" or week["plan_status"] != "active":
@@ -199,6 +224,13 @@ async def write_week(
 
     written = 0
     async with pool.acquire() as conn, conn.transaction():
+        # Turns that change the plan update fitness_plans first, so they queue behind this.
+        locked = await conn.fetchrow(sql("lock_week_plan"), microcycle_id, user_id)
+        if locked is None or locked["week_status"] != "planned":
+            return 0
+        if locked["week_details"] != week["details"]:
+            raise WeekChanged(str(microcycle_id))
+        plan_details = locked["plan_details"]
         claimed = await conn.fetchval(sql("mark_microcycle_written"), microcycle_id, repairs,
                                       run.provider)
         if claimed is None:
@@ -207,7 +239,7 @@ async def write_week(
                                        {str(c["slug"]) for c in candidates})
         deload = progress.deload_reason if not week["is_deload"] else None
         if deload is not None and await conn.fetchval(
-            sql("mark_week_deload"), microcycle_id, deload
+            sql("mark_week_deload"), microcycle_id, deload, user_id
         ) is not None:
             days = [deload_blocks(blocks) for blocks in days]
             log.info("week %s of %s made a deload: %s", week["week_index"], user_id, deload)
@@ -224,8 +256,9 @@ async def write_week(
                 None,
             )
             written += inserted is not None
-        for override in (week["plan_details"] or {}).get("equipment_overrides") or []:
+        for override in (plan_details or {}).get("equipment_overrides") or []:
             await apply_override(conn, user_id, override, start, start + timedelta(days=7))
+        await award(conn, user_id, start)  # a new rung is a milestone, told in the recap
     return written
 
 

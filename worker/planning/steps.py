@@ -10,7 +10,6 @@ what the coach tells the athlete after a log ("next week: diamond push-ups").
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -70,14 +69,18 @@ async def positions(
     latest = {r["from_slug"]: r for r in await conn.fetch(sql("latest_steps"), user_id)}
     found: dict[str, Position] = {}
     for slug in slugs:
-        current, seen = slug, {slug}
+        # Follow only steps newer than the one that led here: after A -> B and later B -> A,
+        # the old A -> B is history, and the athlete is on A again.
+        current, arrived = slug, None
         for _ in range(MAX_FOLLOW if follow else 0):
             step = latest.get(current)
-            if step is None or step["to_slug"] == current or step["to_slug"] in seen:
+            if step is None or step["to_slug"] == current or (
+                    arrived is not None and step["created_at"] <= arrived["created_at"]):
                 break
-            current = step["to_slug"]
-            seen.add(current)
+            current, arrived = step["to_slug"], step
         step = latest.get(current)
+        if step is None or (arrived is not None and step["created_at"] <= arrived["created_at"]):
+            step = arrived
         position = Position(current)
         if step is not None:
             position.since = step["decided_on"]
@@ -122,13 +125,7 @@ def session_of(row: Any, info: ExerciseInfo) -> Session:
 
 async def library_facts(conn: Conn, slugs: Iterable[str]) -> dict[str, dict[str, Any]]:
     rows = await conn.fetch(sql("exercise_details"), sorted(set(slugs)))
-    facts = {}
-    for row in rows:
-        item = dict(row)
-        chains = item["chains"]
-        item["chains"] = json.loads(chains) if isinstance(chains, str) else chains
-        facts[str(row["slug"])] = item
-    return facts
+    return {str(row["slug"]): dict(row) for row in rows}
 
 
 def _chain_for(slug: str, facts: Mapping[str, dict[str, Any]]) -> list[str]:
@@ -144,15 +141,15 @@ async def decisions_for(
     *,
     before: date,
     available: set[str],
-) -> tuple[dict[str, Decision], list[Session]]:
+) -> tuple[dict[str, Decision], list[Session], dict[str, dict[str, Any]]]:
     """The next decision for each current exercise, from its sessions logged before ``before``.
 
-    Returns the decisions keyed by the current slug, and every session read (for the deload
-    check across chains).
+    Returns the decisions keyed by the current slug, every session of the last week read (for
+    the deload check across chains), and the library facts of those exercises and their chains.
     """
     slugs = {p.slug for p in current.values()}
     if not slugs:
-        return {}, []
+        return {}, [], {}
     facts = await library_facts(conn, slugs)
     chain_slugs = {s for slug in facts for s in _chain_for(slug, facts)}
     facts |= await library_facts(conn, chain_slugs - set(facts))
@@ -172,7 +169,7 @@ async def decisions_for(
         chain = [exercise_info(facts[s]) for s in _chain_for(slug, facts) if s in facts]
         decisions[slug] = decide(info, history, chain=chain,
                                  available=lambda s: s in available)
-    return decisions, recent
+    return decisions, recent, facts
 
 
 def work_slugs(blocks: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -195,8 +192,8 @@ async def progress_week(
     """
     prescribed = {slug for blocks in days for slug in work_slugs(blocks)}
     current = await positions(conn, user_id, prescribed)
-    decisions, recent = await decisions_for(conn, user_id, current, before=week_start,
-                                            available=available)
+    decisions, recent, facts = await decisions_for(conn, user_id, current, before=week_start,
+                                                   available=available)
     progress = WeekProgress()
     for decision in decisions.values():
         if not decision.changed:
@@ -209,10 +206,6 @@ async def progress_week(
         if inserted is not None:
             progress.decisions.append(decision)
     targets = {d.exercise: d for d in decisions.values()}
-    names = {slug: str(f["name"]) for slug, f in (await library_facts(
-        conn, {d.new_exercise for d in decisions.values()} | {p.slug for p in current.values()}
-    )).items()}
-    facts = await library_facts(conn, names)
     for blocks in days:
         for block in blocks:
             if block.get("kind") == "warmup":

@@ -67,9 +67,9 @@ WEIGHT = re.compile(
     r"(kg|kgs|kilos|lb|lbs|pounds)",
     _I,
 )
-METRICS = (
+METRICS: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
     (re.compile(r"\bresting (?:hr|heart ?rate)\D{0,12}(\d{2,3})\b", _I), "resting_hr", "bpm"),
-    (re.compile(r"\bwaist\D{0,12}(\d{2,3}(?:\.\d)?)\s*(cm|in|inches)?\b", _I), "waist", "cm"),
+    (re.compile(r"\bwaist\D{0,12}(\d{2,3}(?:\.\d)?)\s*(cm|in|inches)?\b", _I), "waist", None),
 )
 
 
@@ -202,8 +202,10 @@ def metric_plan(joined: str) -> ToolPlan:
     plan: ToolPlan = []
     for pattern, metric, unit in METRICS:
         if (match := pattern.search(joined)) is not None:
+            stated = (match.group(2) or "") if pattern.groups > 1 else ""
+            said = "in" if stated.lower().startswith("in") else stated.lower() or None
             plan.append(("log_metric", {"metric": metric, "value": float(match.group(1)),
-                                        "unit": unit}))
+                                        "unit": unit or said or "cm"}))
     return plan
 
 
