@@ -24,7 +24,7 @@ ORDER BY l.performed_on, l.created_at;
 
 -- name: exercise_details
 -- Library facts for slugs, with every chain each sits on (ordered rungs), for progression.
-SELECT e.slug, e.name, p.slug AS pattern, e.equipment, e.difficulty, e.unit, e.default_min,
+SELECT e.id, e.slug, e.name, p.slug AS pattern, e.equipment, e.difficulty, e.unit, e.default_min,
        e.default_max, e.cue, e.description, e.contraindications,
        COALESCE((SELECT json_agg(json_build_object('chain', c.chain, 'rungs', c.rungs))
                  FROM (SELECT ep.chain,
@@ -84,26 +84,28 @@ FROM workout_instances
 WHERE user_id = $1 AND date >= $2 AND date < $3
 ORDER BY date;
 
--- name: completed_session_count
-SELECT count(*) FROM workout_instances
-WHERE user_id = $1 AND status IN ('completed', 'partial') AND NOT is_rest_day;
+-- name: achievement_facts
+-- What the milestones are judged on, in one round trip: sessions done, first exercises logged
+-- (with a rep, or as prescribed), and whether a rung was ever climbed.
+SELECT
+    (SELECT count(*) FROM workout_instances
+     WHERE user_id = $1 AND status IN ('completed', 'partial') AND NOT is_rest_day) AS sessions,
+    ARRAY(SELECT DISTINCT e.slug FROM exercise_logs l JOIN exercises e ON e.id = l.exercise_id
+          WHERE l.user_id = $1 AND e.slug = ANY ($2::text[])
+            AND (COALESCE(l.total_reps, 0) > 0 OR l.sets = '[]'::jsonb)) AS firsts,
+    EXISTS (SELECT 1 FROM progression_steps WHERE user_id = $1 AND action = 'up_rung')
+        AS climbed;
 
--- name: logged_any_of
--- Whether the athlete has logged one of these exercises (with at least one rep, or as done).
-SELECT EXISTS (
-    SELECT 1 FROM exercise_logs l JOIN exercises e ON e.id = l.exercise_id
-    WHERE l.user_id = $1 AND e.slug = ANY ($2::text[])
-      AND (COALESCE(l.total_reps, 0) > 0 OR l.sets = '[]'::jsonb)
-);
-
--- name: has_step_action
-SELECT EXISTS (SELECT 1 FROM progression_steps WHERE user_id = $1 AND action = $2);
-
--- name: award_achievement
-INSERT INTO user_achievements (user_id, achievement_id, achieved_at)
-SELECT $1, a.id, $3 FROM achievements a WHERE a.slug = $2
-ON CONFLICT (user_id, achievement_id) DO NOTHING
-RETURNING id;
+-- name: award_achievements
+-- Idempotent: an achievement already held is skipped; the returned slugs are the new ones.
+WITH awarded AS (
+    INSERT INTO user_achievements (user_id, achievement_id, achieved_at)
+    SELECT $1, a.id, $3 FROM achievements a WHERE a.slug = ANY ($2::text[])
+    ON CONFLICT (user_id, achievement_id) DO NOTHING
+    RETURNING achievement_id
+)
+SELECT a.slug FROM awarded JOIN achievements a ON a.id = awarded.achievement_id
+ORDER BY a.slug;
 
 -- name: unannounced_achievements
 SELECT ua.id, a.slug, a.name, a.description

@@ -27,13 +27,13 @@ STREAK_LOOKBACK_WEEKS = 26
 
 async def award(conn: Conn, user_id: UUID, today: date) -> list[str]:
     """Award whatever the athlete has now earned; return the slugs that are new."""
-    earned: list[str] = []
-    sessions = await conn.fetchval(sql("completed_session_count"), user_id)
-    earned += [slug for count, slug in SESSION_MILESTONES.items() if sessions >= count]
-    for slug, exercises in FIRST_EXERCISES.items():
-        if await conn.fetchval(sql("logged_any_of"), user_id, exercises):
-            earned.append(slug)
-    if await conn.fetchval(sql("has_step_action"), user_id, "up_rung"):
+    facts = await conn.fetchrow(sql("achievement_facts"), user_id,
+                                sorted({s for slugs in FIRST_EXERCISES.values() for s in slugs}))
+    assert facts is not None
+    earned = [slug for count, slug in SESSION_MILESTONES.items() if facts["sessions"] >= count]
+    earned += [slug for slug, exercises in FIRST_EXERCISES.items()
+               if set(exercises) & set(facts["firsts"])]
+    if facts["climbed"]:
         earned.append("new_rung")
     # Through the end of this week, so a week with sessions still to come is not "complete".
     rows = await conn.fetch(sql("workout_history"), user_id,
@@ -42,11 +42,8 @@ async def award(conn: Conn, user_id: UUID, today: date) -> list[str]:
     weeks = week_streak(rows, today)
     earned += [slug for count, slug in WEEK_MILESTONES.items() if weeks >= count]
     moment: datetime = now()
-    new = []
-    for slug in earned:
-        if await conn.fetchval(sql("award_achievement"), user_id, slug, moment) is not None:
-            new.append(slug)
-    return new
+    return [r["slug"] for r in await conn.fetch(sql("award_achievements"), user_id, earned,
+                                                 moment)]
 
 
 async def unannounced(conn: Conn, user_id: UUID) -> list[dict[str, Any]]:

@@ -153,8 +153,9 @@ async def record_log(
         await conn.execute(sql("skip_if_scheduled"), user_id, day, felt)
         return outcome
 
-    patterns = {str(r["slug"]): str(r["pattern"]) for r in await conn.fetch(
+    library = {str(r["slug"]): r for r in await conn.fetch(
         sql("exercise_details"), [str(i.get("exercise")) for i in items])}
+    patterns = {slug: str(r["pattern"]) for slug, r in library.items()}
     workout_id = workout["id"] if workout is not None else None
     logged_slugs: list[str] = []
     for entry in entries:
@@ -183,7 +184,7 @@ async def record_log(
             share = fraction if completion == "partial" and fraction is not None else 1.0
             done = items[: max(1, math.ceil(len(items) * share))]
             for index, item in enumerate(done):
-                row = await resolve_exercise(conn, str(item["exercise"]))
+                row = library.get(str(item["exercise"]))
                 last = index == len(done) - 1
                 await _insert(
                     conn, user_id, workout_id, row["id"] if row else None,

@@ -26,7 +26,7 @@ from worker.coach.achievements import award
 from worker.coach.adapt import apply_override
 from worker.db.queries import sql
 from worker.planning.candidates import candidates_for
-from worker.planning.engine import default_training_days, target_rir
+from worker.planning.engine import WARMUP_MIN, default_training_days, target_rir
 from worker.planning.repair import repair_week
 from worker.planning.steps import progress_week
 from worker.profiles import latest_profile, missing_fields
@@ -246,14 +246,14 @@ async def _write_week(
         for offset in range(7):
             day = start + timedelta(days=offset)
             plan_day = repaired.days[day.isoweekday() - 1]
-            title = plan_day.title
-            if deload is not None and not plan_day.is_rest_day and "deload" not in title:
-                title += " (deload)"
+            title, minutes = plan_day.title, plan_day.estimated_minutes
+            if deload is not None and not plan_day.is_rest_day:
+                title += "" if "deload" in title else " (deload)"
+                minutes = WARMUP_MIN + (minutes - WARMUP_MIN) // 2  # half the work sets
             inserted = await conn.fetchval(
                 sql("insert_workout"), user_id, week["plan_id"], microcycle_id, day,
                 title, plan_day.focus, "rest" if plan_day.is_rest_day else "scheduled",
-                plan_day.is_rest_day, days[day.isoweekday() - 1], plan_day.estimated_minutes,
-                None,
+                plan_day.is_rest_day, days[day.isoweekday() - 1], max(minutes, 0), None,
             )
             written += inserted is not None
         for override in (plan_details or {}).get("equipment_overrides") or []:
