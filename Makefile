@@ -24,6 +24,7 @@ lint: $(BIN)/textcoach
 
 bench: $(BIN)/textcoach
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/coaching.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -107,16 +107,20 @@ m AS (
     UNION ALL
     SELECT a.exercise_id, 3, 'alias'
     FROM q JOIN exercise_aliases a ON a.normalized_alias = q.key
-    UNION ALL
-    SELECT e.id, 4, 'normalized'
+),
+-- Normalising every name and slug scans the library (most of this query's time), so it runs
+-- only when nothing above matched (a one-time filter).
+normalized AS (
+    SELECT e.id, 4 AS rank, 'normalized' AS matched_by
     FROM q JOIN exercises e
       ON q.key <> ''
      AND q.key IN (normalize_exercise_alias(e.name), normalize_exercise_alias(e.slug))
+    WHERE NOT EXISTS (SELECT 1 FROM m)
 )
 SELECT e.id, e.slug, e.name, p.slug AS pattern, e.equipment, e.difficulty, e.unit,
        e.default_min, e.default_max, e.cue, e.is_unilateral, e.contraindications,
        m.matched_by
-FROM m
+FROM (SELECT * FROM m UNION ALL SELECT * FROM normalized) m
 JOIN exercises e ON e.id = m.id
 JOIN movement_patterns p ON p.id = e.pattern_id
 ORDER BY m.rank, e.slug
