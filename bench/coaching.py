@@ -39,37 +39,40 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-import os
-import platform
-import secrets
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-import warnings
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
-from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID, uuid4
 
 import asyncpg
+from common import (
+    Run,
+    add_postgres_options,
+    athletes_arg,
+    cleanup,
+    create_database,
+    heading,
+    line,
+    machine_line,
+    ms,
+    repeat_arg,
+    run_benchmark,
+    start_postgres_server,
+    timed,
+)
 
 from worker.agents.runtime import Runtime
-from worker.bootstrap import prepare_database
 from worker.clock import clock
 from worker.coach.logbook import LogEntry, record_log, work_items
 from worker.coach.progress import progress_summary
-from worker.db.pool import connect, create_pool, redact
+from worker.db.pool import create_pool, redact
 from worker.db.queries import load as load_queries
-from worker.embedded import start_postgres
-from worker.errors import ConfigError
 from worker.llm.offline import OfflineProvider
 from worker.planning.engine import LOADABLE
 from worker.planning.service import build_plan, write_week
@@ -91,8 +94,6 @@ HOUR_UTC = 17
 POOL_SIZE = 4
 SETUP_TASKS = 4
 PINGS = 200
-#: '+1555' || lpad(i, 7): seven digits per athlete keeps every phone unique and E.164.
-MAX_ATHLETES = 9_999_999
 #: The itemised log: this many of the session's exercises, each this many sets of this.
 ITEMISED_EXERCISES = 3
 ITEMISED_SETS = 3
@@ -166,18 +167,6 @@ class Athlete:
 
 
 @dataclass
-class Run:
-    """What the benchmark started or created, so that it can all be undone at the end."""
-
-    data_dir: Path | None = None
-    remove_data_dir: bool = False
-    handles: list[Any] = field(default_factory=list)
-    server_url: str | None = None
-    database: str | None = None
-    pool: asyncpg.Pool | None = None
-
-
-@dataclass
 class Sample:
     """One measured call: wall time, the part inside the product function, its statements."""
 
@@ -193,18 +182,6 @@ class Sample:
 
 
 # --- printing -------------------------------------------------------------------------------
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.2f} ms"
-
-
-def heading(title: str) -> None:
-    print(f"\n== {title}", flush=True)
-
-
-def line(label: str, value: object) -> None:
-    print(f"  {label:<28} {value}", flush=True)
 
 
 def p95(values: Sequence[float]) -> float:
@@ -247,12 +224,6 @@ def report_trips(samples: Sequence[Sample], top: int = 5) -> None:
     line("  waiting on statements", f"{ms(waiting)} per call (mean); the rest is Python")
     line("  slowest, per call", ", ".join(
         f"{name} {ms(total / calls)}" for name, total in spent.most_common(top)))
-
-
-async def timed(call: Callable[[], Awaitable[T]]) -> tuple[float, T]:
-    started = time.perf_counter()
-    result = await call()
-    return time.perf_counter() - started, result
 
 
 # --- counting round trips -------------------------------------------------------------------
@@ -305,62 +276,6 @@ class Trips:
             conn.add_query_logger(self)
         for conn in held:
             await pool.release(conn)
-
-
-# --- services -------------------------------------------------------------------------------
-
-
-def with_database(dsn: str, name: str) -> str:
-    """The same server's DSN, pointed at another database."""
-    return urlunsplit(urlsplit(dsn)._replace(path=f"/{name}"))
-
-
-async def start_services(args: argparse.Namespace, run: Run) -> tuple[str, bool]:
-    """The PostgreSQL server URL, starting an embedded one if none was given."""
-    if args.database_url is not None:
-        run.server_url = args.database_url
-        return args.database_url, False
-    if args.data_dir is None:
-        run.data_dir = Path(tempfile.mkdtemp(prefix="textcoach-bench-"))
-        run.remove_data_dir = True
-    else:
-        run.data_dir = Path(args.data_dir)
-    server_url, handle = await asyncio.to_thread(start_postgres, run.data_dir)
-    run.handles.append(handle)
-    run.server_url = server_url
-    return server_url, True
-
-
-async def admin(server_url: str, statement: str) -> None:
-    conn = await connect(server_url)
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
-async def cleanup(run: Run) -> None:
-    """Undo everything the run created, in reverse order; report, never raise."""
-    heading("cleanup")
-    clock.reset()
-    if run.pool is not None:
-        await run.pool.close()
-    if run.database is not None and run.server_url is not None:
-        try:
-            await admin(run.server_url, f'DROP DATABASE IF EXISTS "{run.database}" WITH (FORCE)')
-            line("postgres", f"dropped database {run.database}")
-        except Exception as exc:
-            line("postgres", f"could not drop database {run.database}: {exc}")
-    for handle in reversed(run.handles):
-        try:
-            await asyncio.to_thread(handle._cleanup)
-        except Exception as exc:
-            line("embedded", f"could not let go of {type(handle).__name__}: {exc}")
-    if run.handles:
-        line("embedded server", "released (stopped unless another process still uses it)")
-    if run.remove_data_dir and run.data_dir is not None:
-        shutil.rmtree(run.data_dir, ignore_errors=True)
-        line("data dir", f"removed {run.data_dir}")
 
 
 # --- the record -----------------------------------------------------------------------------
@@ -640,14 +555,10 @@ async def benchmark(args: argparse.Namespace) -> None:
     try:
         print("textcoach coaching benchmark", flush=True)
         started = time.perf_counter()
-        server_url, embedded = await start_services(args, run)
+        server_url, embedded = await start_postgres_server(args, run)
         services_s = time.perf_counter() - started
 
-        database = f"textcoach_bench_{secrets.token_hex(4)}"
-        await admin(server_url, f'CREATE DATABASE "{database}"')
-        run.database = database  # from here on, cleanup drops it
-        database_url = with_database(server_url, database)
-        prepare_s, _ = await timed(lambda: prepare_database(database_url))
+        database_url, prepare_s = await create_database(run, server_url)
         run.pool = pool = await create_pool(database_url, min_size=POOL_SIZE, max_size=POOL_SIZE)
         trips = Trips()
 
@@ -658,14 +569,10 @@ async def benchmark(args: argparse.Namespace) -> None:
         heading("setup")
         line("athletes", f"{args.athletes:,}, time zone {TZ}, plans from {WEEK_1:%a %d %b %Y}")
         where = "embedded" if embedded else redact(server_url)
-        line("PostgreSQL", f"{pg_version} ({where}), database {database}")
+        line("PostgreSQL", f"{pg_version} ({where}), database {run.database}")
         line("asyncpg", f"{asyncpg.__version__}, pool of {POOL_SIZE}")
         line("model provider", "offline (worker.llm.offline.OfflineProvider), attempts=1")
-        line(
-            "machine",
-            f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.machine()}",
-        )
+        machine_line()
         if run.data_dir is not None:
             line("data dir", run.data_dir)
         line("exercise library", f"{library:,} exercises ({len(loadable):,} loadable)")
@@ -720,20 +627,6 @@ async def benchmark(args: argparse.Namespace) -> None:
 # --- command line ---------------------------------------------------------------------------
 
 
-def athletes_arg(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= MAX_ATHLETES:
-        raise argparse.ArgumentTypeError(f"between 1 and {MAX_ATHLETES:,}")
-    return value
-
-
-def repeat_arg(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("at least 1")
-    return value
-
-
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Time the coaching record on real PostgreSQL with the offline model: a "
@@ -747,18 +640,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="N",
         help="athletes to seed, each with a plan and four weeks of logs (default 200)",
     )
-    parser.add_argument(
-        "--data-dir",
-        default=None,
-        help="where embedded PostgreSQL keeps data (default: a fresh "
-        "temporary directory, removed at the end)",
-    )
-    parser.add_argument(
-        "--database-url",
-        default=None,
-        help="a real PostgreSQL server; a throwaway database is created on it "
-        "and dropped at the end (default: embedded)",
-    )
+    add_postgres_options(parser, "PostgreSQL keeps")
     parser.add_argument(
         "--repeat",
         type=repeat_arg,
@@ -770,18 +652,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    # platformdirs (used by the embedded server) warns about a missing XDG_RUNTIME_DIR.
-    warnings.filterwarnings("ignore", "XDG_RUNTIME_DIR is not set")
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        asyncio.run(benchmark(args))
-    except ConfigError as exc:
-        print(f"coaching benchmark: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    return 0
+    return run_benchmark("coaching", benchmark, parse_args(argv))
 
 
 if __name__ == "__main__":

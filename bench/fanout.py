@@ -36,48 +36,51 @@ the throwaway one.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
-import os
-import platform
 import secrets
-import shutil
 import statistics
 import sys
 import tempfile
 import time
-import warnings
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
 
 import asyncpg
 from arq.connections import ArqRedis
 from arq.constants import job_key_prefix, result_key_prefix
+from common import (
+    Run,
+    add_postgres_options,
+    athletes_arg,
+    cleanup,
+    create_database,
+    heading,
+    line,
+    machine_line,
+    ms,
+    repeat_arg,
+    run_benchmark,
+    start_embedded,
+    start_postgres_server,
+    timed,
+)
 
 from worker import constants
-from worker.bootstrap import prepare_database
 from worker.clock import clock
-from worker.db.pool import connect, create_pool, redact
+from worker.db.pool import create_pool, redact
 from worker.db.queries import sql
-from worker.embedded import start_postgres, start_redis
-from worker.errors import ConfigError
+from worker.embedded import start_redis
 from worker.jobs.context import Deps
 from worker.jobs.daily import fan_out_daily
 from worker.queue import connect_redis, enqueue_daily
 from worker.settings import Settings
 from worker.sms.channel import LocalChannel
 
-T = TypeVar("T")
-
 INDEX = "users_next_daily_at_idx"
 QUERY_RUNS = 7
 PINGS = 200
-#: '+1555' || lpad(i, 7): seven digits per athlete keeps every phone unique and E.164.
-MAX_ATHLETES = 9_999_999
 
 TIMEZONES = (
     "America/New_York",
@@ -142,36 +145,29 @@ FROM users
 
 
 @dataclass
-class Run:
-    """What the benchmark started or created, so that it can all be undone at the end."""
+class FanoutRun(Run):
+    """The common run, plus the Redis connection and the throwaway queue."""
 
-    data_dir: Path | None = None
-    remove_data_dir: bool = False
-    handles: list[Any] = field(default_factory=list)
-    server_url: str | None = None
-    database: str | None = None
-    pool: asyncpg.Pool | None = None
     redis: ArqRedis | None = None
     queue: str = ""
+
+    async def release_extras(self) -> None:
+        """Delete the queue and its jobs, and close the Redis connection (first, in cleanup)."""
+        if self.redis is None:
+            return
+        try:
+            deleted = await clear_jobs(self)
+            line("redis", f"deleted queue {self.queue} and its {deleted:,} jobs")
+        except Exception as exc:
+            line("redis", f"could not delete the benchmark's keys: {exc}")
+        await self.redis.aclose()
 
 
 # --- printing -------------------------------------------------------------------------------
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.2f} ms"
-
-
 def us(seconds: float) -> str:
     return f"{seconds * 1_000_000:.1f} µs"
-
-
-def heading(title: str) -> None:
-    print(f"\n== {title}", flush=True)
-
-
-def line(label: str, value: object) -> None:
-    print(f"  {label:<28} {value}", flush=True)
 
 
 def runs_line(times: Sequence[float]) -> str:
@@ -180,12 +176,6 @@ def runs_line(times: Sequence[float]) -> str:
 
 def spread(times: Sequence[float]) -> str:
     return f"median {ms(statistics.median(times))}  (min {ms(min(times))}, max {ms(max(times))})"
-
-
-async def timed(call: Callable[[], Awaitable[T]]) -> tuple[float, T]:
-    started = time.perf_counter()
-    result = await call()
-    return time.perf_counter() - started, result
 
 
 def index_line(plan: str) -> str:
@@ -201,45 +191,18 @@ def index_line(plan: str) -> str:
 # --- services -------------------------------------------------------------------------------
 
 
-def with_database(dsn: str, name: str) -> str:
-    """The same server's DSN, pointed at another database."""
-    return urlunsplit(urlsplit(dsn)._replace(path=f"/{name}"))
-
-
-async def start_services(args: argparse.Namespace, run: Run) -> tuple[str, str, list[str]]:
+async def start_services(args: argparse.Namespace, run: FanoutRun) -> tuple[str, str, list[str]]:
     """The PostgreSQL server URL and Redis URL, starting embedded ones where none was given."""
-    embedded: list[str] = []
-    if args.database_url is None or args.redis_url is None:
-        if args.data_dir is None:
-            run.data_dir = Path(tempfile.mkdtemp(prefix="textcoach-bench-"))
-            run.remove_data_dir = True
-        else:
-            run.data_dir = Path(args.data_dir)
-    server_url: str = args.database_url
-    if server_url is None:
-        assert run.data_dir is not None
-        server_url, handle = await asyncio.to_thread(start_postgres, run.data_dir)
-        run.handles.append(handle)
-        embedded.append("postgres")
+    server_url, postgres_embedded = await start_postgres_server(args, run)
+    embedded = ["postgres"] if postgres_embedded else []
     redis_url: str = args.redis_url
     if redis_url is None:
-        assert run.data_dir is not None
-        redis_url, handle = await asyncio.to_thread(start_redis, run.data_dir)
-        run.handles.append(handle)
+        redis_url = await start_embedded(run, start_redis, args.data_dir)
         embedded.append("redis")
-    run.server_url = server_url
     return server_url, redis_url, embedded
 
 
-async def admin(server_url: str, statement: str) -> None:
-    conn = await connect(server_url)
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
-async def clear_jobs(run: Run) -> int:
+async def clear_jobs(run: FanoutRun) -> int:
     """Delete every job on the benchmark's queue, and the queue, so the next enqueue is fresh.
 
     No worker listens on that queue, so whatever was enqueued (by enqueue_daily or by the whole
@@ -254,37 +217,6 @@ async def clear_jobs(run: Run) -> int:
     for start in range(0, len(keys), 1000):
         await run.redis.delete(*keys[start : start + 1000])
     return len(job_ids)
-
-
-async def cleanup(run: Run) -> None:
-    """Undo everything the run created, in reverse order; report, never raise."""
-    heading("cleanup")
-    clock.reset()
-    if run.redis is not None:
-        try:
-            deleted = await clear_jobs(run)
-            line("redis", f"deleted queue {run.queue} and its {deleted:,} jobs")
-        except Exception as exc:
-            line("redis", f"could not delete the benchmark's keys: {exc}")
-        await run.redis.aclose()
-    if run.pool is not None:
-        await run.pool.close()
-    if run.database is not None and run.server_url is not None:
-        try:
-            await admin(run.server_url, f'DROP DATABASE IF EXISTS "{run.database}" WITH (FORCE)')
-            line("postgres", f"dropped database {run.database}")
-        except Exception as exc:
-            line("postgres", f"could not drop database {run.database}: {exc}")
-    for handle in reversed(run.handles):
-        try:
-            await asyncio.to_thread(handle._cleanup)
-        except Exception as exc:
-            line("embedded", f"could not let go of {type(handle).__name__}: {exc}")
-    if run.handles:
-        line("embedded servers", "released (stopped unless another process still uses them)")
-    if run.remove_data_dir and run.data_dir is not None:
-        shutil.rmtree(run.data_dir, ignore_errors=True)
-        line("data dir", f"removed {run.data_dir}")
 
 
 # --- the benchmark --------------------------------------------------------------------------
@@ -391,7 +323,7 @@ async def bench_expire_pauses(pool: asyncpg.Pool, moment: datetime) -> None:
     print("\n".join(row[0] for row in explain), flush=True)
 
 
-async def bench_enqueue(run: Run, due: list[asyncpg.Record], repeat: int) -> None:
+async def bench_enqueue(run: FanoutRun, due: list[asyncpg.Record], repeat: int) -> None:
     assert run.redis is not None
     redis = run.redis
     heading(f"enqueue {len(due):,} send_daily jobs with enqueue_daily ({repeat} runs)")
@@ -425,7 +357,7 @@ async def bench_enqueue(run: Run, due: list[asyncpg.Record], repeat: int) -> Non
     line(f"Redis round trip (PING x{PINGS})", f"median {us(statistics.median(pings))}")
 
 
-async def bench_tick(run: Run, settings: Settings, repeat: int) -> None:
+async def bench_tick(run: FanoutRun, settings: Settings, repeat: int) -> None:
     assert run.redis is not None and run.pool is not None
     heading(f"whole tick: worker.jobs.daily.fan_out_daily, end to end ({repeat} runs)")
     ctx: dict[str, Any] = {
@@ -445,18 +377,14 @@ async def bench_tick(run: Run, settings: Settings, repeat: int) -> None:
 
 
 async def benchmark(args: argparse.Namespace) -> None:
-    run = Run()
+    run = FanoutRun()
     try:
         print("textcoach fan-out benchmark", flush=True)
         started = time.perf_counter()
         server_url, redis_url, embedded = await start_services(args, run)
         services_s = time.perf_counter() - started
 
-        database = f"textcoach_bench_{secrets.token_hex(4)}"
-        await admin(server_url, f'CREATE DATABASE "{database}"')
-        run.database = database  # from here on, cleanup drops it
-        database_url = with_database(server_url, database)
-        prepare_s, _ = await timed(lambda: prepare_database(database_url))
+        database_url, prepare_s = await create_database(run, server_url)
         run.pool = await create_pool(database_url)
         run.redis = await connect_redis(redis_url)
         run.queue = f"textcoach:bench:{secrets.token_hex(4)}"
@@ -469,14 +397,10 @@ async def benchmark(args: argparse.Namespace) -> None:
         line("athletes / due fraction", f"{args.athletes:,} / {args.due_fraction}")
         line("DAILY_FANOUT_BATCH", f"{constants.DAILY_FANOUT_BATCH:,}")
         where = "embedded" if "postgres" in embedded else redact(server_url)
-        line("PostgreSQL", f"{pg_version} ({where}), database {database}")
+        line("PostgreSQL", f"{pg_version} ({where}), database {run.database}")
         where = "embedded" if "redis" in embedded else redact(redis_url)
         line("Redis", f"{redis_info.get('redis_version')} ({where}), queue {run.queue}")
-        line(
-            "machine",
-            f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.machine()}",
-        )
+        machine_line()
         if run.data_dir is not None:
             line("data dir", run.data_dir)
         line("start servers", f"{services_s:.3f} s")
@@ -502,24 +426,10 @@ async def benchmark(args: argparse.Namespace) -> None:
 # --- command line ---------------------------------------------------------------------------
 
 
-def athletes_arg(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= MAX_ATHLETES:
-        raise argparse.ArgumentTypeError(f"between 1 and {MAX_ATHLETES:,}")
-    return value
-
-
 def fraction_arg(text: str) -> float:
     value = float(text)
     if not 0 <= value <= 1:
         raise argparse.ArgumentTypeError("between 0 and 1")
-    return value
-
-
-def repeat_arg(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("at least 1")
     return value
 
 
@@ -542,18 +452,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="F",
         help="fraction of athletes due at 'now' (default 0.01)",
     )
-    parser.add_argument(
-        "--data-dir",
-        default=None,
-        help="where embedded PostgreSQL/Redis keep data (default: a fresh "
-        "temporary directory, removed at the end)",
-    )
-    parser.add_argument(
-        "--database-url",
-        default=None,
-        help="a real PostgreSQL server; a throwaway database is created on it "
-        "and dropped at the end (default: embedded)",
-    )
+    add_postgres_options(parser, "PostgreSQL/Redis keep")
     parser.add_argument(
         "--redis-url",
         default=None,
@@ -569,18 +468,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    # platformdirs (used by the embedded servers) warns about a missing XDG_RUNTIME_DIR.
-    warnings.filterwarnings("ignore", "XDG_RUNTIME_DIR is not set")
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        asyncio.run(benchmark(args))
-    except ConfigError as exc:
-        print(f"fanout benchmark: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    return 0
+    return run_benchmark("fanout", benchmark, parse_args(argv))
 
 
 if __name__ == "__main__":
