@@ -16,6 +16,7 @@ from worker.db.pool import Conn
 from worker.db.queries import sql
 
 TRACKED_METRICS = ("body_weight", "resting_hr", "waist")
+STREAK_WEEKS = 26
 
 
 async def progress_summary(
@@ -23,9 +24,12 @@ async def progress_summary(
 ) -> dict[str, Any]:
     start = today - timedelta(days=days - 1)
     since = datetime.combine(start, time(0), ZoneInfo(timezone))
-    window = await conn.fetch(sql("workout_history"), user_id, start, today + timedelta(days=1))
-    history = await conn.fetch(sql("workout_history"), user_id, today - timedelta(weeks=26),
+    # One read serves both the period and the streaks (which look back further and need the
+    # rest of this week to tell whether it is complete).
+    history = await conn.fetch(sql("workout_history"), user_id,
+                               min(start, today - timedelta(weeks=STREAK_WEEKS)),
                                today + timedelta(days=7 - today.weekday()))
+    window = [r for r in history if start <= r["date"] <= today]
     done, due = completion_rate(window, today)
     metrics = {}
     for metric in TRACKED_METRICS:
