@@ -1,7 +1,7 @@
 """Benchmark of the coaching record: a logged session, a week written with progression, a summary.
 
 The coach's tools write and read the training record on every turn about training. This script
-seeds athletes with complete profiles and offline-written plans (``worker.planning.service``),
+seeds athletes with complete profiles and offline-written plans (``worker.agents.plans``),
 logs four weeks of training through ``worker.coach.logbook.record_log``, and measures, on real
 PostgreSQL with the offline model provider (``worker.llm.offline.OfflineProvider``):
 
@@ -67,16 +67,16 @@ from common import (
     timed,
 )
 
+from worker.agents.plans import build_plan, write_week
 from worker.agents.runtime import Runtime
 from worker.clock import clock
 from worker.coach.logbook import LogEntry, record_log, work_items
 from worker.coach.progress import progress_summary
 from worker.db.pool import create_pool, redact
 from worker.db.queries import load as load_queries
+from worker.domain.profile import STATABLE
+from worker.domain.vocabulary import GYM_EQUIPMENT, LOADABLE
 from worker.llm.offline import OfflineProvider
-from worker.planning.engine import LOADABLE
-from worker.planning.service import build_plan, write_week
-from worker.profiles import GYM_EQUIPMENT
 
 T = TypeVar("T")
 
@@ -101,8 +101,7 @@ ITEMISED_SET = {"reps": 8, "load": 60.0}
 #: The load logged at the top of the range on a loadable exercise with no prescribed load yet.
 TOP_LOAD = 60.0
 #: Every onboarding answer marked as given, so a plan can be built straight away (as the tests).
-ALL_STATED = {"equipment_stated": True, "injuries_stated": True, "timezone_confirmed": True,
-              "send_time_stated": True}
+ALL_STATED = {"stated": list(STATABLE)}
 
 
 @dataclass(frozen=True)
@@ -534,10 +533,10 @@ async def bench_summary(pool: asyncpg.Pool, trips: Trips, athletes: Sequence[Ath
             continue
         s = summaries[one.user_id]
         line("example: " + ("top of range" if top else "did it"),
-             f"{s['sessions_done']}/{s['sessions_due']} sessions, streaks "
-             f"{s['session_streak']} sessions / {s['week_streak']} weeks, "
-             f"{len(s['loads'])} loads, {len(s['progressions'])} progressions, "
-             f"{len(s['achievements'])} achievements, metrics {sorted(s['metrics'])}")
+             f"{s.sessions_done}/{s.sessions_due} sessions, streaks "
+             f"{s.session_streak} sessions / {s.week_streak} weeks, "
+             f"{len(s.loads)} loads, {len(s.progressions)} progressions, "
+             f"{len(s.achievements)} achievements, metrics {sorted(s.metrics)}")
 
 
 async def bench_ping(pool: asyncpg.Pool) -> None:

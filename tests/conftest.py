@@ -26,15 +26,15 @@ from arq.worker import Worker
 
 from worker.agents.runtime import Runtime
 from worker.bootstrap import prepare_database
-from worker.cli.textcmd import twilio_form
 from worker.db.pool import create_pool
+from worker.domain.profile import STATABLE
 from worker.jobs.app import build_worker
 from worker.llm.offline import OfflineProvider
 from worker.queue import connect_redis
 from worker.settings import Settings
 from worker.sms.channel import Channel, LocalChannel
 from worker.web.app import WebDeps, create_app
-from worker.web.signature import sign
+from worker.web.signature import sign, twilio_form
 
 TEST_BASE_URL = "http://testserver"
 
@@ -206,8 +206,7 @@ def run_worker(
 # -- Factories for the coaching record ---------------------------------------------------------
 
 #: Every onboarding answer marked as given, so a plan can be built straight away.
-ALL_STATED = {"equipment_stated": True, "injuries_stated": True, "timezone_confirmed": True,
-              "send_time_stated": True}
+ALL_STATED = {"stated": list(STATABLE)}
 
 
 async def athlete_with_profile(

@@ -27,11 +27,13 @@ async def write_outbound(
     reply_to_id: UUID | None = None,
     dedupe_key: str | None = None,
     not_before: datetime | None = None,
+    asks: list[str] | None = None,
 ) -> list[UUID]:
     """Store ``body`` as one outbound row per SMS part, queued in order; return their ids.
 
     A dedupe key belongs to the first part (the rest carry it with a part suffix), so the whole
-    reply is refused by the UNIQUE constraint if that key was already written.
+    reply is refused by the UNIQUE constraint if that key was already written. ``asks`` (the
+    profile fields the text asks for) is recorded on the first part too.
     """
     parts = split_message(body)
     encoding = encoding_of(body)
@@ -53,6 +55,7 @@ async def write_outbound(
             reply_to_id,
             turn_id,
             key,
+            asks if index == 1 and asks else None,
         )
         await conn.execute(sql("enqueue_outbound"), user_id, message_id, not_before)
         ids.append(message_id)

@@ -32,13 +32,21 @@ from worker.sms.segments import segment_info
 
 __all__ = [
     "AREA_CODES_FILE",
+    "FIXED_ZONE_ABBREVIATIONS",
+    "IST_ZONES",
+    "NAME_LIKE_PLACES",
+    "PLACES",
+    "PLACE_WORDS",
+    "REGION_ZONES",
     "UNKNOWN",
+    "ZONE_ABBREVIATIONS",
     "AreaCode",
     "ZoneGuess",
     "confirm_question",
     "guess_timezone",
     "is_valid_zone",
     "load_area_codes",
+    "zone_for_place",
     "zone_label",
 ]
 
@@ -367,3 +375,149 @@ def confirm_question(guess: ZoneGuess) -> str:
         if info.encoding == "GSM-7" and info.segments == 1:
             return text
     return _OPEN_QUESTION
+
+
+# --- Places and zone words, for reading "I'm in Lisbon", "Eastern", "CET" -------------------
+#: Zone names of the regions a phone's country uses ("Eastern" in Canada is Toronto's).
+REGION_ZONES: Final[dict[str, dict[str, str]]] = {
+    "US": {
+        "eastern": "America/New_York", "central": "America/Chicago",
+        "mountain": "America/Denver", "pacific": "America/Los_Angeles",
+        "alaska": "America/Anchorage", "hawaii": "Pacific/Honolulu", "arizona": "America/Phoenix",
+        "atlantic": "America/Puerto_Rico",
+    },
+    "CA": {
+        "eastern": "America/Toronto", "central": "America/Winnipeg",
+        "mountain": "America/Edmonton", "pacific": "America/Vancouver",
+        "atlantic": "America/Halifax", "newfoundland": "America/St_Johns",
+    },
+    "AU": {
+        "eastern": "Australia/Sydney", "central": "Australia/Adelaide",
+        "western": "Australia/Perth",
+    },
+}
+ZONE_ABBREVIATIONS: Final[dict[str, str]] = {
+    "EST": "eastern", "EDT": "eastern", "ET": "eastern", "CST": "central", "CDT": "central",
+    "CT": "central", "MST": "mountain", "MDT": "mountain", "MT": "mountain", "PST": "pacific",
+    "PDT": "pacific", "PT": "pacific", "AKST": "alaska", "AKDT": "alaska", "HST": "hawaii",
+    "AST": "atlantic", "ADT": "atlantic",
+}
+FIXED_ZONE_ABBREVIATIONS: Final[dict[str, str]] = {
+    "GMT": "Europe/London", "BST": "Europe/London", "UTC": "UTC", "CET": "Europe/Berlin",
+    "CEST": "Europe/Berlin", "EET": "Europe/Athens", "EEST": "Europe/Athens",
+    "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney", "ACST": "Australia/Adelaide",
+    "AWST": "Australia/Perth", "NZST": "Pacific/Auckland", "NZDT": "Pacific/Auckland",
+    "JST": "Asia/Tokyo", "SGT": "Asia/Singapore", "HKT": "Asia/Hong_Kong", "KST": "Asia/Seoul",
+    "WIB": "Asia/Jakarta", "SAST": "Africa/Johannesburg",
+}
+#: Zone-ambiguous "IST": India unless the athlete's number says Ireland or Israel.
+IST_ZONES: Final[dict[str, str]] = {"IE": "Europe/Dublin", "IL": "Asia/Jerusalem"}
+
+PLACES: Final[dict[str, str]] = {
+    # United States
+    "new york": "America/New_York", "nyc": "America/New_York", "ny": "America/New_York",
+    "manhattan": "America/New_York",
+    "queens": "America/New_York", "bronx": "America/New_York", "boston": "America/New_York",
+    "miami": "America/New_York", "atlanta": "America/New_York",
+    "philadelphia": "America/New_York", "philly": "America/New_York",
+    "washington dc": "America/New_York", "washington d.c.": "America/New_York",
+    "d.c.": "America/New_York", "baltimore": "America/New_York",
+    "pittsburgh": "America/New_York", "detroit": "America/Detroit",
+    "cleveland": "America/New_York", "columbus": "America/New_York",
+    "tampa": "America/New_York", "florida": "America/New_York",
+    "new jersey": "America/New_York", "nj": "America/New_York",
+    "east coast": "America/New_York",
+    "connecticut": "America/New_York", "massachusetts": "America/New_York",
+    "chicago": "America/Chicago", "texas": "America/Chicago", "tx": "America/Chicago",
+    "san antonio": "America/Chicago", "minneapolis": "America/Chicago",
+    "nashville": "America/Chicago", "new orleans": "America/Chicago",
+    "kansas city": "America/Chicago", "st. louis": "America/Chicago",
+    "st louis": "America/Chicago", "milwaukee": "America/Chicago",
+    "oklahoma": "America/Chicago", "midwest": "America/Chicago",
+    "minnesota": "America/Chicago", "wisconsin": "America/Chicago",
+    "colorado": "America/Denver", "salt lake city": "America/Denver",
+    "salt lake": "America/Denver", "utah": "America/Denver", "boise": "America/Boise",
+    "albuquerque": "America/Denver", "arizona": "America/Phoenix",
+    "tucson": "America/Phoenix", "scottsdale": "America/Phoenix",
+    "los angeles": "America/Los_Angeles", "seattle": "America/Los_Angeles",
+    "san francisco": "America/Los_Angeles", "bay area": "America/Los_Angeles",
+    "san diego": "America/Los_Angeles", "san jose": "America/Los_Angeles",
+    "portland": "America/Los_Angeles", "las vegas": "America/Los_Angeles",
+    "vegas": "America/Los_Angeles", "california": "America/Los_Angeles",
+    "sacramento": "America/Los_Angeles", "oregon": "America/Los_Angeles",
+    "washington state": "America/Los_Angeles", "west coast": "America/Los_Angeles",
+    "pacific northwest": "America/Los_Angeles", "pnw": "America/Los_Angeles",
+    "socal": "America/Los_Angeles", "norcal": "America/Los_Angeles",
+    "anchorage": "America/Anchorage", "alaska": "America/Anchorage",
+    "hawaii": "Pacific/Honolulu", "honolulu": "Pacific/Honolulu",
+    # Canada
+    "toronto": "America/Toronto", "ottawa": "America/Toronto", "montreal": "America/Toronto",
+    "ontario": "America/Toronto", "vancouver": "America/Vancouver",
+    "calgary": "America/Edmonton", "edmonton": "America/Edmonton",
+    "winnipeg": "America/Winnipeg", "halifax": "America/Halifax",
+    # Europe
+    "london": "Europe/London", "uk": "Europe/London", "u.k.": "Europe/London",
+    "england": "Europe/London", "britain": "Europe/London", "scotland": "Europe/London",
+    "edinburgh": "Europe/London", "glasgow": "Europe/London", "manchester": "Europe/London",
+    "liverpool": "Europe/London", "leeds": "Europe/London", "bristol": "Europe/London",
+    "wales": "Europe/London", "cardiff": "Europe/London", "belfast": "Europe/London",
+    "dublin": "Europe/Dublin", "ireland": "Europe/Dublin", "cork": "Europe/Dublin",
+    "france": "Europe/Paris", "lyon": "Europe/Paris", "berlin": "Europe/Berlin",
+    "munich": "Europe/Berlin", "hamburg": "Europe/Berlin", "germany": "Europe/Berlin",
+    "madrid": "Europe/Madrid", "barcelona": "Europe/Madrid", "spain": "Europe/Madrid",
+    "amsterdam": "Europe/Amsterdam", "netherlands": "Europe/Amsterdam",
+    "rotterdam": "Europe/Amsterdam", "lisbon": "Europe/Lisbon", "portugal": "Europe/Lisbon",
+    "rome": "Europe/Rome", "milan": "Europe/Rome", "italy": "Europe/Rome",
+    "stockholm": "Europe/Stockholm", "sweden": "Europe/Stockholm", "oslo": "Europe/Oslo",
+    "norway": "Europe/Oslo", "copenhagen": "Europe/Copenhagen", "denmark": "Europe/Copenhagen",
+    "zurich": "Europe/Zurich", "geneva": "Europe/Zurich", "switzerland": "Europe/Zurich",
+    "vienna": "Europe/Vienna", "austria": "Europe/Vienna", "brussels": "Europe/Brussels",
+    "belgium": "Europe/Brussels", "warsaw": "Europe/Warsaw", "poland": "Europe/Warsaw",
+    "prague": "Europe/Prague", "athens": "Europe/Athens", "greece": "Europe/Athens",
+    "helsinki": "Europe/Helsinki", "finland": "Europe/Helsinki",
+    # Asia and Middle East
+    "mumbai": "Asia/Kolkata", "delhi": "Asia/Kolkata",
+    "new delhi": "Asia/Kolkata", "bangalore": "Asia/Kolkata", "bengaluru": "Asia/Kolkata",
+    "chennai": "Asia/Kolkata", "hyderabad": "Asia/Kolkata", "kolkata": "Asia/Kolkata",
+    "pune": "Asia/Kolkata", "singapore": "Asia/Singapore", "tokyo": "Asia/Tokyo",
+    "japan": "Asia/Tokyo", "osaka": "Asia/Tokyo", "hong kong": "Asia/Hong_Kong",
+    "dubai": "Asia/Dubai", "uae": "Asia/Dubai", "abu dhabi": "Asia/Dubai",
+    "seoul": "Asia/Seoul", "korea": "Asia/Seoul", "manila": "Asia/Manila",
+    "philippines": "Asia/Manila", "bangkok": "Asia/Bangkok", "thailand": "Asia/Bangkok",
+    "shanghai": "Asia/Shanghai", "beijing": "Asia/Shanghai",
+    "jakarta": "Asia/Jakarta", "kuala lumpur": "Asia/Kuala_Lumpur",
+    "tel aviv": "Asia/Jerusalem",
+    # Oceania
+    "melbourne": "Australia/Melbourne", "brisbane": "Australia/Brisbane",
+    "perth": "Australia/Perth", "canberra": "Australia/Sydney",
+    "auckland": "Pacific/Auckland", "nz": "Pacific/Auckland",
+    "new zealand": "Pacific/Auckland", "wellington": "Pacific/Auckland",
+    "christchurch": "Pacific/Auckland",
+    # Africa and Latin America
+    "johannesburg": "Africa/Johannesburg", "cape town": "Africa/Johannesburg",
+    "south africa": "Africa/Johannesburg", "lagos": "Africa/Lagos", "nigeria": "Africa/Lagos",
+    "nairobi": "Africa/Nairobi", "cairo": "Africa/Cairo",
+    "sao paulo": "America/Sao_Paulo", "são paulo": "America/Sao_Paulo",
+    "brazil": "America/Sao_Paulo", "rio": "America/Sao_Paulo",
+    "mexico city": "America/Mexico_City", "buenos aires": "America/Argentina/Buenos_Aires",
+    "bogota": "America/Bogota", "lima": "America/Lima",
+}
+#: Places that are also first names ("I'm Sydney"): read as places only after "in", "from"...
+NAME_LIKE_PLACES: Final[dict[str, str]] = {
+    "austin": "America/Chicago", "dallas": "America/Chicago", "houston": "America/Chicago",
+    "denver": "America/Denver", "phoenix": "America/Phoenix", "sydney": "Australia/Sydney",
+    "adelaide": "Australia/Adelaide", "paris": "Europe/Paris", "charlotte": "America/New_York",
+    "orlando": "America/New_York", "madison": "America/Chicago", "jackson": "America/Chicago",
+    "florence": "Europe/Rome", "georgia": "America/New_York", "india": "Asia/Kolkata",
+    "brooklyn": "America/New_York", "raleigh": "America/New_York", "israel": "Asia/Jerusalem",
+    "china": "Asia/Shanghai", "kenya": "Africa/Nairobi", "santiago": "America/Santiago",
+    "virginia": "America/New_York", "carolina": "America/New_York",
+    "indiana": "America/Indiana/Indianapolis", "montana": "America/Denver",
+}
+PLACE_WORDS: Final = frozenset(place for place in PLACES if " " not in place)
+
+
+def zone_for_place(place: str) -> str | None:
+    """The IANA zone of a city, state or country name an athlete texts, or None."""
+    key = place.strip().lower()
+    return PLACES.get(key) or NAME_LIKE_PLACES.get(key)

@@ -1,7 +1,8 @@
 -- name: latest_profile
 -- Profiles are append-only versions; the newest is the athlete's current profile.
 SELECT id, version, goals, primary_goal, experience, days_per_week, training_days,
-       session_minutes, equipment, training_location, injuries, preferences, summary, created_at
+       excluded_days, session_minutes, equipment, training_location, injuries, age, lifts,
+       targets, load_caps, activities, preferences, sources, summary, created_at
 FROM fitness_profiles
 WHERE user_id = $1
 ORDER BY version DESC
@@ -10,11 +11,12 @@ LIMIT 1;
 -- name: insert_profile_version
 -- The next version of the athlete's profile; UNIQUE (user_id, version) refuses a racing writer.
 INSERT INTO fitness_profiles (user_id, version, goals, primary_goal, experience, days_per_week,
-                              training_days, session_minutes, equipment, training_location,
-                              injuries, preferences, summary, source_message_id)
+                              training_days, excluded_days, session_minutes, equipment,
+                              training_location, injuries, age, lifts, targets, load_caps,
+                              activities, preferences, sources, summary, source_message_id)
 VALUES ($1,
         COALESCE((SELECT max(version) FROM fitness_profiles WHERE user_id = $1), 0) + 1,
-        $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 RETURNING id, version;
 
 -- name: update_user_identity
@@ -139,3 +141,34 @@ JOIN mesocycles m ON m.id = mc.mesocycle_id
 WHERE mc.user_id = $1 AND mc.start_date <= $2 AND $2 < mc.end_date
 ORDER BY mc.start_date DESC
 LIMIT 1;
+
+-- name: athlete_trips
+-- Trips not cancelled that end on or after a day: what the zone and equipment rules read,
+-- oldest first (where two overlap, the one planned last wins).
+SELECT id, starts_on, ends_on, place, timezone, equipment, reason
+FROM trips
+WHERE user_id = $1 AND cancelled_at IS NULL AND ends_on >= $2
+ORDER BY created_at, starts_on;
+
+-- name: insert_trip
+INSERT INTO trips (user_id, starts_on, ends_on, place, timezone, equipment, reason,
+                   source_message_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+RETURNING id, starts_on, ends_on, place, timezone, equipment, reason;
+
+-- name: update_trip
+-- What the athlete says about a trip once they know more (the hotel gym, the time there).
+UPDATE trips
+SET timezone = COALESCE($3, timezone), equipment = COALESCE($4, equipment),
+    ends_on = COALESCE($5, ends_on)
+WHERE id = $2 AND user_id = $1
+RETURNING id, starts_on, ends_on, place, timezone, equipment, reason;
+
+-- name: mark_profile_assumed
+-- Fields of a profile version that hold a default the athlete did not give.
+UPDATE fitness_profiles
+SET preferences = jsonb_set(preferences, '{assumed}',
+                            to_jsonb(ARRAY(SELECT DISTINCT unnest(
+                                ARRAY(SELECT jsonb_array_elements_text(
+                                    COALESCE(preferences -> 'assumed', '[]'::jsonb))) || $2::text[]))))
+WHERE id = $1;

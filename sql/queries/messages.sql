@@ -21,10 +21,11 @@ ON CONFLICT (provider_sid) DO NOTHING
 RETURNING id;
 
 -- name: insert_outbound
+-- $14: the profile fields this text asks for (first part only), for onboarding's count.
 INSERT INTO messages (user_id, conversation_id, direction, kind, body, from_number, to_number,
                       status, segments, encoding, part_index, part_count, reply_to_id, turn_id,
-                      dedupe_key)
-VALUES ($1, $2, 'outbound', $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $12, $13)
+                      dedupe_key, asks)
+VALUES ($1, $2, 'outbound', $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $12, $13, $14)
 RETURNING id;
 
 -- name: enqueue_outbound
@@ -83,3 +84,29 @@ SELECT direction, kind, body, created_at
 FROM messages
 WHERE user_id = $1 AND kind <> 'keyword' AND status <> 'suppressed' AND part_index = 1
 ORDER BY seq;
+
+-- name: onboarding_asks
+-- How many times the coach has asked each profile field: every outbound question records the
+-- fields it asked (on its first part), so onboarding counts asks from rows, not wording.
+SELECT field, count(*)::int AS asks
+FROM messages, unnest(asks) AS field
+WHERE user_id = $1 AND direction = 'outbound' AND asks IS NOT NULL
+GROUP BY field;
+
+-- name: last_asks
+-- The profile fields still open from the coach's last few texts: what a reply asked, or what
+-- the plan-ready text offered to change. A bare "3", "Sam" or "8:30am please" answers it,
+-- even after the coach has answered something else in between. The plan-ready text closes
+-- onboarding's questions: nothing asked before it is still open.
+SELECT asks
+FROM (
+    SELECT asks, kind, seq
+    FROM messages
+    WHERE user_id = $1 AND direction = 'outbound' AND kind IN ('chat', 'plan_summary')
+      AND part_index = 1
+    ORDER BY seq DESC
+    LIMIT $2
+) recent
+WHERE asks IS NOT NULL OR kind = 'plan_summary'
+ORDER BY seq DESC
+LIMIT 1;

@@ -214,3 +214,29 @@ WHERE user_id = $1 AND start_date < $3 AND end_date > $2 AND is_deload
   AND details ? 'deload_reason'
 ORDER BY start_date
 LIMIT 1;
+
+-- name: drop_workouts_between
+-- Sessions in [$2, $3] of plan $4 with nothing logged: a trip's days, written again.
+DELETE FROM workout_instances w
+WHERE w.user_id = $1 AND w.plan_id = $4 AND w.date BETWEEN $2 AND $3
+  AND w.status IN ('scheduled', 'rest')
+  AND NOT EXISTS (SELECT 1 FROM exercise_logs l WHERE l.workout_instance_id = w.id)
+RETURNING w.date;
+
+-- name: replan_weeks_between
+-- Weeks of the active plan overlapping [$2, $3] go back to 'planned' to be written again.
+UPDATE microcycles mc
+SET status = 'planned'
+FROM fitness_plans p
+WHERE p.id = mc.plan_id AND p.user_id = $1 AND p.status = 'active'
+  AND mc.start_date <= $3 AND mc.end_date > $2
+RETURNING mc.id;
+
+-- name: mark_missed_sessions
+-- Sessions before $2 (and after $3) still scheduled with nothing logged: missed, not made up.
+UPDATE workout_instances w
+SET status = 'skipped', notes = concat_ws('; ', w.notes, 'missed (nothing logged)')
+WHERE w.user_id = $1 AND w.date < $2 AND w.date >= $3 AND w.status = 'scheduled'
+  AND NOT w.is_rest_day
+  AND NOT EXISTS (SELECT 1 FROM exercise_logs l WHERE l.workout_instance_id = w.id)
+RETURNING w.date;

@@ -108,8 +108,8 @@ async def test_an_exported_conversation_replays_against_a_version_from_the_datab
         lines = replayed.stdout.splitlines()
         assert lines[1].startswith(f"agents: coach v{version} (from db), ")
         assert "profile_extractor v1 (from db)" in lines[1]
-        assert any("coach (was): Got it, Robin." in line for line in lines)
-        assert any("] coach: Got it, Robin." in line for line in lines)
+        assert any("coach (was): Nice to meet you, Robin!" in line for line in lines)
+        assert any("] coach: Nice to meet you, Robin!" in line for line in lines)
 
     as_json = _replay("--json", "--from-db", "--agent", "coach=2", str(scenario),
                       database_url=database_url)

@@ -106,7 +106,7 @@ def test_chat_is_a_conversation(product: tuple[dict[str, str], str]) -> None:
     session = _textcoach(env, "chat", "+15551230002", stdin="hello\nI'm Sam\n")
     assert session.returncode == 0, session.stderr
     assert "Welcome to textcoach" in session.stdout
-    assert "coach: Got it, Sam." in session.stdout
+    assert "coach: Nice to meet you, Sam!" in session.stdout
 
 
 def test_operator_mistakes_are_one_readable_line(tmp_path: Path) -> None:
@@ -138,7 +138,8 @@ def test_agents_and_logs_commands(product: tuple[dict[str, str], str]) -> None:
     trace = traces.stdout.split()[0]
     trace_log = _textcoach(env, "logs", "show", trace)
     assert trace_log.returncode == 0, trace_log.stderr
-    assert "=== call 1: coach v1 [ok] offline/offline" in trace_log.stdout
+    assert "=== call 1: profile_extractor v1 [ok] offline/offline" in trace_log.stdout
+    assert "=== call 2: coach v1 [ok] offline/offline" in trace_log.stdout
     assert "[system] You are the head coach of textcoach" in trace_log.stdout
     assert "hi there" in trace_log.stdout
 
@@ -165,5 +166,5 @@ def test_a_real_conversation_exports_and_replays_side_by_side(
     replayed = _textcoach({k: v for k, v in env.items() if k != "TEXTCOACH_DATA_DIR"},
                           "replay", str(scenario))
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
-    assert "coach (was): Got it, Robin." in replayed.stdout
-    assert "] coach: Got it, Robin." in replayed.stdout
+    assert "coach (was): Nice to meet you, Robin!" in replayed.stdout
+    assert "] coach: Nice to meet you, Robin!" in replayed.stdout

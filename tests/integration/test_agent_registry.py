@@ -93,10 +93,9 @@ def test_unknown_names_are_one_readable_error_each(source_dirs: tuple[Path, Path
     assert problems == [
         "agents/coach.yaml: unknown output_schema 'CoachReplyy' (known: CoachReply, "
         "DailyMessage, PlanOutline, ProfileUpdate, WeekPlan)",
-        "agents/coach.yaml: unknown tool 'teleport' (known: adapt_equipment, change_goal, "
-        "change_training_days, explain_exercise, get_workout, load_advice, log_metric, "
-        "log_workout, modify_plan, modify_workout, pause, progress_summary, record_check_in, "
-        "report_pain, set_schedule, update_profile)",
+        "agents/coach.yaml: unknown tool 'teleport' (known: explain_exercise, get_workout, "
+        "load_advice, log_metric, log_workout, modify_plan, modify_workout, pause, plan_trip, "
+        "progress_summary, record_check_in, rest_day_texts)",
         "agents/coach.yaml: unknown context template 'context/missing' "
         "(expected prompts/context/missing.j2)",
     ]

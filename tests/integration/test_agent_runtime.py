@@ -17,9 +17,9 @@ import asyncpg
 import httpx2
 import pytest
 
-from worker.agents.context import athlete_variables
+from worker.agents.context import athlete_context
 from worker.agents.runtime import Call, Runtime
-from worker.agents.schemas import CoachReply
+from worker.domain.replies import CoachReply
 from worker.llm.offline import OfflineProvider
 from worker.llm.openai_provider import OpenAIProvider
 from worker.settings import Settings
@@ -97,7 +97,7 @@ async def athlete(pool: asyncpg.Pool, *texts: str) -> tuple[UUID, dict[str, Any]
             "SELECT id, body, created_at FROM messages WHERE user_id = $1 ORDER BY created_at",
             user_id,
         )
-        variables = await athlete_variables(conn, user_id, inbox)
+        variables = (await athlete_context(conn, user_id, inbox)).variables()
     trace = uuid.uuid4()
     return user_id, variables, Call(user_id=user_id, trace_id=trace, timezone="America/Chicago",
                                     turn_id=trace)

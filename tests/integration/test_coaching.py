@@ -8,8 +8,9 @@ under them in :mod:`worker.coach` and :mod:`worker.planning.steps`:
 - progression across weeks written by ``write_week``: a step up (rung, load), a step down, an
   unscheduled deload, idempotent steps, progress notes announced once;
 - achievements awarded and announced once; streaks (pure, no database);
-- real life applied to the plan: travel (``adapt_equipment``, also for a week not yet written),
-  pain (``report_pain``), a swapped exercise, new training days, a new goal;
+- real life applied to the plan: trips (``plan_trip``, also for a week not yet written), and
+  profile facts a turn records (pain, new training days, a new goal) through
+  :func:`worker.coach.profile_changes.apply_update`, and a swapped exercise;
 - answers from the library and the logs (``explain_exercise``, ``load_advice``) and
   ``progress_summary``.
 
@@ -24,21 +25,25 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
 
 from tests.conftest import athlete_with_profile, offline_runtime
+from worker.agents.plans import build_plan, write_week
 from worker.agents.toolbase import ToolContext
 from worker.agents.tools import TOOLS
-from worker.clock import clock
+from worker.clock import clock, now
 from worker.coach.achievements import announce, award, take_unannounced
 from worker.coach.logbook import work_items
+from worker.coach.profile_changes import ProfileChange, apply_update
+from worker.coach.results import LogResult
 from worker.coach.streaks import session_streak, week_streak
 from worker.db.queries import sql
-from worker.planning.service import build_plan, write_week
+from worker.domain.profile import ProfileUpdate, Source
+from worker.domain.vocabulary import GYM_EQUIPMENT
 from worker.planning.steps import positions, take_progress_notes
-from worker.profiles import GYM_EQUIPMENT
 
 TZ = "America/Chicago"
 SUNDAY = date(2026, 3, 1)
@@ -82,7 +87,7 @@ async def _lifter(pool: asyncpg.Pool) -> UUID:
 
 
 async def _tool(pool: asyncpg.Pool, user_id: UUID, name: str, args: dict[str, Any]
-                ) -> dict[str, Any]:
+                ) -> Any:
     """Call a coach tool exactly as the runtime does: validated arguments, the turn's athlete."""
     tool = TOOLS[name]
     return await tool.handler(ToolContext(pool, user_id, TZ), tool.args_model.model_validate(args))
@@ -100,10 +105,12 @@ async def _log(
     pool: asyncpg.Pool, user_id: UUID, *exercises: dict[str, Any], day: str = "today",
     completion: str = "completed", fraction: float | None = None,
     session_rpe: float | None = None,
-) -> dict[str, Any]:
-    return await _tool(pool, user_id, "log_workout", {
+) -> LogResult:
+    result = await _tool(pool, user_id, "log_workout", {
         "day": day, "completion": completion, "exercises": list(exercises),
         "fraction": fraction, "session_rpe": session_rpe, "felt": None})
+    assert isinstance(result, LogResult), result
+    return result
 
 
 async def _row(pool: asyncpg.Pool, query: str, *args: Any) -> asyncpg.Record:
@@ -175,7 +182,7 @@ async def _squats(pool: asyncpg.Pool, user_id: UUID, day: date, load: float,
     """Log back squats on ``day`` (the clock is moved there)."""
     _on(day)
     result = await _log(pool, user_id, _did("back squat", reps, load=load, unit="kg"))
-    assert result["logged"] == ["Barbell back squat"], result
+    assert result.logged == ["Barbell back squat"], result
 
 
 # -- Logging ---------------------------------------------------------------------------------
@@ -187,8 +194,8 @@ async def test_did_it_logs_every_prescribed_exercise_once(pool: asyncpg.Pool) ->
     assert len(prescribed) >= 3
 
     result = await _log(pool, user_id)
-    assert result["as_prescribed"] and result["matched_workout"]
-    assert result["logged"] == [i["name"] for i in prescribed]
+    assert result.as_prescribed and result.matched_workout
+    assert result.logged == [i["name"] for i in prescribed]
     logs = await _logs(pool, user_id)
     assert [log["slug"] for log in logs] == [i["exercise"] for i in prescribed]
     for log, item in zip(logs, prescribed, strict=True):
@@ -202,7 +209,7 @@ async def test_did_it_logs_every_prescribed_exercise_once(pool: asyncpg.Pool) ->
     assert {log["workout_instance_id"] for log in logs} == {workout["id"]}
 
     again = await _log(pool, user_id)
-    assert again["logged"] == [] and not again["as_prescribed"]
+    assert again.logged == [] and not again.as_prescribed
     assert len(await _logs(pool, user_id)) == len(prescribed)
 
 
@@ -216,9 +223,10 @@ async def test_itemised_log_resolves_aliases_and_copies_prescriptions(
     result = await _log(pool, user_id, _did("pushups", [8, 8, 8]),
                         _did("squats", [5, 5, 4], load=100, unit="kg"),
                         _did("zorbing", [10]))
-    assert result["unknown"] == ["zorbing"]
-    assert result["logged"] == ["Push-up", "Bodyweight squat"]
-    assert result["details"] == ["Push-up 8,8,8", "Bodyweight squat 100kg x 5,5,4"]
+    assert result.unknown == ["zorbing"]
+    # "Squats" with 100kg on the bar are loaded squats, not bodyweight squats.
+    assert result.logged == ["Push-up", "Barbell back squat"]
+    assert result.details == ["Push-up 8,8,8", "Barbell back squat 100kg x 5,5,4"]
 
     push, squat = await _logs(pool, user_id)
     assert (push["slug"], push["exercise_name"]) == ("push_up", "Push-up")
@@ -227,7 +235,7 @@ async def test_itemised_log_resolves_aliases_and_copies_prescriptions(
     # Push-up is in the session: its own prescription is copied.
     assert push["prescribed"]["exercise"] == "push_up"
     assert push["prescribed"]["sets"] == _item(blocks, "push_up")["sets"]
-    assert (squat["slug"], squat["total_reps"]) == ("bodyweight_squat", 14)
+    assert (squat["slug"], squat["total_reps"]) == ("back_squat", 14)
     assert squat["sets"] == [{"reps": 5, "load": 100}, {"reps": 5, "load": 100},
                              {"reps": 4, "load": 100}]
     assert (float(squat["top_load"]), squat["load_unit"]) == (100.0, "kg")
@@ -262,14 +270,14 @@ async def test_partial_logs_the_first_half_and_a_late_rpe_lands_on_the_last_exer
     assert len(prescribed) % 2 == 1, "an odd count shows the rounding"
 
     result = await _log(pool, user_id, completion="partial", fraction=0.5)
-    assert result["completion"] == "partial"
+    assert result.completion == "partial"
     logs = await _logs(pool, user_id)
     assert [log["slug"] for log in logs] == [i["exercise"] for i in prescribed[:half]]
     assert all(log["notes"] == "as prescribed" and log["rpe"] is None for log in logs)
     assert (await _workout(pool, user_id, MONDAY))["status"] == "partial"
 
     late = await _log(pool, user_id, completion="partial", session_rpe=9)
-    assert late["rpe_noted"] == prescribed[half - 1]["name"]
+    assert late.rpe_noted == prescribed[half - 1]["name"]
     logs = await _logs(pool, user_id)
     assert len(logs) == half, "an RPE alone logs nothing new"
     assert [log["rpe"] for log in logs] == [None] * (half - 1) + [9]
@@ -391,15 +399,15 @@ async def test_first_session_is_awarded_and_announced_once(pool: asyncpg.Pool) -
     """The log hands the coach the milestone; the reply that tells it marks it as told."""
     user_id = await _athlete(pool)
     first = await _log(pool, user_id)
-    assert "first_session" in [a["slug"] for a in first["achievements"]]
+    assert "first_session" in [a.slug for a in first.achievements]
     _on(WEDNESDAY)
     untold = await _log(pool, user_id)  # no reply was written: still to be told
-    assert "first_session" in [a["slug"] for a in untold["achievements"]]
+    assert "first_session" in [a.slug for a in untold.achievements]
     async with pool.acquire() as conn:
-        await announce(conn, user_id, [a["id"] for a in untold["achievements"]])
+        await announce(conn, user_id, [a.id for a in untold.achievements])
     _on(FRIDAY)
     second = await _log(pool, user_id)
-    assert "first_session" not in [a["slug"] for a in second["achievements"]]
+    assert "first_session" not in [a.slug for a in second.achievements]
     rows = await pool.fetch(
         "SELECT a.slug, ua.announced_at FROM user_achievements ua"
         " JOIN achievements a ON a.id = ua.achievement_id WHERE ua.user_id = $1", user_id)
@@ -471,16 +479,40 @@ def test_week_streak_counts_full_weeks_only() -> None:
 # -- Changes to the plan ---------------------------------------------------------------------
 
 
-async def test_travel_without_equipment_refits_the_rest_of_the_week(pool: asyncpg.Pool) -> None:
+async def _say(pool: asyncpg.Pool, user_id: UUID, **facts: Any) -> ProfileChange:
+    """What the profile extractor would record from a text, applied as a turn applies it."""
+    async with pool.acquire() as conn, conn.transaction():
+        return await apply_update(conn, user_id, ProfileUpdate.model_validate(facts),
+                                  today=clock_today(),
+                                  source=Source(text="a text"), source_message_id=None,
+                                  plan_active=True)
+
+
+def clock_today() -> date:
+    return now().astimezone(ZoneInfo(TZ)).date()
+
+
+async def _rewrite_planned(pool: asyncpg.Pool, user_id: UUID, until: date) -> None:
+    """Write the weeks a change put back to 'planned', as the rollover job would."""
+    due = await pool.fetch(
+        "SELECT id FROM microcycles WHERE user_id = $1 AND status = 'planned'"
+        " AND start_date <= $2 ORDER BY start_date", user_id, until)
+    for week in due:
+        await write_week(pool, offline_runtime(pool), week["id"], trace_id=uuid.uuid4())
+
+
+async def test_a_trip_without_equipment_rewrites_its_days_only(pool: asyncpg.Pool) -> None:
     user_id = await _lifter(pool)
     await _log(pool, user_id)  # Monday, done as prescribed
     monday = (await _workout(pool, user_id, MONDAY))["blocks"]
 
-    result = await _tool(pool, user_id, "adapt_equipment", {
-        "equipment": [], "start": None, "until": None, "reason": "hotel, no gym"})
-    assert result["equipment"] == [] and result["until"] == "2026-03-08"
-    assert result["sessions_changed"] == 2
-    assert any(c["from"] == "Barbell back squat" for c in result["changes"])
+    result = await _tool(pool, user_id, "plan_trip", {
+        "start": "wednesday", "until": "friday", "place": "Denver", "timezone": None,
+        "equipment": [], "hotel_gym": False, "reason": "hotel, no gym"})
+    assert (result.starts_on, result.ends_on, result.equipment) == (
+        WEDNESDAY.isoformat(), FRIDAY.isoformat(), [])
+    assert result.sessions_rewritten == 3  # Wednesday to Friday, the rest day included
+    await _rewrite_planned(pool, user_id, FRIDAY)
     assert (await _workout(pool, user_id, MONDAY))["blocks"] == monday, "done stays as done"
     for day in (WEDNESDAY, FRIDAY):
         workout = await _workout(pool, user_id, day)
@@ -488,23 +520,20 @@ async def test_travel_without_equipment_refits_the_rest_of_the_week(pool: asyncp
         assert len(work_items(workout["blocks"])) >= 3
         library = await _library(pool, slugs)
         assert {s: list(library[s]["equipment"]) for s in slugs} == {s: [] for s in slugs}
-        assert workout["notes"] == "adapted: hotel, no gym"
 
 
-async def test_travel_next_week_is_applied_when_that_week_is_written(
+async def test_a_trip_next_week_changes_nothing_until_that_week_is_written(
     pool: asyncpg.Pool,
 ) -> None:
     user_id = await _lifter(pool)
-    result = await _tool(pool, user_id, "adapt_equipment", {
-        "equipment": ["dumbbells"], "start": "2026-03-09", "until": "2026-03-15",
-        "reason": "work trip"})
-    assert result["sessions_changed"] == 0, "next week is not written yet"
-    details = await pool.fetchval(
-        "SELECT details FROM fitness_plans WHERE user_id = $1 AND status = 'active'", user_id)
-    assert details["equipment_overrides"] == [{"from": "2026-03-09", "until": "2026-03-15",
-                                               "equipment": ["dumbbell"],
-                                               "reason": "work trip"}]
-    assert "back_squat" in _slugs((await _workout(pool, user_id, FRIDAY))["blocks"])
+    this_week = [_slugs(w["blocks"]) for w in await _sessions(pool, user_id, MONDAY,
+                                                               NEXT_MONDAY)]
+    result = await _tool(pool, user_id, "plan_trip", {
+        "start": "2026-03-09", "until": "2026-03-15", "place": None, "timezone": None,
+        "equipment": ["dumbbells"], "hotel_gym": False, "reason": "work trip"})
+    assert result.sessions_rewritten == 0, "next week is not written yet"
+    assert [_slugs(w["blocks"]) for w in await _sessions(pool, user_id, MONDAY,
+                                                          NEXT_MONDAY)] == this_week
 
     await _write(pool, user_id, 2)
     await _write(pool, user_id, 3)
@@ -515,15 +544,19 @@ async def test_travel_next_week_is_applied_when_that_week_is_written(
     assert all(set(library[s]["equipment"]) <= {"dumbbell"} for s in slugs), slugs
     back = await _sessions(pool, user_id, NEXT_MONDAY + timedelta(days=7),
                            NEXT_MONDAY + timedelta(days=14))
-    assert "back_squat" in _slugs(back[0]["blocks"]), "home again, the barbell is back"
+    back_slugs = {s for w in back for s in _slugs(w["blocks"])}
+    back_library = await _library(pool, sorted(back_slugs))
+    assert any("barbell" in back_library[s]["equipment"] for s in back_slugs), \
+        "home again, the barbell is back"
 
 
 async def test_pain_while_travelling_keeps_to_the_travel_equipment(pool: asyncpg.Pool) -> None:
     user_id = await _athlete(pool, equipment=sorted(GYM_EQUIPMENT), experience="intermediate")
-    await _tool(pool, user_id, "adapt_equipment", {
-        "equipment": [], "start": None, "until": None, "reason": "hotel, no gym"})
-    await _tool(pool, user_id, "report_pain", {
-        "area": "knee", "note": "sore after the flight", "red_flag": False})
+    await _tool(pool, user_id, "plan_trip", {
+        "start": None, "until": "sunday", "place": None, "timezone": None, "equipment": [],
+        "hotel_gym": False, "reason": "hotel, no gym"})
+    await _say(pool, user_id, injuries=[{"area": "knee", "note": "sore after the flight"}])
+    await _rewrite_planned(pool, user_id, NEXT_MONDAY)
     for session in await _sessions(pool, user_id, MONDAY, NEXT_MONDAY):
         library = await _library(pool, _slugs(session["blocks"]))
         assert all("knee" not in r["contraindications"] for r in library.values())
@@ -533,20 +566,23 @@ async def test_pain_while_travelling_keeps_to_the_travel_equipment(pool: asyncpg
 
 async def test_swap_while_travelling_keeps_to_the_travel_equipment(pool: asyncpg.Pool) -> None:
     user_id = await _athlete(pool, equipment=sorted(GYM_EQUIPMENT), experience="intermediate")
-    await _tool(pool, user_id, "adapt_equipment", {
-        "equipment": [], "start": None, "until": None, "reason": "hotel, no gym"})
-    push = next(i for i in work_items((await _workout(pool, user_id, MONDAY))["blocks"])
-                if i["exercise"] == "diamond_push_up")
+    before = work_items((await _workout(pool, user_id, MONDAY))["blocks"])
+    await _tool(pool, user_id, "plan_trip", {
+        "start": None, "until": "sunday", "place": None, "timezone": None, "equipment": [],
+        "hotel_gym": False, "reason": "hotel, no gym"})
+    await _rewrite_planned(pool, user_id, NEXT_MONDAY)
+    items = work_items((await _workout(pool, user_id, MONDAY))["blocks"])
+    assert items != before
     result = await _tool(pool, user_id, "modify_workout", {
-        "day": "today", "action": "swap", "move_to": None, "exercise": push["name"],
+        "day": "today", "action": "swap", "move_to": None, "exercise": items[0]["name"],
         "minutes": None, "note": None})
-    assert result["done"]
+    assert result.done
     slugs = _slugs((await _workout(pool, user_id, MONDAY))["blocks"])
     library = await _library(pool, slugs)
     assert {s: list(r["equipment"]) for s, r in library.items()} == {s: [] for s in library}
 
 
-async def test_knee_pain_takes_knee_work_out_of_the_next_two_weeks(pool: asyncpg.Pool) -> None:
+async def test_knee_pain_takes_knee_work_out_of_the_coming_sessions(pool: asyncpg.Pool) -> None:
     user_id = await _athlete(pool)
     await _write(pool, user_id, 2)
     window = (MONDAY, MONDAY + timedelta(days=14))
@@ -558,30 +594,26 @@ async def test_knee_pain_takes_knee_work_out_of_the_next_two_weeks(pool: asyncpg
                 if "knee" in r["contraindications"]}
 
     assert await knee_work(), "the plan had knee-loading work to take out"
-    result = await _tool(pool, user_id, "report_pain", {
-        "area": "knees", "note": "sore going down stairs", "red_flag": False})
-    assert result["recorded"] and result["area"] == "knee"
-    assert result["sessions_changed"] == 6
+    change = await _say(pool, user_id, injuries=[
+        {"area": "knee", "note": "sore going down stairs", "severity": "moderate"}])
+    assert change.changed == ["injuries"] and change.replanned_from == MONDAY
+    await _rewrite_planned(pool, user_id, MONDAY + timedelta(days=14))
     assert await knee_work() == set()
     profiles = await pool.fetch(
-        "SELECT version, injuries FROM fitness_profiles WHERE user_id = $1 ORDER BY version",
-        user_id)
+        "SELECT version, injuries, sources FROM fitness_profiles WHERE user_id = $1"
+        " ORDER BY version", user_id)
     assert [p["version"] for p in profiles] == [1, 2]
-    assert profiles[-1]["injuries"] == [{"area": "knee", "note": "sore going down stairs"}]
+    assert profiles[-1]["injuries"][0]["note"] == "sore going down stairs"
+    assert profiles[-1]["sources"]["injuries"]["text"] == "a text"
 
 
-async def test_red_flag_clears_today_and_changes_no_profile(pool: asyncpg.Pool) -> None:
+async def test_a_mild_ache_is_noted_and_changes_no_session(pool: asyncpg.Pool) -> None:
     user_id = await _athlete(pool)
-    blocks = (await _workout(pool, user_id, WEDNESDAY))["blocks"]
-    result = await _tool(pool, user_id, "report_pain", {
-        "area": "chest", "note": "chest pain and dizzy", "red_flag": True})
-    assert result == {"red_flag": True, "today_cleared": True}
-    today = await _workout(pool, user_id, MONDAY)
-    assert today["status"] == "skipped"
-    assert today["notes"] == "red flag: chest pain and dizzy"
-    assert await pool.fetchval(
-        "SELECT count(*) FROM fitness_profiles WHERE user_id = $1", user_id) == 1
-    assert (await _workout(pool, user_id, WEDNESDAY))["blocks"] == blocks
+    before = await _sessions(pool, user_id, MONDAY, NEXT_MONDAY)
+    change = await _say(pool, user_id, injuries=[
+        {"area": "ankle", "note": "tight when mileage goes up", "severity": "mild"}])
+    assert change.changed == ["injuries"] and change.replanned_from is None
+    assert await _sessions(pool, user_id, MONDAY, NEXT_MONDAY) == before
 
 
 async def test_new_training_days_lay_out_the_remaining_sessions_again(
@@ -593,8 +625,8 @@ async def test_new_training_days_lay_out_the_remaining_sessions_again(
     _on(WEDNESDAY)
     wednesday = await _workout(pool, user_id, WEDNESDAY)
 
-    result = await _tool(pool, user_id, "change_training_days", {"days": [6, 2, 4]})
-    assert result["done"] and result["training_days"] == [2, 4, 6]
+    change = await _say(pool, user_id, training_days=[6, 2, 4])
+    assert change.changed == ["training_days"] and change.replanned_from == THURSDAY
     profile = await _row(
         pool, "SELECT version, training_days, days_per_week FROM fitness_profiles"
         " WHERE user_id = $1 ORDER BY version DESC LIMIT 1", user_id)
@@ -603,13 +635,7 @@ async def test_new_training_days_lay_out_the_remaining_sessions_again(
     assert await pool.fetchval("SELECT count(*) FROM workout_instances WHERE user_id = $1"
                                " AND date > $2", user_id, WEDNESDAY) == 0
 
-    due = await pool.fetch(
-        "SELECT id FROM microcycles WHERE user_id = $1 AND status = 'planned'"
-        " AND start_date <= $2 ORDER BY start_date", user_id, WEDNESDAY + timedelta(days=7))
-    assert len(due) == 2
-    for week in due:
-        await write_week(pool, offline_runtime(pool), week["id"], trace_id=uuid.uuid4())
-
+    await _rewrite_planned(pool, user_id, WEDNESDAY + timedelta(days=7))
     ahead = await _sessions(pool, user_id, THURSDAY, NEXT_MONDAY + timedelta(days=7))
     assert [w["date"] for w in ahead] == [
         THURSDAY, FRIDAY + timedelta(days=1), NEXT_MONDAY + timedelta(days=1),
@@ -631,9 +657,9 @@ async def test_new_goal_supersedes_the_plan_and_a_new_one_starts_tomorrow(
     old_plan = (await _workout(pool, user_id, MONDAY))["plan_id"]
     _on(WEDNESDAY)
 
-    result = await _tool(pool, user_id, "change_goal", {"goal": "strength",
-                                                       "detail": "deadlift 2x bodyweight"})
-    assert result["done"] and result["new_plan_from"] == THURSDAY.isoformat()
+    change = await _say(pool, user_id, primary_goal="strength",
+                        goal_detail="deadlift 2x bodyweight")
+    assert change.new_goal == "strength"
     plan = await _row(pool, "SELECT status, end_date, details FROM fitness_plans"
                       " WHERE id = $1", old_plan)
     assert (plan["status"], plan["end_date"]) == ("superseded", THURSDAY)
@@ -661,17 +687,17 @@ async def test_swap_replaces_one_exercise_with_the_same_pattern(pool: asyncpg.Po
     result = await _tool(pool, user_id, "modify_workout", {
         "day": "today", "action": "swap", "move_to": None, "exercise": "floor press",
         "minutes": None, "note": "bench is taken"})
-    assert result["done"] and result["from"] == target["name"]
+    assert result.done and result.swapped_from == target["name"]
     after = await _workout(pool, user_id, MONDAY)
     slugs = _slugs(after["blocks"])
     assert "dumbbell_floor_press" not in slugs
     new = [s for s in slugs if s not in _slugs(before)]
     assert len(new) == 1 and len(slugs) == len(_slugs(before))
     fact = (await _library(pool, new))[new[0]]
-    assert fact["name"] == result["to"]
+    assert fact["name"] == result.swapped_to
     assert fact["pattern"] == "horizontal_push"
     assert set(fact["equipment"]) <= {"dumbbell"}
-    assert after["notes"] == f"swapped {target['name']} for {result['to']}: bench is taken"
+    assert after["notes"] == f"swapped {target['name']} for {result.swapped_to}: bench is taken"
 
 
 async def test_swap_of_an_exercise_not_in_the_session_names_the_session(
@@ -682,9 +708,9 @@ async def test_swap_of_an_exercise_not_in_the_session_names_the_session(
     result = await _tool(pool, user_id, "modify_workout", {
         "day": "today", "action": "swap", "move_to": None, "exercise": "bench press",
         "minutes": None, "note": None})
-    assert result["done"] is False
-    assert result["reason"].startswith("bench press is not in that session (")
-    assert all(i["name"] in result["reason"] for i in work_items(before))
+    assert result.done is False
+    assert result.reason.startswith("bench press is not in that session (")
+    assert all(i["name"] in result.reason for i in work_items(before))
     assert (await _workout(pool, user_id, MONDAY))["blocks"] == before
 
 
@@ -694,13 +720,13 @@ async def test_swap_of_an_exercise_not_in_the_session_names_the_session(
 async def test_explain_exercise_from_the_library(pool: asyncpg.Pool) -> None:
     user_id = await _athlete(pool)
     rdl = await _tool(pool, user_id, "explain_exercise", {"exercise": "rdl"})
-    assert rdl["found"] and (rdl["name"], rdl["slug"]) == ("Romanian deadlift",
+    assert rdl.found and (rdl.name, rdl.slug) == ("Romanian deadlift",
                                                            "romanian_deadlift")
-    assert rdl["pattern"] == "hinge" and rdl["equipment"] == ["barbell"]
-    assert rdl["cue"] and "hips back" in rdl["cue"]
-    assert rdl["easier"] == "Dumbbell Romanian deadlift"
+    assert rdl.pattern == "hinge" and rdl.equipment == ["barbell"]
+    assert rdl.cue and "hips back" in rdl.cue
+    assert rdl.easier == "Dumbbell Romanian deadlift"
     unknown = await _tool(pool, user_id, "explain_exercise", {"exercise": "zorbing"})
-    assert unknown == {"found": False, "asked": "zorbing"}
+    assert not unknown.found and unknown.name is None
 
 
 async def test_load_advice_from_the_last_session(pool: asyncpg.Pool) -> None:
@@ -710,15 +736,15 @@ async def test_load_advice_from_the_last_session(pool: asyncpg.Pool) -> None:
 
     _on(FRIDAY)
     result = await _tool(pool, user_id, "load_advice", {"exercise": None})
-    advice = {a["exercise"]: a for a in result["advice"]}
+    advice = {a.exercise: a for a in result.advice}
     squat, press = advice["Barbell back squat"], advice["Barbell overhead press"]
-    assert squat["last"] == "100kg for 8,8,8,8"
-    assert squat["basis"] == "last time (you filled the range)"
-    assert squat["load"] > 100 and squat["load_unit"] == "kg"
-    assert (press["load"], press["basis"], press["last"]) == (40.0, "last time",
+    assert squat.last == "100kg for 8,8,8,8"
+    assert squat.basis == "last time (you filled the range)"
+    assert squat.load > 100 and squat.load_unit == "kg"
+    assert (press.load, press.basis, press.last) == (40.0, "last time",
                                                               "40kg for 5,5,4,4")
     friday = work_items((await _workout(pool, user_id, FRIDAY))["blocks"])
-    assert sorted([*advice, *result["bodyweight"]]) == sorted(i["name"] for i in friday)
+    assert sorted([*advice, *result.bodyweight]) == sorted(i["name"] for i in friday)
 
 
 async def test_load_advice_agrees_with_next_weeks_prescription(pool: asyncpg.Pool) -> None:
@@ -729,7 +755,7 @@ async def test_load_advice_agrees_with_next_weeks_prescription(pool: asyncpg.Poo
     await _write(pool, user_id, 2)
     prescribed = _item((await _workout(pool, user_id, NEXT_MONDAY))["blocks"], "back_squat")
     assert prescribed["load"] == 105.0
-    assert advice["advice"][0]["load"] == prescribed["load"]
+    assert advice.advice[0].load == prescribed["load"]
 
 
 async def test_progress_summary_from_the_record(pool: asyncpg.Pool) -> None:
@@ -744,13 +770,14 @@ async def test_progress_summary_from_the_record(pool: asyncpg.Pool) -> None:
 
     _on(FRIDAY)  # Friday's session is today and not logged yet
     summary = await _tool(pool, user_id, "progress_summary", {"days": 30})
-    assert (summary["sessions_done"], summary["sessions_due"]) == (2, 2)
-    assert (summary["session_streak"], summary["week_streak"]) == (2, 0)
-    assert summary["metrics"]["body_weight"] == {"first": 82.0, "last": 80.9, "unit": "kg",
-                                                 "readings": 3}
-    assert summary["loads"] == [{"exercise": "Barbell back squat", "first": 100.0, "best": 110.0,
-                                 "unit": "kg", "sessions": 2}]
-    assert "First session" in summary["achievements"]
+    assert (summary.sessions_done, summary.sessions_due) == (2, 2)
+    assert (summary.session_streak, summary.week_streak) == (2, 0)
+    assert summary.metrics["body_weight"].model_dump() == {
+        "first": 82.0, "last": 80.9, "unit": "kg", "readings": 3}
+    assert [x.model_dump() for x in summary.loads] == [{
+        "exercise": "Barbell back squat", "first": 100.0, "best": 110.0, "unit": "kg",
+        "sessions": 2}]
+    assert "First session" in summary.achievements
 
 
 async def test_a_step_back_down_is_where_the_athlete_stays(pool: asyncpg.Pool) -> None:

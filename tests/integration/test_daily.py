@@ -14,11 +14,11 @@ import pytest
 from arq.connections import ArqRedis
 
 from tests.conftest import RunWorker, SendText, athlete_with_profile, offline_runtime
+from worker.agents.plans import build_plan
 from worker.clock import clock
 from worker.jobs.context import Deps
 from worker.jobs.daily import send_daily
 from worker.outbox import conversation_for, write_outbound
-from worker.planning.service import build_plan
 from worker.queue import enqueue_send
 from worker.settings import Settings
 from worker.sms.channel import LocalChannel
@@ -254,7 +254,9 @@ async def test_schedule_changes_and_pauses_by_text(
     assert row is not None and row["send_time"] == time(19, 0)
     assert row["next_daily_at"] == datetime(2026, 3, 2, 19, 0, tzinfo=UTC)
 
-    assert "08:00" in await say("actually send it at 6am")  # clamped out of quiet hours
+    # A time they ask for is consent from 05:00; earlier is moved to 05:00.
+    assert "06:00" in await say("actually send it at 6am")
+    assert "05:00" in await say("can you text at 4am then")
     assert "no more texts on rest days" in await say("no rest day texts please")
     assert await pool.fetchval("SELECT rest_day_texts FROM users WHERE id = $1", user_id) is False
 

@@ -10,8 +10,8 @@ import asyncpg
 import pytest
 
 from tests.conftest import RunWorker, SendText, athlete_with_profile, offline_runtime
+from worker.agents.plans import build_plan, write_week
 from worker.clock import clock
-from worker.planning.service import build_plan, write_week
 from worker.sms.channel import LocalChannel
 
 MAYA = "+12125550142"  # a New York number: Eastern time is inferred from the area code
@@ -46,6 +46,7 @@ def _slugs(blocks: list[dict[str, Any]], *, work_only: bool = False) -> set[str]
 async def test_onboarding_by_sms_ends_with_a_plan(
     send_text: SendText, run_worker: RunWorker, pool: asyncpg.Pool, channel: LocalChannel
 ) -> None:
+    clock.freeze(datetime(2026, 3, 1, 15, 0, tzinfo=UTC))  # Sunday, 10:00 in New York
     for text in ONBOARDING:
         await send_text(MAYA, text)
         await run_worker()
@@ -94,9 +95,10 @@ async def test_onboarding_by_sms_ends_with_a_plan(
     summary = " ".join(p["body"].split(" ", 1)[1] if len(parts) > 1 else p["body"]
                        for p in parts)
     assert summary.startswith("Your plan is ready, Maya!")
-    assert "First session: " in summary and "08:30" in summary
-    assert len(parts) <= 2
-    assert [t.body for t in channel.sent[-len(parts):]] == [p["body"] for p in parts]
+    assert "First session: " in summary and "a 07:00 text" in summary
+    assert len(parts) <= 3
+    assert "08:30" in replies[-1]  # "yes, 8:30am please" answers the assumption
+    assert [t.body for t in channel.sent[-len(parts) - 1:-1]] == [p["body"] for p in parts]
     assert len(ONBOARDING) <= 8
 
 
@@ -199,6 +201,7 @@ async def test_onboarding_with_bare_answers_and_a_uk_number(
     send_text: SendText, run_worker: RunWorker, pool: asyncpg.Pool, channel: LocalChannel
 ) -> None:
     """One fact per text, each a bare answer to the question before it."""
+    clock.freeze(datetime(2026, 3, 1, 15, 0, tzinfo=UTC))  # Sunday, 15:00 in London
     texts = ["hello", "Sam", "I want to lose weight, total beginner", "3 days, 30 minutes",
              "nothing, just my living room", "my knee hurts when I run", "yes 6am"]
     for text in texts:
@@ -208,11 +211,10 @@ async def test_onboarding_with_bare_answers_and_a_uk_number(
     assert user is not None
     assert (user["name"], user["status"], user["timezone"]) == ("Sam", "active",
                                                                  "Europe/London")
-    # 6am is inside quiet hours: texts go out from 08:00 at the earliest.
-    assert user["send_time"].strftime("%H:%M") == "08:00"
-    questions = [t.body for t in channel.sent]
-    assert not any(q.startswith("Sorry") for q in questions)
-    assert "you're on UK time, right?" in " ".join(questions)
+    # "yes 6am" answers the plan text's "I assumed ... a 07:00 text", two texts later.
+    assert user["send_time"].strftime("%H:%M") == "06:00"
+    said = " ".join(t.body for t in channel.sent)
+    assert "Sorry" not in said and "UK time" in said
     profile = await pool.fetchrow(
         "SELECT primary_goal, experience, session_minutes, equipment, injuries"
         " FROM fitness_profiles ORDER BY version DESC LIMIT 1")

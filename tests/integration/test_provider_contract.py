@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
 from typing import Any
-from uuid import UUID
 
 import asyncpg
 import httpx2
 import pytest
 
+from tests.conftest import athlete_with_profile, offline_runtime
 from tests.integration.test_agent_runtime import ScriptedLLM, completion
-from worker.agents.context import athlete_variables
+from worker.agents.context import athlete_context
+from worker.agents.plans import build_plan, plan_variables, week_inputs
 from worker.agents.runtime import Call, Runtime
-from worker.agents.schemas import SCHEMAS, DayPlan, WeekPlan
+from worker.agents.schemas import SCHEMAS
+from worker.db.queries import sql
+from worker.domain.workouts import DayPlan, WeekPlan
 from worker.llm.offline import OfflineProvider
 from worker.llm.openai_provider import OpenAIProvider
 from worker.llm.types import Provider
-from worker.planning.candidates import candidates_for
 from worker.settings import Settings
 
 AGENTS = {
@@ -56,29 +59,33 @@ CANNED: dict[str, dict[str, Any]] = {
 }
 
 
-async def _variables(pool: asyncpg.Pool) -> tuple[dict[str, Any], Call]:
-    user_id: UUID = await pool.fetchval(
-        "INSERT INTO users (phone, name, status) VALUES ('+15552220000', 'Maya', 'active')"
-        " RETURNING id"
-    )
+async def _variables(pool: asyncpg.Pool, agent: str) -> tuple[dict[str, Any], Call]:
+    """The variables each agent is really given, from the builders the jobs use."""
+    user_id = await athlete_with_profile(pool, days=[1, 3, 5], equipment=["dumbbell", "bench"],
+                                         injuries=["knee"], goal="strength", name="Maya",
+                                         timezone="America/New_York")
     await pool.execute(
-        "INSERT INTO fitness_profiles (user_id, version, primary_goal, experience, days_per_week,"
-        " training_days, session_minutes, equipment, injuries) VALUES ($1, 1, 'strength',"
-        " 'beginner', 3, '{1,3,5}', 45, '{dumbbell,bench}', $2)",
-        user_id, [{"area": "knee", "note": "sore left knee"}],
-    )
+        "WITH c AS (INSERT INTO conversations (user_id) VALUES ($1) RETURNING id)"
+        " INSERT INTO messages (user_id, conversation_id, direction, body, from_number,"
+        " to_number, provider_sid, status) SELECT $1, c.id, 'inbound', $2, '+15552220000',"
+        " '+15550000100', $3, 'received' FROM c",
+        user_id, "Did it! squats felt heavy", f"SM{uuid.uuid4().hex}")
     async with pool.acquire() as conn:
-        variables = await athlete_variables(conn, user_id)
-        candidates = await candidates_for(conn, ["dumbbell", "bench"], [{"area": "knee"}])
-    variables |= {
-        "inbox": [{"text": "I'm Maya, 3 days a week with dumbbells", "at": "Mon 07:00"}],
-        "plan_start": "2026-03-02",
-        "week": {"index": 1, "week_in_phase": 1, "phase": "Foundation",
-                 "phase_focus": "technique", "start_date": "2026-03-02", "is_deload": False,
-                 "target_rir": 3, "training_days": [1, 3, 5]},
-        "candidates": candidates,
-        "last_week_logs": [],
-    }
+        if agent == "plan_generator":
+            variables, _, _ = await plan_variables(conn, user_id, date(2026, 3, 2))
+        elif agent == "week_generator":
+            await build_plan(pool, offline_runtime(pool), user_id, trace_id=uuid.uuid4())
+            await pool.execute("UPDATE microcycles SET status = 'planned' WHERE user_id = $1",
+                               user_id)
+            week = await conn.fetchrow(
+                sql("microcycle_to_write"),
+                await conn.fetchval("SELECT id FROM microcycles WHERE user_id = $1"
+                                    " AND week_index = 1", user_id))
+            variables = (await week_inputs(conn, week)).variables
+        else:
+            inbox = await conn.fetch("SELECT id, body, created_at FROM messages"
+                                     " WHERE user_id = $1", user_id)
+            variables = (await athlete_context(conn, user_id, inbox)).variables()
     trace = uuid.uuid4()
     return variables, Call(user_id=user_id, trace_id=trace, timezone="America/New_York")
 
@@ -96,7 +103,7 @@ def _provider(kind: str, schema: str) -> Provider:
 @pytest.mark.parametrize("agent", sorted(AGENTS))
 async def test_every_agent_answers_its_schema(pool: asyncpg.Pool, kind: str, agent: str) -> None:
     schema = AGENTS[agent]
-    variables, call = await _variables(pool)
+    variables, call = await _variables(pool, agent)
     provider = _provider(kind, schema)
     runtime = Runtime(pool, provider, OfflineProvider(), attempts=1, retry_wait_s=0)
     run = await runtime.run(agent, call, variables)
@@ -114,7 +121,7 @@ async def test_every_agent_answers_its_schema(pool: asyncpg.Pool, kind: str, age
 
 
 async def test_offline_week_respects_equipment_injuries_and_days(pool: asyncpg.Pool) -> None:
-    variables, call = await _variables(pool)
+    variables, call = await _variables(pool, "week_generator")
     runtime = Runtime(pool, OfflineProvider(), OfflineProvider(), attempts=1)
     run = await runtime.run("week_generator", call, variables)
     assert isinstance(run.output, WeekPlan)

@@ -71,5 +71,5 @@ async def test_texts_after_a_turn_get_their_own_turn_in_order(
     assert [row["processed_at"] for row in inbound] == sorted(r["processed_at"] for r in inbound)
     replies = [t.body for t in channel.sent]
     assert "Welcome" in replies[0]
-    assert replies[-2].startswith("Got it, Sam.")
+    assert replies[-2].startswith("Nice to meet you, Sam!")
     assert len(replies) == 4  # welcome + first question, then one answer per turn

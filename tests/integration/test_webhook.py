@@ -11,12 +11,11 @@ from arq.connections import ArqRedis
 
 from tests.conftest import TEST_BASE_URL, RunWorker, SendText
 from worker import constants
-from worker.cli.textcmd import twilio_form
 from worker.outbox import conversation_for, write_outbound
 from worker.queue import enqueue_send
 from worker.settings import Settings
 from worker.sms.channel import LocalChannel
-from worker.web.signature import sign
+from worker.web.signature import sign, twilio_form
 
 PHONE = "+15551230001"
 

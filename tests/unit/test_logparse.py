@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from worker.coach.logparse import LoadUnit, ParsedExercise, ParsedLog, ParsedSet, parse_log
+from worker.llm.offline.logparse import LoadUnit, ParsedExercise, ParsedLog, ParsedSet, parse_log
 
 NAMES = ["pushups", "squats", "pullups", "lunges", "bench press", "rows", "dips"]
 UNITS: tuple[LoadUnit, ...] = ("kg", "lb")
@@ -243,6 +243,22 @@ def test_not_a_log(text: str) -> None:
 
 # --- Unclear: never guessed -------------------------------------------------------------------
 
+def test_an_at_load_is_in_the_athletes_units() -> None:
+    """"bench 3x8 @ 60" is 60 of whatever the athlete lifts in; "@ 8" is an RPE."""
+    assert parse_log("bench 3x8 @ 60") == log(exercises=(reps("bench", 8, 8, 8, load=60),))
+    assert parse_log("bench 3x8 @ 8").exercises[0].rpe == 8
+
+
+def test_loads_sets_and_reps_as_lifters_write_them() -> None:
+    assert parse_log("DL 160x3x3 moved fast") == log(
+        exercises=(reps("dl", 3, 3, 3, load=160),))
+    assert parse_log("pushups 4x15 pullups 4x6") == log(
+        exercises=(reps("pushups", 15, 15, 15, 15), reps("pullups", 6, 6, 6, 6)))
+    assert parse_log("squats 4x6 @ 105, last set grindy but clean") == log(
+        exercises=(reps("squats", 6, 6, 6, 6, load=105),))
+    assert parse_log("3x5 @ 85 today, last rep maybe 1 in the tank").rpe == 9
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -255,7 +271,6 @@ def test_not_a_log(text: str) -> None:
         ("plank 7201s", ParsedLog(is_log=True, completion=None, unclear=("plank 7201s",))),
         ("did 60x8 pushups", log(unclear=("did 60x8 pushups",))),
         ("ran 5k", ParsedLog(is_log=True, completion=None, unclear=("ran 5k",))),
-        ("bench 3x8 @ 60", ParsedLog(is_log=True, completion=None, unclear=("bench 3x8 @ 60",))),
         ("done. 7 4 8", log(unclear=("7 4 8",))),
         ("squats 8-10 reps", ParsedLog(is_log=True, completion=None,
                                        unclear=("squats 8-10 reps",))),

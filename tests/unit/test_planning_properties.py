@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from worker.agents.schemas import DayPlan, PrescribedExercise, WeekPlan, WorkoutBlock
+from worker.domain.workouts import DayPlan, PrescribedExercise, WeekPlan, WorkoutBlock
 from worker.library.seed import load_library_file
 from worker.planning.engine import build_week
 from worker.planning.repair import MAX_WEEKLY_SETS_PER_PATTERN, repair_week, weekly_sets

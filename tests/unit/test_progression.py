@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from worker.domain.vocabulary import LOADABLE
 from worker.library.seed import load_library_file
-from worker.planning.engine import LOADABLE
 from worker.planning.progression import (
     DOWN_ACTIONS,
     PLATE_STEP,

@@ -1,4 +1,4 @@
-"""Coaching tools: logging, progress, questions and changes to the plan.
+"""Coaching tools: logging, measurements, trips and questions.
 
 Thin on purpose: each validates what the model may choose, takes the athlete from the turn's
 :class:`ToolContext` and hands the work to :mod:`worker.coach`, where it is tested without a
@@ -7,19 +7,29 @@ model in the loop.
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any, Literal
+import re
+from typing import Literal
 
 from pydantic import Field
 
-from worker.agents.schemas import Goal, Injury, ProfileUpdate
 from worker.agents.toolbase import Args, DayRef, ToolContext, day_of
-from worker.coach import adapt, answers
+from worker.clock import now
+from worker.coach import answers
 from worker.coach.logbook import LogEntry, record_log
 from worker.coach.progress import progress_summary as summarize
+from worker.coach.results import (
+    ExerciseExplained,
+    LoadAdvice,
+    LogResult,
+    MetricLogged,
+    Progress,
+    TripPlanned,
+)
+from worker.coach.travel import plan_trip as record_trip
 from worker.db.queries import sql
-from worker.planning.candidates import body_area
-from worker.profiles import apply_profile_update, normalize_equipment
+from worker.domain.vocabulary import body_area
+from worker.errors import ToolError
+from worker.timezones import is_valid_zone
 
 
 class LoggedSet(Args):
@@ -48,104 +58,71 @@ class LogWorkoutArgs(Args):
     felt: str | None = Field(description="How it felt, in the athlete's words.")
 
 
-async def log_workout(ctx: ToolContext, args: LogWorkoutArgs) -> dict[str, Any]:
+async def log_workout(ctx: ToolContext, args: LogWorkoutArgs) -> LogResult:
     entries = [
         LogEntry(e.exercise, [s.model_dump(exclude_none=True) for s in e.sets], e.load_unit,
                  e.rpe, body_area(e.pain_area), e.notes)
         for e in args.exercises
     ]
     async with ctx.pool.acquire() as conn, conn.transaction():
-        outcome = await record_log(
+        return await record_log(
             conn, ctx.user_id, day_of(args.day, ctx.today()), args.completion, entries,
             fraction=args.fraction, session_rpe=args.session_rpe, felt=args.felt,
             source_message_id=ctx.source_message_id,
         )
-    return outcome.as_dict()
 
 
-class AdaptEquipmentArgs(Args):
-    equipment: list[str] = Field(description="What they have there, e.g. [] or "
-                                 "['dumbbell', 'bench', 'treadmill'] for a hotel gym.")
+class LogMetricArgs(Args):
+    metric: str = Field(description="snake_case, e.g. body_weight, resting_hr, sleep_hours.")
+    value: float
+    unit: str | None
+
+
+async def log_metric(ctx: ToolContext, args: LogMetricArgs) -> MetricLogged:
+    metric = re.sub(r"[^a-z0-9]+", "_", args.metric.lower()).strip("_") or "metric"
+    await ctx.pool.execute(
+        sql("insert_metric"), ctx.user_id, metric, args.value, args.unit, now(), {},
+        ctx.source_message_id,
+    )
+    return MetricLogged(logged=metric, value=args.value, unit=args.unit)
+
+
+class PlanTripArgs(Args):
     start: DayRef | None = Field(description="First day away; null = today.")
-    until: DayRef | None = Field(description="Last day away; null = the Sunday of the first "
-                                 "day's week.")
+    until: DayRef | None = Field(description="Last day away; null = a week from the start.")
+    place: str | None = Field(description="Where they are going, e.g. Lisbon.")
+    timezone: str | None = Field(description="IANA zone there, e.g. Europe/Lisbon; null if "
+                                 "the same as home.")
+    equipment: list[str] | None = Field(
+        description="What they will have there, e.g. [] or ['dumbbell', 'bench']; null if "
+        "they did not say.")
+    hotel_gym: bool = Field(description="They said there is a hotel gym (kit unknown).")
     reason: str | None
 
 
-async def adapt_equipment(ctx: ToolContext, args: AdaptEquipmentArgs) -> dict[str, Any]:
-    today = ctx.today()
-    start = max(day_of(args.start, today), today) if args.start else today
-    until = day_of(args.until, today) if args.until else start + timedelta(
-        days=6 - start.weekday())
-    async with ctx.pool.acquire() as conn, conn.transaction():
-        return await adapt.adapt_equipment(conn, ctx.user_id, start,
-                                           normalize_equipment(args.equipment),
-                                           max(until, start), args.reason or "travel")
-
-
-class ReportPainArgs(Args):
-    area: str = Field(description="Body area: knee, shoulder, lower_back, wrist, ...")
-    note: str = Field(description="What they said about it, briefly.")
-    red_flag: bool = Field(description="Chest pain, fainting, numbness, a joint giving way, "
-                           "pain at night or after a fall: see a professional, no training.")
-
-
-async def report_pain(ctx: ToolContext, args: ReportPainArgs) -> dict[str, Any]:
-    area = body_area(args.area)
+async def plan_trip(ctx: ToolContext, args: PlanTripArgs) -> TripPlanned:
+    if args.timezone and not is_valid_zone(args.timezone):
+        raise ToolError(f"unknown time zone {args.timezone!r}")
     today = ctx.today()
     async with ctx.pool.acquire() as conn, conn.transaction():
-        if args.red_flag:
-            cleared = await conn.fetchval(sql("skip_if_scheduled"), ctx.user_id, today,
-                                          "red flag: " + args.note[:100])
-            return {"red_flag": True, "today_cleared": cleared is not None}
-        if area is None:
-            return {"recorded": False, "reason": f"which body part is {args.area!r}?"}
-        update = ProfileUpdate.model_validate(
-            {k: None for k in ProfileUpdate.model_fields} |
-            {"injuries": [Injury(area=area, note=args.note[:120])]})
-        await apply_profile_update(conn, ctx.user_id, update,
-                                   source_message_id=ctx.source_message_id)
-        refit = await adapt.avoid_area(conn, ctx.user_id, today, f"{area} pain")
-    return {"recorded": True, "area": area, **refit}
-
-
-class ChangeDaysArgs(Args):
-    days: list[int] = Field(description="ISO weekdays to train from now on, 1 = Monday.")
-
-
-async def change_training_days(ctx: ToolContext, args: ChangeDaysArgs) -> dict[str, Any]:
-    days = sorted({d for d in args.days if 1 <= d <= 7})
-    if not days:
-        return {"done": False, "reason": "no valid training days given"}
-    update = ProfileUpdate.model_validate(
-        {k: None for k in ProfileUpdate.model_fields} |
-        {"training_days": days, "days_per_week": len(days)})
-    async with ctx.pool.acquire() as conn, conn.transaction():
-        await apply_profile_update(conn, ctx.user_id, update,
-                                   source_message_id=ctx.source_message_id)
-        return await adapt.change_training_days(conn, ctx.user_id, ctx.today(), days)
-
-
-class ChangeGoalArgs(Args):
-    goal: Goal
-    detail: str | None = Field(description="The new goal in their words.")
-
-
-async def change_goal(ctx: ToolContext, args: ChangeGoalArgs) -> dict[str, Any]:
-    update = ProfileUpdate.model_validate(
-        {k: None for k in ProfileUpdate.model_fields} |
-        {"primary_goal": args.goal, "goal_detail": args.detail})
-    async with ctx.pool.acquire() as conn, conn.transaction():
-        await apply_profile_update(conn, ctx.user_id, update,
-                                   source_message_id=ctx.source_message_id)
-        return await adapt.change_goal(conn, ctx.user_id, ctx.today(), args.goal)
+        trip = await record_trip(
+            conn, ctx.user_id, today=today,
+            starts_on=day_of(args.start, today) if args.start else None,
+            ends_on=day_of(args.until, today) if args.until else None,
+            place=args.place, timezone=args.timezone, equipment=args.equipment,
+            hotel_gym=args.hotel_gym, reason=args.reason,
+            source_message_id=ctx.source_message_id)
+    return TripPlanned(starts_on=trip.starts_on.isoformat(), ends_on=trip.ends_on.isoformat(),
+                       place=trip.place, timezone=trip.timezone, equipment=trip.equipment,
+                       sessions_rewritten=trip.sessions_rewritten,
+                       assumed_kit=args.hotel_gym and args.equipment is None)
 
 
 class ExplainArgs(Args):
     exercise: str
 
 
-async def explain_exercise(ctx: ToolContext, args: ExplainArgs) -> dict[str, Any]:
+async def explain_exercise(ctx: ToolContext, args: ExplainArgs) -> ExerciseExplained:
     async with ctx.pool.acquire() as conn:
         return await answers.explain_exercise(conn, args.exercise)
 
@@ -154,7 +131,7 @@ class LoadAdviceArgs(Args):
     exercise: str | None = Field(description="The exercise asked about; null = today's lifts.")
 
 
-async def load_advice(ctx: ToolContext, args: LoadAdviceArgs) -> dict[str, Any]:
+async def load_advice(ctx: ToolContext, args: LoadAdviceArgs) -> LoadAdvice:
     async with ctx.pool.acquire() as conn:
         return await answers.load_advice(conn, ctx.user_id, ctx.today(), args.exercise)
 
@@ -163,6 +140,6 @@ class ProgressArgs(Args):
     days: int = Field(ge=7, le=365, description="The period: 30 for 'this month'.")
 
 
-async def progress_summary(ctx: ToolContext, args: ProgressArgs) -> dict[str, Any]:
+async def progress_summary(ctx: ToolContext, args: ProgressArgs) -> Progress:
     async with ctx.pool.acquire() as conn:
         return await summarize(conn, ctx.user_id, ctx.today(), ctx.timezone, args.days)

@@ -1,9 +1,9 @@
-"""The variables an athlete's turn is rendered from.
+"""Building the :class:`~worker.domain.context.AthleteContext` an agent is rendered from.
 
-One place builds them, so every template and the offline coach see the same facts: who the
-athlete is, their profile and what is still missing, their plan, today's and the coming days'
-sessions, the recent conversation, and the texts being answered. Values are plain JSON-friendly
-data; athlete text only ever appears here as values.
+One place reads it, so every template and the offline provider see the same facts: who the
+athlete is and where they are (a trip included), their profile, onboarding (what is known,
+what to ask, what will be assumed), their plan and sessions, the recent conversation and the
+texts being answered.
 """
 
 from __future__ import annotations
@@ -15,125 +15,129 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from worker.clock import now
+from worker.coach.profile_changes import onboarding_asks
 from worker.db.pool import Conn
+from worker.db.profiles import latest_profile
 from worker.db.queries import sql
-from worker.profiles import latest_profile, missing_fields
+from worker.domain.context import (
+    AthleteContext,
+    AthleteInfo,
+    Line,
+    OnboardingInfo,
+    PlanInfo,
+    TripInfo,
+    WorkoutInfo,
+)
+from worker.domain.onboarding import infer_experience, onboarding_state
+from worker.domain.profile import Profile, format_time
+from worker.domain.travel import trip_on
+from worker.domain.windows import ATHLETE_TIMED, UNSOLICITED, part_of_day
+from worker.schedule import trips_for, zone_at
 from worker.timezones import guess_timezone, zone_label
 
 HISTORY_MESSAGES = 12
 RECENT_DAYS = 7
+#: A question stays open for this many of the coach's texts (an answer may come after a detour).
+OPEN_ASKS = 3
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%a %d %b %H:%M")
 
 
-def _workout(row: Any) -> dict[str, Any]:
+def _workout(row: Any) -> WorkoutInfo:
     day: date = row["date"]
-    return {
-        "date": day.isoformat(),
-        "weekday": day.strftime("%A"),
-        "title": row["title"],
-        "focus": row["focus"],
-        "status": row["status"],
-        "is_rest_day": row["is_rest_day"],
-        "estimated_minutes": row["estimated_minutes"],
-        "blocks": row["blocks"],
-    }
+    return WorkoutInfo(date=day.isoformat(), weekday=day.strftime("%A"), title=row["title"],
+                       focus=row["focus"], status=row["status"], is_rest_day=row["is_rest_day"],
+                       estimated_minutes=row["estimated_minutes"],
+                       blocks=list(row["blocks"] or []))
 
 
-async def athlete_variables(
+async def athlete_context(
     conn: Conn, user_id: UUID, inbox: Sequence[Any] = (), *, first_contact: bool = False
-) -> dict[str, Any]:
+) -> AthleteContext:
     """Everything the coach knows about this athlete right now."""
     user = await conn.fetchrow(sql("get_user"), user_id)
     if user is None:
         raise LookupError(f"no athlete {user_id}")
-    zone = ZoneInfo(user["timezone"])
-    local_now = now().astimezone(zone)
+    moment = now()
+    home = user["timezone"]
+    trips = await trips_for(conn, user_id, moment.astimezone(ZoneInfo(home)).date()
+                            - timedelta(days=1))
+    zone_name = zone_at(home, trips, moment)
+    zone = ZoneInfo(zone_name)
+    local_now = moment.astimezone(zone)
     today = local_now.date()
     profile = await latest_profile(conn, user_id)
     plan = await conn.fetchrow(sql("active_plan"), user_id)
     week = await conn.fetchrow(sql("current_microcycle"), user_id, today)
     today_row = await conn.fetchrow(sql("workout_on"), user_id, today)
-    upcoming = await conn.fetch(
-        sql("workouts_between"), user_id, today + timedelta(days=1), today + timedelta(days=8)
+    upcoming = await conn.fetch(sql("workouts_between"), user_id, today + timedelta(days=1),
+                                today + timedelta(days=8))
+    recent = await conn.fetch(sql("workouts_between"), user_id,
+                              today - timedelta(days=RECENT_DAYS), today)
+    history = await conn.fetch(sql("conversation_before"), user_id, [r["id"] for r in inbox],
+                               HISTORY_MESSAGES)
+    last_coach = next((m["body"] for m in reversed(history) if m["direction"] == "outbound"),
+                      None)
+    onboarding = None
+    if user["status"] == "onboarding":
+        asks = await onboarding_asks(conn, user_id)
+        state = onboarding_state(profile or Profile(), asks)
+        onboarding = OnboardingInfo(missing=list(state.missing), ready=state.ready,
+                                    ask=state.ask.as_dict() if state.ask else None,
+                                    defaults=dict(state.defaults),
+                                    assumed=[a.wording for a in state.assumed],
+                                    asked_before=asks)
+    level, why = infer_experience(profile or Profile())
+    guess = guess_timezone(user["phone"])
+    current_trip = trip_on(trips, today)
+    return AthleteContext(
+        now_local=local_now.strftime("%a %d %b %Y %H:%M"),
+        today=today.isoformat(),
+        weekday=local_now.strftime("%A"),
+        part_of_day=part_of_day(local_now.time()),
+        windows={"daily_text": ATHLETE_TIMED.words(), "other_texts": UNSOLICITED.words()},
+        athlete=AthleteInfo(
+            name=user["name"], phone_country="US" if user["phone"].startswith("+1") else "",
+            timezone=zone_name, home_timezone=home, timezone_label=zone_label(home),
+            timezone_confident=guess.timezone != home or guess.confident,
+            send_time=format_time(user["send_time"]), units=user["units"],
+            status=user["status"],
+            paused_until=(user["paused_until"].astimezone(zone).date().isoformat()
+                          if user["paused_until"] else None),
+            first_contact=first_contact,
+            trips=[TripInfo(starts_on=t.starts_on.isoformat(), ends_on=t.ends_on.isoformat(),
+                            place=t.place, timezone=t.timezone,
+                            equipment=list(t.equipment) if t.equipment is not None else None,
+                            active=t is current_trip)
+                   for t in trips],
+        ),
+        profile=profile,
+        experience={"level": level, "why": why},
+        onboarding=onboarding,
+        plan=_plan(plan, week),
+        today_workout=_workout(today_row) if today_row else None,
+        upcoming=[_workout(row) for row in upcoming],
+        recent_workouts=[_workout(row) for row in recent],
+        history=[Line(who="coach" if m["direction"] == "outbound" else "athlete",
+                      text=m["body"], at=_local(m["created_at"], zone)) for m in history],
+        last_asked=list(await conn.fetchval(sql("last_asks"), user_id, OPEN_ASKS) or []),
+        last_coach_message=last_coach,
+        check_in_open=await conn.fetchrow(sql("open_check_in"), user_id) is not None,
+        inbox=[Line(who="athlete", text=row["body"], at=_local(row["created_at"], zone))
+               for row in inbox],
     )
-    recent = await conn.fetch(
-        sql("workouts_between"), user_id, today - timedelta(days=RECENT_DAYS), today
-    )
-    inbox_ids = [row["id"] for row in inbox]
-    history = await conn.fetch(sql("conversation_before"), user_id, inbox_ids, HISTORY_MESSAGES)
-    last_coach = next((m["body"] for m in reversed(history) if m["direction"] == "outbound"), None)
-    return {
-        "now_local": local_now.strftime("%a %d %b %Y %H:%M"),
-        "today": today.isoformat(),
-        "weekday": local_now.strftime("%A"),
-        "athlete": {
-            "name": user["name"],
-            "timezone": user["timezone"],
-            "send_time": user["send_time"].strftime("%H:%M"),
-            "units": user["units"],
-            "status": user["status"],
-            "paused_until": (
-                user["paused_until"].astimezone(zone).date().isoformat()
-                if user["paused_until"] else None
-            ),
-            "first_contact": first_contact,
-            "timezone_label": zone_label(user["timezone"]),
-            # Whether the zone is a confident guess from the area code (or was set later).
-            "timezone_confident": _confident(user["phone"], user["timezone"]),
-        },
-        "profile": _profile(profile),
-        "missing": missing_fields(profile, user["name"]),
-        "plan": _plan(plan, week),
-        "today_workout": _workout(today_row) if today_row else None,
-        "upcoming": [_workout(row) for row in upcoming],
-        # The last week's sessions and how they went: missed days, what to log against.
-        "recent_workouts": [_workout(row) for row in recent],
-        "history": [
-            {"who": "coach" if m["direction"] == "outbound" else "athlete",
-             "text": m["body"], "at": _local(m["created_at"], zone)}
-            for m in history
-        ],
-        "last_coach_message": last_coach,
-        "inbox": [{"text": row["body"], "at": _local(row["created_at"], zone)} for row in inbox],
-    }
 
 
-def _confident(phone: str, timezone: str) -> bool:
-    guess = guess_timezone(phone)
-    return guess.timezone != timezone or guess.confident
-
-
-def _profile(row: dict[str, Any] | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    return {
-        "version": row["version"],
-        "goals": list(row["goals"] or []),
-        "primary_goal": row["primary_goal"],
-        "experience": row["experience"],
-        "days_per_week": row["days_per_week"],
-        "training_days": list(row["training_days"] or []),
-        "session_minutes": row["session_minutes"],
-        "equipment": list(row["equipment"] or []),
-        "training_location": row["training_location"],
-        "injuries": list(row["injuries"] or []),
-        "summary": row["summary"],
-    }
-
-
-def _plan(plan: Any, week: Any) -> dict[str, Any] | None:
+def _plan(plan: Any, week: Any) -> PlanInfo | None:
     if plan is None:
         return None
-    return {
-        "goal": plan["goal"],
-        "start_date": plan["start_date"].isoformat(),
-        "weeks": plan["weeks"],
-        "week_index": week["week_index"] if week else None,
-        "phase": week["phase"] if week else None,
-        "phase_focus": week["phase_focus"] if week else None,
-        "is_deload": week["is_deload"] if week else False,
-        "adjustments": list((plan["details"] or {}).get("adjustments", [])),
-    }
+    return PlanInfo(
+        goal=plan["goal"], start_date=plan["start_date"].isoformat(), weeks=plan["weeks"],
+        week_index=week["week_index"] if week else None,
+        phase=week["phase"] if week else None,
+        phase_focus=week["phase_focus"] if week else None,
+        is_deload=bool(week["is_deload"]) if week else False,
+        adjustments=list((plan["details"] or {}).get("adjustments", [])),
+    )

@@ -35,10 +35,11 @@ from tenacity import (
 from worker.agents.definitions import split_ref
 from worker.agents.render import render
 from worker.agents.schemas import schema_named
-from worker.agents.toolbase import ToolContext, ToolError
+from worker.agents.toolbase import ToolContext
 from worker.agents.tools import TOOLS, Tool
+from worker.coach.results import ToolFailed
 from worker.db.queries import sql
-from worker.errors import ConfigError
+from worker.errors import ConfigError, ToolError
 from worker.llm.types import (
     LLMFailure,
     LLMRequest,
@@ -297,27 +298,27 @@ class Runtime:
         for tool_call in calls:
             tool = allowed.get(tool_call.name)
             if tool is None:
-                result: dict[str, Any] = {"error": f"unknown tool {tool_call.name!r}"}
+                result: BaseModel = ToolFailed(error=f"unknown tool {tool_call.name!r}")
             elif call.user_id is None:
-                result = {"error": "tools need an athlete"}
+                result = ToolFailed(error="tools need an athlete")
             else:
                 result = await self._run_tool(tool, tool_call, call)
             outcomes.append(ToolOutcome(tool_call, result))
         return outcomes
 
-    async def _run_tool(self, tool: Tool, tool_call: ToolCall, call: Call) -> dict[str, Any]:
+    async def _run_tool(self, tool: Tool, tool_call: ToolCall, call: Call) -> BaseModel:
         assert call.user_id is not None
         context = ToolContext(self.pool, call.user_id, call.timezone, call.source_message_id)
         try:
             args = tool.args_model.model_validate(tool_call.arguments)
             return await tool.handler(context, args)
         except ValidationError as exc:
-            return {"error": f"invalid arguments: {exc.errors()[0]['msg']}"}
+            return ToolFailed(error=f"invalid arguments: {exc.errors()[0]['msg']}")
         except ToolError as exc:
-            return {"error": str(exc)}
+            return ToolFailed(error=str(exc))
         except Exception as exc:  # a tool bug must not lose the athlete's turn
             log.exception("tool %s failed", tool.name)
-            return {"error": f"{tool.name} failed: {type(exc).__name__}"}
+            return ToolFailed(error=f"{tool.name} failed: {type(exc).__name__}")
 
     async def _fallback(
         self,
@@ -367,7 +368,7 @@ class Runtime:
     ) -> UUID:
         tool_calls = [
             {"id": o.call.id, "name": o.call.name, "arguments": o.call.arguments,
-             "result": o.result}
+             "result": o.result_json()}
             for o in executed
         ] or [
             {"id": c.id, "name": c.name, "arguments": c.arguments} for c in response.tool_calls
@@ -407,7 +408,7 @@ def _tool_message(outcome: ToolOutcome) -> dict[str, Any]:
     return {
         "role": "tool",
         "tool_call_id": outcome.call.id,
-        "content": json.dumps(outcome.result, default=str),
+        "content": json.dumps(outcome.result_json(), default=str),
     }
 
 

@@ -15,6 +15,7 @@ import asyncpg
 from pydantic import BaseModel, ConfigDict
 
 from worker.clock import now
+from worker.errors import ToolError
 from worker.localtime import parse_clock_time, resolve_day
 
 
@@ -36,10 +37,6 @@ class Args(BaseModel):
 
 
 DayRef = str  # "today", "tomorrow", "yesterday", a weekday name, or YYYY-MM-DD
-
-
-class ToolError(Exception):
-    """The tool could not do what was asked; the message goes back to the model."""
 
 
 def day_of(ref: DayRef, today: date) -> date:

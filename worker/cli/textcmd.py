@@ -20,27 +20,10 @@ from worker.db.pool import connect
 from worker.db.queries import sql
 from worker.embedded import resolve_database
 from worker.errors import ConfigError
-from worker.settings import LOCAL_FROM_NUMBER, Settings
-from worker.sms.segments import segment_info
-from worker.web.signature import sign
+from worker.settings import Settings
+from worker.web.signature import sign, twilio_form
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
-
-
-def twilio_form(settings: Settings, *, sid: str, phone: str, body: str) -> dict[str, str]:
-    """The form Twilio posts for an inbound SMS (the fields textcoach reads, and a few more)."""
-    return {
-        "MessageSid": sid,
-        "SmsSid": sid,
-        "AccountSid": settings.twilio_account_sid or "AC" + "0" * 32,
-        "From": phone,
-        "To": settings.twilio_from_number or LOCAL_FROM_NUMBER,
-        "Body": body,
-        "NumMedia": "0",
-        "NumSegments": str(segment_info(body).segments),
-        "SmsStatus": "received",
-        "ApiVersion": "2010-04-01",
-    }
 
 
 async def post_text(settings: Settings, phone: str, body: str) -> str:

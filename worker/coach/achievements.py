@@ -17,7 +17,10 @@ from uuid import UUID
 from worker.clock import now
 from worker.coach.streaks import week_streak
 from worker.db.pool import Conn
+from worker.db.profiles import latest_profile
 from worker.db.queries import sql
+from worker.domain.onboarding import infer_experience
+from worker.domain.profile import Profile
 
 SESSION_MILESTONES = {1: "first_session", 10: "ten_sessions", 25: "twenty_five_sessions"}
 FIRST_EXERCISES = {"first_pull_up": ["pull_up", "chin_up"], "first_push_up": ["push_up"]}
@@ -31,8 +34,10 @@ async def award(conn: Conn, user_id: UUID, today: date) -> list[str]:
                                 sorted({s for slugs in FIRST_EXERCISES.values() for s in slugs}))
     assert facts is not None
     earned = [slug for count, slug in SESSION_MILESTONES.items() if facts["sessions"] >= count]
+    # A "first pull-up" is a milestone for a beginner, not for someone doing sets of them.
+    beginner = infer_experience(await latest_profile(conn, user_id) or Profile())[0] == "beginner"
     earned += [slug for slug, exercises in FIRST_EXERCISES.items()
-               if set(exercises) & set(facts["firsts"])]
+               if beginner and set(exercises) & set(facts["firsts"])]
     if facts["climbed"]:
         earned.append("new_rung")
     # Through the end of this week, so a week with sessions still to come is not "complete".

@@ -1,29 +1,32 @@
-"""Real life, applied to the plan: swaps, travel, pain, new training days, a new goal.
+"""Real life, applied to one session: swaps, and refits of sessions already written.
 
-Each function changes the athlete's sessions through named SQL and returns what it changed, so
-the coach can say exactly what is different and why. Replacement exercises always come from the
-library and the athlete's constraints (same movement pattern, equipment they have now, nothing
-loading an injured area), never from the model's imagination.
+Replacement exercises always come from the library and the athlete's constraints (same
+movement pattern, equipment they have that day, nothing loading an injured area), never from
+the model's imagination. Lasting changes (new days, equipment, injuries, a new goal) lay the
+plan out again instead (:mod:`worker.coach.profile_changes`), and trips rewrite their own days
+(:mod:`worker.coach.travel`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from worker.coach.logbook import item_named, work_items
+from worker.coach.results import SessionChange
 from worker.db.pool import Conn
+from worker.db.profiles import latest_profile
 from worker.db.queries import sql
+from worker.domain.profile import Profile
+from worker.domain.travel import equipment_on
+from worker.domain.vocabulary import LOADABLE
 from worker.library.seed import resolve_exercise
 from worker.planning.candidates import candidates_for
-from worker.planning.engine import LOADABLE, pick
+from worker.planning.engine import pick
 from worker.planning.steps import library_facts
-from worker.profiles import latest_profile
-
-#: How far ahead a pain report or a travel week rewrites sessions already written.
-REFIT_DAYS = 14
+from worker.schedule import trips_for
 
 
 def _level(item: Mapping[str, Any], library: Mapping[str, Mapping[str, Any]]) -> int:
@@ -75,142 +78,41 @@ def refit_blocks(
     return out, changes
 
 
-async def refit_sessions(
-    conn: Conn, user_id: UUID, start: date, end: date, candidates: Sequence[Mapping[str, Any]],
-    note: str,
-) -> dict[str, Any]:
-    """Rewrite the sessions in [start, end) to use only ``candidates``."""
-    rows = await conn.fetch(sql("workouts_from"), user_id, start, end)
-    slugs = [str(e["exercise"]) for r in rows for b in r["blocks"] for e in b.get("exercises")
-             or []]
-    library = await library_facts(conn, slugs)
-    sessions = 0
-    changes: dict[str, str | None] = {}
-    for row in rows:
-        blocks, changed = refit_blocks(list(row["blocks"]), candidates, library)
-        if not changed:
-            continue
-        await conn.execute(sql("replace_workout_blocks"), user_id, row["id"], blocks, note)
-        sessions += 1
-        changes.update(changed)
-    return {"sessions_changed": sessions, "from": start.isoformat(),
-            "until": (end - timedelta(days=1)).isoformat(),
-            "changes": [{"from": old, "to": new} for old, new in changes.items()]}
-
-
-async def adapt_equipment(
-    conn: Conn, user_id: UUID, start: date, equipment: Sequence[str], until: date, reason: str,
-) -> dict[str, Any]:
-    """Travel: sessions in [start, until] use only ``equipment`` (the profile is unchanged).
-
-    Sessions already written are rewritten now; the override is kept with the plan so a week
-    written later (travel next week) is fitted the same way when it is written.
-    """
-    override = {"from": start.isoformat(), "until": until.isoformat(),
-                "equipment": sorted(equipment), "reason": reason}
-    await conn.execute(sql("add_equipment_override"), user_id, [override])
-    result = await apply_override(conn, user_id, override, start, until + timedelta(days=1))
-    return {**result, "equipment": sorted(equipment), "from": start.isoformat()}
-
-
-async def apply_override(
-    conn: Conn, user_id: UUID, override: Mapping[str, Any], start: date, end: date
-) -> dict[str, Any]:
-    """Fit the sessions in [start, end) that fall inside ``override`` to its equipment."""
-    first = max(start, date.fromisoformat(override["from"]))
-    stop = min(end, date.fromisoformat(override["until"]) + timedelta(days=1))
-    profile = await latest_profile(conn, user_id) or {}
-    candidates = await candidates_for(conn, list(override["equipment"]),
-                                      profile.get("injuries") or [])
-    return await refit_sessions(conn, user_id, first, max(first, stop), candidates,
-                                f"adapted: {override.get('reason') or 'travel'}")
-
-
-async def avoid_area(conn: Conn, user_id: UUID, today: date, note: str) -> dict[str, Any]:
-    """After an injury is recorded: upcoming sessions lose what loads the injured areas.
-
-    Days inside a travel override are fitted to the travel equipment again afterwards, so a
-    knee-safe swap in a hotel week is not a machine the hotel does not have.
-    """
-    profile = await latest_profile(conn, user_id) or {}
-    candidates = await candidates_for(conn, profile.get("equipment") or [],
-                                      profile.get("injuries") or [])
-    end = today + timedelta(days=REFIT_DAYS)
-    result = await refit_sessions(conn, user_id, today, end, candidates, note)
-    for override in await _overrides(conn, user_id):
-        await apply_override(conn, user_id, override, today, end)
-    return result
-
-
-async def _overrides(conn: Conn, user_id: UUID) -> list[dict[str, Any]]:
-    plan = await conn.fetchrow(sql("active_plan"), user_id)
-    return list((plan["details"] or {}).get("equipment_overrides") or []) if plan else []
-
-
-async def equipment_on(conn: Conn, user_id: UUID, day: date) -> list[str]:
-    """What the athlete has on a day: a travel override covering it (the latest), else the
-    profile's equipment."""
-    for override in reversed(await _overrides(conn, user_id)):
-        if date.fromisoformat(override["from"]) <= day <= date.fromisoformat(override["until"]):
-            return list(override["equipment"])
-    profile = await latest_profile(conn, user_id) or {}
-    return list(profile.get("equipment") or [])
+async def day_equipment(conn: Conn, user_id: UUID, day: date, profile: Profile) -> list[str]:
+    """What the athlete has on ``day``: a trip's equipment on its days, else their own."""
+    return equipment_on(profile.equipment, await trips_for(conn, user_id, day), day)
 
 
 async def swap_exercise(
     conn: Conn, user_id: UUID, day: date, name: str, reason: str | None
-) -> dict[str, Any]:
+) -> SessionChange:
     """One exercise of a day's session for a library alternative of the same pattern."""
     workout = await conn.fetchrow(sql("workout_on"), user_id, day)
+    refused = SessionChange(done=False, action="swap", date=day.isoformat())
     if workout is None or workout["is_rest_day"]:
-        return {"done": False, "reason": f"no session on {day.isoformat()}"}
+        return refused.model_copy(update={"reason": f"no session on {day:%a %d %b}"})
     if workout["status"] != "scheduled":
-        return {"done": False, "reason": f"that session is already {workout['status']}"}
+        return refused.model_copy(update={"reason": f"that session is already "
+                                                    f"{workout['status']}"})
     wanted = await resolve_exercise(conn, name)
     items = work_items(workout["blocks"])
     target = next((i for i in items if wanted is not None and i["exercise"] == wanted["slug"]),
                   None) or item_named(name, items)
     if target is None:
         names = ", ".join(str(i.get("name") or i["exercise"]) for i in items)
-        return {"done": False, "reason": f"{name} is not in that session ({names})"}
-    profile = await latest_profile(conn, user_id) or {}
-    candidates = [c for c in await candidates_for(conn, await equipment_on(conn, user_id, day),
-                                                  profile.get("injuries") or [])
-                  if c["slug"] != target["exercise"]]
+        return refused.model_copy(update={"reason": f"{name} is not in that session "
+                                                    f"({names})"})
+    profile = await latest_profile(conn, user_id) or Profile()
+    candidates = [c for c in await candidates_for(
+        conn, await day_equipment(conn, user_id, day, profile), profile.current_injuries())
+        if c["slug"] != target["exercise"]]
     blocks, changes = refit_blocks(list(workout["blocks"]), candidates,
                                    await library_facts(conn, [str(target["exercise"])]),
                                    only=frozenset({str(target["exercise"])}))
     if not changes or changes[0][1] is None:
-        return {"done": False, "reason": f"no alternative to {name} with your equipment"}
+        return refused.model_copy(update={"reason": "no alternative with your equipment"})
     await conn.execute(sql("replace_workout_blocks"), user_id, workout["id"], blocks,
                        f"swapped {changes[0][0]} for {changes[0][1]}"
                        + (f": {reason}" if reason else ""))
-    return {"done": True, "action": "swap", "date": day.isoformat(), "from": changes[0][0],
-            "to": changes[0][1]}
-
-
-async def change_training_days(
-    conn: Conn, user_id: UUID, today: date, days: Sequence[int]
-) -> dict[str, Any]:
-    """New days from tomorrow: sessions not yet done are laid out again on the new days."""
-    plan = await conn.fetchrow(sql("active_plan"), user_id)
-    if plan is None:
-        return {"done": False, "reason": "no active plan yet"}
-    chosen = sorted({int(d) for d in days if 1 <= int(d) <= 7})
-    await conn.execute(sql("set_plan_training_days"), user_id, chosen)
-    await conn.execute(sql("drop_future_workouts"), user_id, today, plan["id"])
-    weeks = await conn.fetch(sql("replan_weeks_from"), user_id, today, chosen)
-    return {"done": True, "training_days": chosen, "from": (today + timedelta(days=1))
-            .isoformat(), "weeks_replanned": len(weeks)}
-
-
-async def change_goal(conn: Conn, user_id: UUID, today: date, goal: str) -> dict[str, Any]:
-    """A new goal: the current plan ends today (history kept) and a new one is written."""
-    plan = await conn.fetchrow(sql("active_plan"), user_id)
-    if plan is None:
-        return {"done": False, "reason": "no active plan yet"}
-    # The plan row first: a week being written holds it, and this waits rather than deadlocks.
-    await conn.execute(sql("supersede_plan"), user_id, today, f"new goal: {goal}")
-    await conn.execute(sql("drop_future_workouts"), user_id, today, plan["id"])
-    return {"done": True, "goal": goal, "old_plan_ends": today.isoformat(),
-            "new_plan_from": (today + timedelta(days=1)).isoformat()}
+    return SessionChange(done=True, action="swap", date=day.isoformat(),
+                         swapped_from=changes[0][0], swapped_to=changes[0][1])

@@ -12,18 +12,19 @@ from typing import Any, Literal
 from uuid import UUID
 
 from worker.coach.logbook import resolve_logged, work_items
+from worker.coach.results import ExerciseExplained, LoadAdvice, LoadTip
 from worker.db.pool import Conn
 from worker.db.queries import sql
+from worker.domain.vocabulary import LOADABLE
 from worker.library.seed import resolve_exercise
-from worker.planning.engine import LOADABLE
 from worker.planning.progression import next_load
 from worker.planning.steps import positions
 
 
-async def explain_exercise(conn: Conn, name: str) -> dict[str, Any]:
+async def explain_exercise(conn: Conn, name: str) -> ExerciseExplained:
     row = await resolve_exercise(conn, name)
     if row is None:
-        return {"found": False, "asked": name}
+        return ExerciseExplained(found=False)
     details = await conn.fetchrow(sql("exercise_details"), [row["slug"]])
     assert details is not None
     chains = details["chains"]
@@ -39,19 +40,19 @@ async def explain_exercise(conn: Conn, name: str) -> dict[str, Any]:
     if easier or harder:
         names = {str(r["slug"]): str(r["name"]) for r in await conn.fetch(
             sql("exercise_details"), [s for s in (easier, harder) if s])}
-    return {
-        "found": True, "name": row["name"], "slug": row["slug"],
-        "pattern": str(row["pattern"]).replace("_", " "),
-        "equipment": list(row["equipment"] or []), "cue": row["cue"],
-        "description": details["description"], "unit": row["unit"],
-        "range": [row["default_min"], row["default_max"]],
-        "easier": names.get(easier or ""), "harder": names.get(harder or ""),
-    }
+    return ExerciseExplained(
+        found=True, name=row["name"], slug=row["slug"],
+        pattern=str(row["pattern"]).replace("_", " "),
+        equipment=list(row["equipment"] or []), cue=row["cue"],
+        description=details["description"], unit=row["unit"],
+        range=[row["default_min"], row["default_max"]],
+        easier=names.get(easier or ""), harder=names.get(harder or ""),
+    )
 
 
 async def load_advice(
     conn: Conn, user_id: UUID, today: date, exercise: str | None
-) -> dict[str, Any]:
+) -> LoadAdvice:
     """For each loaded exercise of today's session (or the one asked about): what to lift."""
     workout = await conn.fetchrow(sql("workout_on"), user_id, today)
     items = work_items(workout["blocks"]) if workout and not workout["is_rest_day"] else []
@@ -101,6 +102,7 @@ async def load_advice(
         else:
             entry["basis"] = "first time"
         advice.append(entry)
-    return {"date": today.isoformat(), "advice": advice, "bodyweight": bodyweight,
-            "rule": "a weight you could lift for about target-max + RIR reps; "
-                    "the last rep slow but clean"}
+    return LoadAdvice(date=today.isoformat(), advice=[LoadTip.model_validate(a) for a in advice],
+                      bodyweight=bodyweight,
+                      rule="a weight you could lift for about target-max + RIR reps; "
+                           "the last rep slow but clean")

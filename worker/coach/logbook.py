@@ -12,18 +12,21 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 from uuid import UUID
 
 from worker.coach.achievements import award, unannounced
+from worker.coach.results import Achievement, LogResult
 from worker.db.pool import Conn
+from worker.db.profiles import latest_profile
 from worker.db.queries import sql
+from worker.domain.profile import Profile
+from worker.domain.vocabulary import LOADABLE
 from worker.library.seed import resolve_exercise
 from worker.planning.candidates import candidates_for
 from worker.planning.steps import AS_PRESCRIBED, decisions_for, positions
-from worker.profiles import latest_profile
 
 Completion = Literal["completed", "partial", "skipped"]
 
@@ -40,33 +43,6 @@ class LogEntry:
     notes: str | None = None
 
 
-@dataclass
-class LogOutcome:
-    date: date
-    completion: Completion
-    matched_workout: bool
-    logged: list[str] = field(default_factory=list)
-    details: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    as_prescribed: bool = False
-    nothing_scheduled: bool = False
-    rpe_noted: str | None = None
-    pain: bool = False
-    next_steps: list[str] = field(default_factory=list)
-    achievements: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "date": self.date.isoformat(), "completion": self.completion,
-            "matched_workout": self.matched_workout, "logged": self.logged,
-            "details": self.details,
-            "unknown": self.unknown, "as_prescribed": self.as_prescribed,
-            "nothing_scheduled": self.nothing_scheduled,
-            "rpe_noted": self.rpe_noted, "pain": self.pain, "next": self.next_steps,
-            "achievements": self.achievements,
-        }
-
-
 def describe(name: str, entry: LogEntry) -> str:
     """"Back squat 100kg x 5,5,4", "Plank 60s,60s", "Push-up 12,12,12": what was stored."""
     if not entry.sets:
@@ -75,7 +51,10 @@ def describe(name: str, entry: LogEntry) -> str:
                     for s in entry.sets)
     loads = {float(s["load"]) for s in entry.sets if s.get("load") is not None}
     if len(loads) == 1:
-        return f"{name} {loads.pop():g}{entry.load_unit or ''} x {done}"
+        load = f"{loads.pop():g}{entry.load_unit or ''}"
+        if all(s.get("reps") is None and s.get("seconds") is None for s in entry.sets):
+            return f"{name} with {load}"
+        return f"{name} {load} x {done}"
     return f"{name} {done}"
 
 
@@ -142,15 +121,17 @@ async def record_log(
     session_rpe: float | None = None,
     felt: str | None = None,
     source_message_id: UUID | None = None,
-) -> LogOutcome:
+) -> LogResult:
     """Store one report of a day's training; call inside a transaction."""
     workout = await conn.fetchrow(sql("workout_on"), user_id, day)
     items = work_items(workout["blocks"]) if workout and not workout["is_rest_day"] else []
-    outcome = LogOutcome(day, completion, matched_workout=workout is not None)
+    outcome = LogResult(date=day.isoformat(), completion=completion,
+                        matched_workout=workout is not None)
     units = await conn.fetchval(sql("user_units"), user_id)
     default_unit: Literal["kg", "lb"] = "lb" if units == "imperial" else "kg"
     if completion == "skipped":
-        await conn.execute(sql("skip_if_scheduled"), user_id, day, felt)
+        skipped = await conn.fetchval(sql("skip_if_scheduled"), user_id, day, felt)
+        outcome.nothing_scheduled = skipped is None and not items
         return outcome
 
     library = {str(r["slug"]): r for r in await conn.fetch(
@@ -160,6 +141,9 @@ async def record_log(
     logged_slugs: list[str] = []
     for entry in entries:
         row = await resolve_logged(conn, entry.name, items)
+        if row is not None and _loaded(entry) and not set(row["equipment"] or []) & LOADABLE:
+            # "squat 4x8 @ 100" is a loaded squat, not the bodyweight one.
+            row = await _loaded_variant(conn, entry.name, items) or row
         if row is None:
             outcome.unknown.append(entry.name)
             continue
@@ -173,6 +157,10 @@ async def record_log(
         logged_slugs.append(str(row["slug"]))
 
     already = 0
+    if entries and not outcome.logged and completion == "completed" and items:
+        # "All done! The balance part was wobbly": the session is done even when a remark
+        # names nothing the library knows.
+        entries = []
     if not entries:
         already = await conn.fetchval(sql("logs_on_count"), user_id, day)
         if already and session_rpe is not None:
@@ -202,10 +190,23 @@ async def record_log(
     restated = not entries and not outcome.logged and session_rpe is None and bool(already)
     if workout is not None and (outcome.logged or restated):
         await conn.execute(sql("set_workout_status"), user_id, day, completion, None)
-    outcome.next_steps = await _next_steps(conn, user_id, day, logged_slugs)
+    outcome.next = await _next_steps(conn, user_id, day, logged_slugs)
     await award(conn, user_id, day)
-    outcome.achievements = await unannounced(conn, user_id)
+    outcome.achievements = [Achievement.model_validate(a)
+                            for a in await unannounced(conn, user_id)]
     return outcome
+
+
+def _loaded(entry: LogEntry) -> bool:
+    return any(s.get("load") is not None for s in entry.sets)
+
+
+async def _loaded_variant(conn: Conn, name: str, items: Sequence[Mapping[str, Any]]) -> Any:
+    for prefix in ("barbell", "back", "dumbbell", "machine"):
+        row = await resolve_logged(conn, f"{prefix} {name}", items)
+        if row is not None and set(row["equipment"] or []) & LOADABLE:
+            return row
+    return None
 
 
 async def _insert(
@@ -231,9 +232,9 @@ async def _next_steps(conn: Conn, user_id: UUID, day: date, slugs: Sequence[str]
     """What the logs so far mean for next time, in the coach's words (changes only)."""
     if not slugs:
         return []
-    profile = await latest_profile(conn, user_id) or {}
+    profile = await latest_profile(conn, user_id) or Profile()
     available = {str(c["slug"]) for c in await candidates_for(
-        conn, profile.get("equipment") or [], profile.get("injuries") or [])}
+        conn, profile.equipment, profile.current_injuries())}
     current = await positions(conn, user_id, slugs, follow=False)
     decisions, _, _ = await decisions_for(conn, user_id, current,
                                           before=day + timedelta(days=1), available=available)

@@ -7,10 +7,10 @@ loads and rungs that moved, and achievements, all from the record (never from th
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from worker.coach.results import Progress
 from worker.coach.streaks import completion_rate, session_streak, week_streak
 from worker.db.pool import Conn
 from worker.db.queries import sql
@@ -21,7 +21,7 @@ STREAK_WEEKS = 26
 
 async def progress_summary(
     conn: Conn, user_id: UUID, today: date, timezone: str, days: int = 30
-) -> dict[str, Any]:
+) -> Progress:
     start = today - timedelta(days=days - 1)
     since = datetime.combine(start, time(0), ZoneInfo(timezone))
     # One read serves both the period and the streaks (which look back further and need the
@@ -46,10 +46,10 @@ async def progress_summary(
              for r in await conn.fetch(sql("steps_since"), user_id, start)]
     achievements = [r["name"] for r in await conn.fetch(sql("achievements_since"), user_id,
                                                          since)]
-    return {
+    return Progress.model_validate({
         "days": days, "from": start.isoformat(), "sessions_done": done, "sessions_due": due,
         "session_streak": session_streak(history, today),
         "week_streak": week_streak(history, today),
         "metrics": metrics, "loads": loads, "progressions": steps,
         "achievements": achievements,
-    }
+    })

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -20,17 +21,26 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from worker import constants
-from worker.agents.context import athlete_variables
+from worker.agents.context import athlete_context
+from worker.agents.plans import write_week
 from worker.agents.runtime import Call
-from worker.agents.schemas import DailyMessage
 from worker.clock import now
+from worker.coach.missed import mark_missed
 from worker.db.queries import sql
+from worker.domain.replies import DailyMessage
+from worker.domain.travel import Trip
 from worker.jobs.context import Deps, deps
 from worker.outbox import conversation_for, write_outbound
-from worker.planning.service import write_week
 from worker.planning.steps import take_progress_notes, with_notes, work_slugs
 from worker.queue import enqueue_daily, enqueue_send, enqueue_weekly
-from worker.schedule import next_daily_instant, reschedule, sending_window
+from worker.schedule import (
+    local_date_of,
+    next_daily_instant,
+    reschedule,
+    sending_window,
+    trips_for,
+    zone_at,
+)
 
 log = logging.getLogger(__name__)
 
@@ -66,21 +76,27 @@ async def send_daily(ctx: dict[str, Any], user_id: str) -> str:
     moment = now()
     async with d.pool.acquire() as conn:
         user = await conn.fetchrow(sql("daily_athlete"), athlete)
-    if user is None:
-        return "no such athlete"
-    window = sending_window(user, "next_daily_at", moment, d.settings.daily_cutoff_hours)
+        if user is None:
+            return "no such athlete"
+        home = user["timezone"]
+        trips = await trips_for(conn, athlete,
+                                moment.astimezone(ZoneInfo(home)).date() - timedelta(days=2))
+    window = sending_window(user, "next_daily_at", moment, d.settings.daily_cutoff_hours,
+                            "daily_workout", zone_at(home, trips, moment))
     if window in ("closed", "not due"):
         return window
     due: datetime = user["next_daily_at"]
-    local_date = due.astimezone(ZoneInfo(user["timezone"])).date()
+    local_date = local_date_of(due, home, trips)
+    async with d.pool.acquire() as conn:
+        await mark_missed(conn, athlete, local_date)
     if window == "missed":
-        await _advance(d, athlete, user, moment)
+        await _advance(d, athlete, user, moment, trips)
         log.warning("daily text for %s on %s missed its window", athlete, local_date)
         return "missed the window"
 
     async with d.pool.acquire() as conn:
         if await conn.fetchval(sql("scheduled_kinds_sent"), daily_key(athlete, local_date)):
-            await _advance(d, athlete, user, due)
+            await _advance(d, athlete, user, due, trips)
             return "already sent"
         workout = await conn.fetchrow(sql("workout_on"), athlete, local_date)
         week = None
@@ -91,15 +107,15 @@ async def send_daily(ctx: dict[str, Any], user_id: str) -> str:
         async with d.pool.acquire() as conn:
             workout = await conn.fetchrow(sql("workout_on"), athlete, local_date)
     if workout is None or (workout["is_rest_day"] and not user["rest_day_texts"]):
-        await _advance(d, athlete, user, due)
+        await _advance(d, athlete, user, due, trips)
         return "nothing to send today"
 
     trace = uuid.uuid4()
     async with d.pool.acquire() as conn:
-        variables = await athlete_variables(conn, athlete)
+        context = await athlete_context(conn, athlete)
     run = await d.agents().run(
-        "daily_message", Call(user_id=athlete, trace_id=trace, timezone=user["timezone"],
-                              turn_id=trace), variables)
+        "daily_message", Call(user_id=athlete, trace_id=trace, timezone=context.athlete.timezone,
+                              turn_id=trace), context.variables())
     assert isinstance(run.output, DailyMessage)
 
     try:
@@ -112,20 +128,22 @@ async def send_daily(ctx: dict[str, Any], user_id: str) -> str:
                 kind="daily_workout", turn_id=trace,
                 dedupe_key=daily_key(athlete, local_date),
             )
-            await conn.execute(sql("set_next_daily"), athlete, _next(user, due))
+            await conn.execute(sql("set_next_daily"), athlete, _next(user, due, trips))
     except asyncpg.UniqueViolationError:
-        await _advance(d, athlete, user, due)
+        await _advance(d, athlete, user, due, trips)
         return "already sent"
     for message_id in ids:
         await enqueue_send(d.redis, message_id)
     return f"sent {len(ids)} part(s) for {local_date}"
 
 
-def _next(user: Any, due: datetime) -> datetime:
-    return next_daily_instant(user["send_time"], user["timezone"], due)
+def _next(user: Any, due: datetime, trips: Sequence[Trip]) -> datetime:
+    return next_daily_instant(user["send_time"], user["timezone"], due, trips=trips)
 
 
-async def _advance(d: Deps, athlete: UUID, user: Any, after: datetime) -> None:
+async def _advance(
+    d: Deps, athlete: UUID, user: Any, after: datetime, trips: Sequence[Trip]
+) -> None:
     """Move the athlete's next text to the first send time after ``after``."""
     async with d.pool.acquire() as conn:
-        await conn.execute(sql("set_next_daily"), athlete, _next(user, after))
+        await conn.execute(sql("set_next_daily"), athlete, _next(user, after, trips))

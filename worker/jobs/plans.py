@@ -12,12 +12,17 @@ from typing import Any
 from uuid import UUID
 
 from worker import constants
+from worker.agents.plans import build_plan, write_week
 from worker.clock import now
+from worker.db.profiles import latest_profile
 from worker.db.queries import sql
+from worker.domain.onboarding import ESSENTIALS, Assumption, assumptions
+from worker.domain.profile import Profile
+from worker.errors import ProfileIncomplete
 from worker.jobs.context import deps
 from worker.outbox import conversation_for, write_outbound
-from worker.planning.service import ProfileIncomplete, build_plan, write_week
 from worker.queue import enqueue_send, enqueue_write_week
+from worker.timezones import zone_label
 
 log = logging.getLogger(__name__)
 
@@ -34,27 +39,53 @@ async def build_plan_job(ctx: dict[str, Any], user_id: str) -> str:
         return "plan already exists"
     async with d.pool.acquire() as conn:
         user = await conn.fetchrow(sql("get_user"), athlete)
+        profile = await latest_profile(conn, athlete) or Profile()
     assert user is not None
-    body = plan_message(user, result.summary, result.first_session)
+    assumed = plan_assumptions(profile, user)
+    body = plan_message(user, result.summary, result.first_session,
+                        [a.wording for a in assumed])
     async with d.pool.acquire() as conn, conn.transaction():
+        # The assumptions are offered for correction: the reply to this text answers them.
         ids = await write_outbound(
             conn, user_id=athlete, conversation_id=await conversation_for(conn, athlete),
             from_number=d.settings.coach_number, to_number=user["phone"], body=body,
             kind="plan_summary", turn_id=trace, dedupe_key=f"plan:{result.plan_id}",
+            asks=[a.field for a in assumed] or None,
         )
     for message_id in ids:
         await enqueue_send(d.redis, message_id)
     return f"plan {result.plan_id} written"
 
 
-def plan_message(user: Any, summary: str, first: dict[str, Any] | None) -> str:
+def plan_assumptions(profile: Profile, user: Any) -> list[Assumption]:
+    """What the plan took as given that the athlete did not say, in a few words each."""
+    stored = [f for f in profile.assumed if f in ESSENTIALS]
+    found = assumptions(profile, {f: getattr(profile, f) for f in stored})
+    if "timezone" not in profile.stated:
+        zone = user["timezone"]
+        found.append(Assumption("timezone", zone, f"{zone_label(zone) or zone} time"))
+    if "send_time" not in profile.stated:
+        clock_time = user["send_time"].strftime("%H:%M")
+        found.append(Assumption("send_time", clock_time, f"a {clock_time} text"))
+    return found
+
+
+def plan_message(
+    user: Any, summary: str, first: dict[str, Any] | None, assumed: list[str] | None = None
+) -> str:
+    """The plan-ready text: what the plan is, when it starts, and what was assumed."""
     name = f", {user['name']}" if user["name"] else ""
     send_time = user["send_time"].strftime("%H:%M")
     if first is None:
         when = "Your first session is coming up this week"
     else:
         when = f"First session: {first['date']:%a %d %b}, {first['title']}"
-    return f"Your plan is ready{name}! {summary} {when}; I'll text it at {send_time} that morning."
+    text = f"Your plan is ready{name}! {summary} {when}, texted at {send_time} that morning."
+    if assumed:
+        listed = assumed[0] if len(assumed) == 1 else (
+            f"{', '.join(assumed[:-1])} and {assumed[-1]}")
+        text += f" I assumed {listed}; text me anything that's different."
+    return text
 
 
 async def write_week_job(ctx: dict[str, Any], microcycle_id: str) -> str:

@@ -13,6 +13,7 @@ queued row of that athlete first, so parts of a split reply arrive in order.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -23,16 +24,18 @@ from worker import constants
 from worker.clock import now
 from worker.db.locks import athlete_lock
 from worker.db.queries import sql
+from worker.domain.windows import SCHEDULED_KINDS, allowed_now, window_for
+from worker.errors import ChannelError
 from worker.jobs.context import Deps, deps
-from worker.schedule import SCHEDULED_KINDS, in_quiet_hours, seconds_until_quiet_ends
-from worker.sms.channel import OPTED_OUT_CODES, UNDELIVERABLE_CODES, ChannelError
+from worker.schedule import seconds_until_open, trips_for, zone_at
+from worker.sms.channel import OPTED_OUT_CODES, UNDELIVERABLE_CODES
 
 log = logging.getLogger(__name__)
 
 SERVER_ERROR_RETRY_S = 60
 
 #: The only kind that may reach someone who opted out: the confirmation of that opt-out.
-ALLOWED_WHEN_OPTED_OUT = frozenset({"opt_out_confirmation"})
+ALLOWED_WHEN_OPTED_OUT = frozenset({"opt_out_confirmation", "help"})
 
 
 async def send_message(ctx: dict[str, Any], message_id: str) -> str:
@@ -73,14 +76,21 @@ async def _deliver(ctx: dict[str, Any], d: Deps, message_id: UUID) -> str:
         if row["status"] != "pending":
             await conn.execute(sql("queue_done"), message_id)
             return row["status"]  # type: ignore[no-any-return]
-        if row["kind"] in SCHEDULED_KINDS and in_quiet_hours(now(), row["timezone"]):
-            wait = seconds_until_quiet_ends(now(), row["timezone"])
-            if wait > 0:  # before 08:00: hold it until the morning window opens
-                raise Retry(defer=wait)
-            await conn.execute(sql("record_failed"), message_id, "suppressed", None,
-                               "quiet hours (after 21:00 athlete-local)")
-            await conn.execute(sql("queue_done"), message_id)
-            return "suppressed"
+        if row["kind"] in SCHEDULED_KINDS:
+            moment = now()
+            trips = await trips_for(conn, row["user_id"], moment.date() - timedelta(days=2))
+            zone = zone_at(row["timezone"], trips, moment)
+            if not allowed_now(row["kind"], moment, zone):
+                wait = seconds_until_open(row["kind"], moment, zone)
+                if wait > 0:  # before the window opens: hold it until it does
+                    raise Retry(defer=wait)
+                window = window_for(row["kind"])
+                hours = window.words() if window else "any time"
+                await conn.execute(sql("record_failed"), message_id, "suppressed", None,
+                                   f"quiet hours: a {row['kind']} goes out {hours} "
+                                   f"athlete-local")
+                await conn.execute(sql("queue_done"), message_id)
+                return "suppressed"
         reason = _blocked(row)
         if reason is not None:
             await conn.execute(sql("record_failed"), message_id, "suppressed", None, reason)

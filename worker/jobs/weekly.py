@@ -19,12 +19,13 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from worker.agents.plans import write_week
 from worker.clock import now
 from worker.coach.achievements import take_unannounced
+from worker.coach.missed import mark_missed
 from worker.db.queries import sql
 from worker.jobs.context import deps
 from worker.outbox import conversation_for, write_outbound
-from worker.planning.service import write_week
 from worker.planning.steps import take_progress_notes, with_notes
 from worker.queue import enqueue_send
 from worker.schedule import next_weekly_instant, sending_window
@@ -47,7 +48,8 @@ async def send_weekly(ctx: dict[str, Any], user_id: str) -> str:
         user = await conn.fetchrow(sql("weekly_athlete"), athlete)
     if user is None:
         return "no such athlete"
-    window = sending_window(user, "next_weekly_at", moment, d.settings.daily_cutoff_hours)
+    window = sending_window(user, "next_weekly_at", moment, d.settings.daily_cutoff_hours,
+                            "weekly_recap")
     if window in ("closed", "not due"):
         return window
     due: datetime = user["next_weekly_at"]
@@ -64,6 +66,7 @@ async def send_weekly(ctx: dict[str, Any], user_id: str) -> str:
         await write_week(d.pool, d.agents(), week["id"], trace_id=uuid.uuid4())
 
     async with d.pool.acquire() as conn:
+        await mark_missed(conn, athlete, sunday)
         summary = await conn.fetchrow(sql("week_summary"), athlete,
                                       sunday - timedelta(days=6), sunday + timedelta(days=1))
         upcoming = await conn.fetch(sql("workouts_between"), athlete, sunday + timedelta(days=1),
@@ -111,8 +114,15 @@ def recap_text(name: str | None, summary: Any, upcoming: list[Any]) -> str:
     elif done == 0:
         recap = (f"New week ahead{who}. Last week got away from you; that happens. "
                  "Let's get the first session in.")
+    elif done * 4 >= sessions * 3:
+        recap = f"Week done{who}: {done} of {sessions} sessions, a solid week."
+    elif done * 2 >= sessions:
+        every = "both" if sessions == 2 else f"all {sessions}"
+        recap = (f"Week done{who}: {done} of {sessions} sessions. Let's aim for {every} this "
+                 "week; tell me if the days don't suit you.")
     else:
-        recap = f"Week done{who}: {done} of {sessions} sessions. Good work; keep it rolling."
+        recap = (f"Week done{who}: {done} of {sessions} sessions, a thin week. No guilt; if "
+                 "the plan doesn't fit your life, tell me and I'll change the days or length.")
     days = [f"{w['date']:%a} {w['title']}" for w in upcoming if not w["is_rest_day"]]
     preview = f" Next week: {', '.join(days)}." if days else ""
     return recap + preview

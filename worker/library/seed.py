@@ -36,6 +36,8 @@ from pydantic import (
 
 from worker.db.pool import Conn
 from worker.db.queries import sql
+from worker.domain.vocabulary import BODY_AREAS, EQUIPMENT_NAMES
+from worker.errors import ConfigError
 from worker.paths import SQL_DIR
 from worker.sms.segments import encoding_of
 
@@ -59,19 +61,7 @@ __all__ = [
 
 DEFAULT_LIBRARY_FILE = SQL_DIR / "seed" / "exercise_library.yaml"
 
-#: Copies of the database's equipment_names() and body_areas(), so the file can be checked
-#: without a connection; an integration test keeps them equal to the migration's lists.
-EQUIPMENT_NAMES: tuple[str, ...] = (
-    "dumbbell", "barbell", "ez_bar", "kettlebell", "machine", "cable", "smith_machine",
-    "squat_rack", "bench", "box", "bands", "rings", "suspension_trainer", "pull_up_bar",
-    "parallel_bars", "parallettes", "low_bar", "ab_wheel", "medicine_ball", "sandbag",
-    "weight_vest", "dip_belt", "jump_rope", "sled", "cardio_machine", "treadmill",
-    "bike", "rower", "pool",
-)  # fmt: skip
-BODY_AREAS: tuple[str, ...] = (
-    "neck", "shoulder", "elbow", "wrist", "hand", "chest", "upper_back", "lower_back",
-    "abdomen", "hip", "groin", "hamstring", "knee", "calf", "ankle", "foot",
-)  # fmt: skip
+
 
 #: Longest cue accepted: a cue rides inside a workout text, so it must stay a short line.
 MAX_CUE_LENGTH = 100
@@ -205,7 +195,7 @@ class Library(BaseModel):
         raise KeyError(slug)
 
 
-class LibraryError(ValueError):
+class LibraryError(ConfigError, ValueError):
     """The file is not a valid library; ``problems`` holds one line per problem."""
 
     def __init__(self, source: str, problems: Sequence[str]) -> None:

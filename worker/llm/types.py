@@ -13,6 +13,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
+from worker.errors import ProviderError
+
 
 @dataclass(frozen=True)
 class ToolSpec:
@@ -30,8 +32,14 @@ class ToolCall:
 
 @dataclass(frozen=True)
 class ToolOutcome:
+    """A tool call and what it returned (a typed result, or ``ToolFailed``)."""
+
     call: ToolCall
-    result: dict[str, Any]
+    result: BaseModel
+
+    def result_json(self) -> dict[str, Any]:
+        dumped: dict[str, Any] = self.result.model_dump(mode="json", by_alias=True)
+        return dumped
 
 
 @dataclass
@@ -63,7 +71,7 @@ class LLMResponse:
     reasoning_tokens: int | None = None
 
 
-class LLMFailure(Exception):
+class LLMFailure(ProviderError):
     """A call that produced no usable answer.
 
     ``transient`` failures (429, 5xx, timeouts, connection errors) are retried; ``invalid``

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from worker.agents.schemas import DayPlan, PrescribedExercise, WeekPlan, WorkoutBlock
+from worker.domain.vocabulary import LOADABLE
+from worker.domain.workouts import DayPlan, PrescribedExercise, WeekPlan, WorkoutBlock
 
 LEVEL_DIFFICULTY = {"beginner": 3, "intermediate": 5, "advanced": 7}
 MAIN_SETS = {"beginner": 3, "intermediate": 4, "advanced": 4}
@@ -64,8 +65,6 @@ def target_rir(week_in_phase: int, is_deload: bool) -> int:
     return max(1, 4 - max(1, min(3, week_in_phase)))
 
 
-#: Equipment that lets a lift be loaded progressively; someone who has it should lift with it.
-LOADABLE = frozenset({"barbell", "dumbbell", "kettlebell", "machine", "cable", "smith_machine"})
 #: Patterns where external load is the better tool when available (not core, skills or cardio).
 LOADED_PATTERNS = frozenset({"squat", "hinge", "horizontal_push", "horizontal_pull",
                              "vertical_push", "vertical_pull", "carry"})

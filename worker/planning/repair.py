@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from worker.agents.schemas import DayPlan, PrescribedExercise, WeekPlan, WorkoutBlock
+from worker.domain.workouts import DayPlan, PrescribedExercise, WeekPlan, WorkoutBlock
 from worker.planning.engine import (
     MIN_WORK_EXERCISES,
     build_week,

@@ -18,7 +18,7 @@ from uuid import UUID
 
 from worker.db.pool import Conn
 from worker.db.queries import sql
-from worker.planning.engine import LOADABLE
+from worker.domain.vocabulary import LOADABLE
 from worker.planning.progression import (
     Decision,
     ExerciseInfo,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -24,16 +25,16 @@ from arq.connections import ArqRedis
 from worker.agents.definitions import read_source
 from worker.agents.registry import activate
 from worker.bootstrap import prepare_database
-from worker.cli.textcmd import twilio_form
 from worker.clock import clock, now
 from worker.db.migrate import migrate
 from worker.db.pool import Conn, connect, create_pool
+from worker.db.profiles import latest_profile
 from worker.db.queries import sql
+from worker.domain.windows import window_for
 from worker.errors import ConfigError
 from worker.jobs.app import build_worker
 from worker.llm.types import Provider
 from worker.localtime import resolve_day
-from worker.profiles import latest_profile
 from worker.queue import connect_redis
 from worker.replay.scenario import (
     Expect,
@@ -47,9 +48,13 @@ from worker.replay.scenario import (
 from worker.settings import Settings
 from worker.sms.channel import LocalChannel
 from worker.web.app import WebDeps, create_app
-from worker.web.signature import sign
+from worker.web.signature import sign, twilio_form
 
 BASE = "http://replay.local"
+#: A coach text repeated more often than this in one conversation is a loop.
+MAX_SAME_REPLY = 2
+#: A run of an athlete's words this long found inside a coach reply is an echo.
+ECHO_WORDS = 6
 MAX_JUMPS_PER_ADVANCE = 500
 
 
@@ -180,6 +185,7 @@ class Replay:
         self.agents = agents or AgentSetup()
         self.channel = LocalChannel(out=io.StringIO())
         self.seen = 0
+        self.failed_jobs = 0
         self.zone = ZoneInfo("UTC")
 
     async def run(self, scenario: Scenario, progress: Any = None) -> Outcome:
@@ -199,6 +205,9 @@ class Replay:
                     progress(scenario.name, index, len(scenario.steps))
                 await self._step(scenario, index, step, outcome)
             await self._checks(scenario, outcome)
+            if self.failed_jobs:
+                outcome.failures.append(f"{self.failed_jobs} job(s) failed during the replay "
+                                        "(see the log)")
         finally:
             clock.reset()
             await self.http.aclose()
@@ -247,6 +256,8 @@ class Replay:
             await worker.main()
         finally:
             await worker.close()
+        if worker.jobs_failed:
+            self.failed_jobs += worker.jobs_failed
 
     async def _collect(self, outcome: Outcome) -> list[Line]:
         fresh = self.channel.sent[self.seen:]
@@ -281,11 +292,60 @@ class Replay:
                 outcome.failures.append("more than one morning text on a local day")
         if "no_quiet_hours" in scenario.checks:
             for line in outcome.transcript:
-                if line.who == "coach" and line.kind in ("daily_workout", "weekly_recap",
-                                                         "check_in"):
-                    stamp = datetime.strptime(line.at, "%a %d %b %H:%M")
-                    if not 8 <= stamp.hour < 21:
-                        outcome.failures.append(f"{line.kind} sent at {line.at} (quiet hours)")
+                window = window_for(line.kind) if line.who == "coach" else None
+                if window is None:
+                    continue
+                stamp = datetime.strptime(line.at, "%a %d %b %H:%M")
+                if not window.contains(stamp.time()):
+                    outcome.failures.append(f"{line.kind} sent at {line.at}, outside "
+                                            f"{window.words()}")
+        if "no_reply_more_than_twice" in scenario.checks:
+            said = Counter(whole_texts(outcome.transcript))
+            for text, times in said.items():
+                if times > MAX_SAME_REPLY:
+                    outcome.failures.append(f"the coach sent {times} times: {text!r}")
+        if "no_echo" in scenario.checks:
+            for problem in echoes(outcome.transcript):
+                outcome.failures.append(problem)
+
+
+_PART = re.compile(r"^(\d+)/(\d+) ")
+
+
+def whole_texts(transcript: list[Line]) -> list[str]:
+    """The coach's texts with their SMS parts ("1/2 ...", "2/2 ...") joined back together."""
+    texts: list[str] = []
+    parts: list[str] = []
+    for line in transcript:
+        if line.who != "coach":
+            continue
+        part = _PART.match(line.text)
+        if part is None:
+            texts.append(line.text)
+            continue
+        parts.append(line.text[part.end():])
+        if part.group(1) == part.group(2):
+            texts.append(" ".join(parts))
+            parts = []
+    return texts
+
+
+def echoes(transcript: list[Line]) -> list[str]:
+    """Coach replies that quote an athlete's own words back (ECHO_WORDS or more in a row)."""
+    problems = []
+    said = [line.text.lower() for line in transcript if line.who == "athlete"]
+    for line in transcript:
+        if line.who != "coach" or line.kind != "chat":
+            continue
+        reply = " ".join(line.text.lower().split())
+        for text in said:
+            words = text.split()
+            for start in range(0, max(0, len(words) - ECHO_WORDS + 1)):
+                run = " ".join(words[start:start + ECHO_WORDS])
+                if len(run) >= 25 and run in reply:
+                    problems.append(f"reply at {line.at} echoes the athlete: {run!r}")
+                    break
+    return problems
 
 
 async def check_expectations(
@@ -327,7 +387,8 @@ async def check_expectations(
     if expect.profile:
         async with pool.acquire() as conn:
             profile = await latest_profile(conn, user["id"])
-        problems += _compare("profile", profile or {}, expect.profile)
+        problems += _compare("profile", profile.model_dump(mode="json") if profile else {},
+                             expect.profile)
     if expect.athlete:
         problems += _compare("athlete", dict(user), expect.athlete)
     if expect.outbound_kinds_include:

@@ -35,17 +35,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from worker.localtime import resolve_day
 
-_DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
+_DURATION = re.compile(r"^\s*(?:\d+\s*[mhdw]\s*)+$")
+_PART = re.compile(r"(\d+)\s*([mhdw])")
+_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1),
+          "w": timedelta(weeks=1)}
 
 
 def parse_duration(text: str) -> timedelta:
-    """'90m', '3h', '2d', '1w'."""
-    match = _DURATION.match(text)
-    if match is None:
-        raise ValueError(f"{text!r} is not a duration like 30m, 3h, 2d or 1w")
-    amount, unit = int(match.group(1)), match.group(2)
-    return {"m": timedelta(minutes=amount), "h": timedelta(hours=amount),
-            "d": timedelta(days=amount), "w": timedelta(weeks=amount)}[unit]
+    """'90m', '3h', '2d', '1w', or several together: '12h30m', '1d 2h'."""
+    if _DURATION.match(text) is None:
+        raise ValueError(f"{text!r} is not a duration like 30m, 3h, 2d, 1w or 12h30m")
+    return sum((int(n) * _UNITS[u] for n, u in _PART.findall(text)), timedelta())
 
 
 def parse_at(text: str) -> datetime:
@@ -188,7 +188,8 @@ class Persona(BaseModel):
     description: str | None = None
 
 
-Check = Literal["no_quiet_hours", "one_morning_text_per_day"]
+Check = Literal["no_quiet_hours", "one_morning_text_per_day", "no_reply_more_than_twice",
+                "no_echo"]
 
 
 class Scenario(BaseModel):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 from uuid import UUID
 
+from worker.errors import ChannelError
 from worker.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,31 +30,6 @@ TWILIO_TIMEOUT_S = 15.0
 class SendResult:
     sid: str
     status: str
-
-
-class ChannelError(Exception):
-    """The provider refused or failed a send.
-
-    ``retryable`` is True only when the provider certainly did not send (rate limited,
-    connection refused, a 5xx it reports as not processed): retrying then cannot deliver twice.
-    ``ambiguous`` means the request may have been delivered (a timeout mid-request): never
-    resend; a later status callback may still settle it.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: int | None = None,
-        status: int | None = None,
-        retryable: bool = False,
-        ambiguous: bool = False,
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.status = status
-        self.retryable = retryable
-        self.ambiguous = ambiguous
 
 
 class Channel(Protocol):

@@ -1,12 +1,19 @@
 """Carrier keywords (STOP, START, HELP) and the answers the law and carriers expect.
 
 They are answered by the webhook itself, before any agent sees them, and recorded as consent
-changes, because a coach that talks past a STOP is a compliance failure, not a bug.
+changes, because a coach that talks past a STOP is a compliance failure, not a bug. Consent may
+be revoked "by any reasonable means" (FCC 2024 TCPA order), so besides the single words a text
+whose sentence is only about stopping the messages ("stop please", "opt out", "unsubscribe me",
+"Stop texting me", "basta messaggi, stop please") is an opt-out too, however it is typed
+(full-width letters, zero-width spaces, quotes, emoji). A text that only qualifies the messages
+("stop texting me so early, 9am is fine") is not.
 """
 
 from __future__ import annotations
 
 import enum
+import re
+import unicodedata
 
 OPT_OUT_WORDS = frozenset(
     {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
@@ -23,13 +30,41 @@ class Keyword(enum.StrEnum):
     HELP = "help"
 
 
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+_OPT_OUT_SENTENCE = re.compile(
+    r"^(?:(?:please|pls|plz|ok|okay|just|yes|hey|coach)\s+)*"
+    r"(?:stop(?:\s*all)?|opt\s*-?\s*out|unsubscribe(?:\s+me)?|revoke(?:\s+consent)?|cancel|"
+    r"quit|end|remove me(?:\s+from (?:the |this )?list)?|take me off(?:\s+(?:the |this )?list)?|"
+    r"stop (?:texting|messaging|sending|contacting)(?:\s+(?:me|texts|messages))?|"
+    r"stop (?:the |these |all )?(?:texts|messages|msgs)|no more (?:texts|messages)|"
+    r"(?:basta|stop) messaggi|no (?:me )?(?:mandes|env[ií]es) m[aá]s mensajes|"
+    r"pare de (?:me )?mandar mensagens)"
+    r"(?:\s+(?:please|pls|plz|now|thanks|thank you|thx|asap|immediately))*$")
+
+
+def normalize(body: str) -> str:
+    """A text as typed, folded: full-width letters, zero-width spaces, quotes and emoji
+    removed, lower case, single spaces."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", body))
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LNZ" or ch in "-'.,;!?\n" else " "
+                   for ch in text)
+    return re.sub(r"\s+", " ", kept).strip().lower()
+
+
+def _only_about_stopping(text: str) -> bool:
+    return any(_OPT_OUT_SENTENCE.match(piece.strip(" '-"))
+               for piece in re.split(r"[.,;!?\n]+", text) if piece.strip(" '-"))
+
+
 def classify(body: str, *, opted_out: bool) -> Keyword | None:
-    """The keyword a single-word text carries, if any ("stop", "Stop." and " STOP " all count)."""
-    word = body.strip().strip(".!?").strip().upper()
+    """The keyword a text carries, if any: a single word ("stop", "Stop." and " STOP " all
+    count), or for opting out, a sentence that is only about stopping the messages."""
+    text = normalize(body)
+    word = text.strip(".!?,;' ").upper()
+    if word in OPT_OUT_WORDS or _only_about_stopping(text):
+        return Keyword.OPT_OUT
     if not word or " " in word:
         return None
-    if word in OPT_OUT_WORDS:
-        return Keyword.OPT_OUT
     if word in OPT_IN_WORDS or (opted_out and word in OPT_IN_WHEN_OPTED_OUT):
         return Keyword.OPT_IN
     if word in HELP_WORDS:

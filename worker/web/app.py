@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from worker.db.pool import create_pool
 from worker.db.queries import sql
+from worker.errors import BadRequest
 from worker.inbound import InboundText, accept_inbound
 from worker.queue import connect_redis
 from worker.settings import Settings
@@ -39,13 +40,6 @@ class WebDeps:
     settings: Settings
     pool: asyncpg.Pool
     redis: ArqRedis
-
-
-class BadRequest(Exception):
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
 
 
 def _deps(request: Request) -> WebDeps:

@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from starlette.requests import Request
 from twilio.request_validator import RequestValidator
 
+from worker.settings import LOCAL_FROM_NUMBER, Settings
+from worker.sms.segments import segment_info
+
 
 def public_url(request: Request, public_base_url: str | None) -> str:
     path = request.url.path
@@ -34,3 +37,19 @@ def is_valid(auth_token: str, url: str, params: Mapping[str, str], signature: st
 def sign(auth_token: str, url: str, params: Mapping[str, str]) -> str:
     """The X-Twilio-Signature Twilio would send for this URL and form."""
     return str(RequestValidator(auth_token).compute_signature(url, dict(params)))
+
+
+def twilio_form(settings: Settings, *, sid: str, phone: str, body: str) -> dict[str, str]:
+    """The form Twilio posts for an inbound SMS (the fields textcoach reads, and a few more)."""
+    return {
+        "MessageSid": sid,
+        "SmsSid": sid,
+        "AccountSid": settings.twilio_account_sid or "AC" + "0" * 32,
+        "From": phone,
+        "To": settings.twilio_from_number or LOCAL_FROM_NUMBER,
+        "Body": body,
+        "NumMedia": "0",
+        "NumSegments": str(segment_info(body).segments),
+        "SmsStatus": "received",
+        "ApiVersion": "2010-04-01",
+    }

@@ -1,9 +1,12 @@
-"""The offline provider: a deterministic coach that answers every agent's schema from rules.
+"""The offline provider: a language layer that answers every agent's schema without a model.
 
 It needs no key and no network, so the whole product runs and is tested anywhere, and it is the
-fallback when a real model fails. It speaks the same request/response shapes as the OpenAI
-provider (including tool calls), choosing by the agent's output schema, and reasons over the
-structured variables the prompts were rendered from rather than over prompt text.
+fallback when a real model fails. It speaks the same request and response shapes as the OpenAI
+provider (tool calls included) and reads the same rendered variables a model's prompt is made
+from: the profile extractor's answer is what :mod:`.read` finds in the texts, the coach's tool
+calls are what :mod:`.intents` reads, and its words come from :mod:`.replies`. Plans and weeks
+are the engine's drafts, handed back as they are. It decides nothing a model would not: every
+decision is the domain's, on both paths.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from worker.agents.schemas import CoachReply
+from worker.domain.replies import CoachReply
 from worker.llm.offline.coach import coach_turn
 from worker.llm.offline.daily import daily_message
 from worker.llm.offline.planning import plan_outline, week_plan

@@ -1,339 +1,343 @@
-"""The offline coach's turn: pick tools from what the athlete said, then answer from results.
+"""The offline coach's turn: read the texts into tool calls, then word the reply.
 
-Two steps, like a model with tools: first call, no tool results yet, so it decides which tools the
-texts call for (record profile facts, pause, change the schedule, look up or change a session,
-log a workout or a metric); second call, it writes the reply from what the tools returned. Tools
-already run (by a model that failed part-way) are not run again.
+Two steps, like a model with tools: the first call (no tool results yet) reads which tools the
+texts call for (:mod:`.intents`); the second writes the reply from what the tools returned and
+what the domain already decided (what this turn recorded, what onboarding asks next, whether a
+plan is coming, what is declined). Nothing here decides: red flags, missed days, onboarding's
+questions and defaults, achievements and progression notes are all code outside this package.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
+from typing import Final
 
-from worker.agents.schemas import CoachReply, ProfileUpdate
+from worker.coach.results import (
+    CheckInResult,
+    ExerciseExplained,
+    LoadAdvice,
+    LogResult,
+    MetricLogged,
+    PauseResult,
+    PlanAdjustment,
+    Progress,
+    RestDayTexts,
+    SessionChange,
+    ToolFailed,
+    TripPlanned,
+    WorkoutLookup,
+)
+from worker.domain.context import AthleteContext
+from worker.domain.replies import CoachReply
+from worker.domain.vocabulary import normalize_equipment
 from worker.llm.offline import intents, replies
-from worker.llm.offline.extract import extract_profile, next_question
 from worker.llm.offline.faq import faq_answer
-from worker.llm.offline.formatting import workout_text
+from worker.llm.offline.read.text import OTHERS, prepare, questions, statements, turn_languages
 from worker.llm.types import LLMRequest, ToolOutcome
-from worker.timezones import ZoneGuess, confirm_question
 
 ToolPlan = list[tuple[str, dict[str, object]]]
 
-_PAUSE = re.compile(r"\b(pause|vacation|holiday|on a break|take a break|time off|away)\b", re.I)
-_RESUME = re.compile(r"\b(resume|unpause|i'?m back|back from|start again|restart)\b", re.I)
-_SCHEDULE = re.compile(
-    r"\b(text|send|message)\b.*\bat\b|\b(change|move|switch)\b.*\b(time|texts?)\b", re.I
-)
-_ASK_TODAY = re.compile(
-    r"\b(what'?s|whats|what is)\b.*\b(today|on)\b|\btoday'?s (workout|session)\b"
-    r"|\bworkout today\b|^\s*workout\s*$", re.I,
-)
-_ASK_WEEKDAY = re.compile(
-    r"\b(?:what'?s|whats|what is|what do i have|anything)\b.{0,20}?\b(?:on|for)\s+"
-    r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_ASK_TOMORROW = re.compile(r"\btomorrow\b.*\?|\bwhat'?s tomorrow\b|\bwhats tomorrow\b", re.I)
-_SKIP = re.compile(r"\b(skip|can'?t (train|make it|workout)|no workout)\b.*\btoday\b"
-                   r"|\bskip(ping)? today\b", re.I)
-_SHORT = re.compile(r"\bonly (?:have |got )?(\d{1,3}) ?(?:min|minutes|mins)\b", re.I)
-_GREETING = re.compile(r"^\s*(hi|hey|hello|yo|hiya|morning|good (morning|afternoon|evening))\b",
-                       re.I)
-_THANKS = re.compile(r"\b(thanks|thank you|thx|cheers|ty)\b", re.I)
-_UNTIL_DAY = re.compile(r"\buntil (?:the )?(\d{1,2})(?:st|nd|rd|th)?\b", re.I)
-_FOR_DAYS = re.compile(r"\bfor (a|one|two|three|\d+) (day|days|week|weeks)\b", re.I)
-_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3}
-
 
 def coach_turn(request: LLMRequest) -> CoachReply | ToolPlan:
-    v = request.variables
-    texts = [m["text"] for m in v.get("inbox", [])]
+    context = AthleteContext.model_validate(request.variables)
+    texts = context.inbox_texts()
     if request.allow_tools and not request.tool_outcomes:
-        plan = choose_tools(v, texts)
+        plan = choose_tools(context, texts)
         if plan:
             return plan
-    return CoachReply(reply=compose_reply(v, texts, request.tool_outcomes))
+    return CoachReply(reply=compose_reply(context, texts, request.tool_outcomes))
 
 
-def _today(v: dict[str, Any] | Any) -> date:
-    return date.fromisoformat(v["today"])
-
-
-def choose_tools(v: Any, texts: list[str]) -> ToolPlan:
-    joined = " ".join(texts)
-    onboarding = v["athlete"]["status"] == "onboarding"
+def choose_tools(context: AthleteContext, texts: list[str]) -> ToolPlan:
+    """The tool calls an active athlete's texts ask for (onboarding needs none: the profile
+    extractor read its facts already)."""
+    if context.athlete.status == "onboarding" or not texts:
+        return []
+    spoken = turn_languages(texts)
+    prepared = " ".join(prepare(t, spoken, drop_rejected=False) for t in texts)
+    said = "\n".join(statements(texts))
+    asked = " ".join(questions(texts))
+    today = context.today_date()
     plan: ToolPlan = []
-    update = extract_profile(texts, last_question=v.get("last_coach_message"))
-    if update.timezone is None and _confirms_zone(v.get("last_coach_message"), joined):
-        update = update.model_copy(update={"timezone": v["athlete"]["timezone"]})
-    if onboarding:
-        return _profile_tools(update, onboarding=True) + _rest_texts(joined, onboarding)
-
-    pain = intents.pain_plan(joined, update)
-    if pain and pain[0][1]["red_flag"]:
-        return pain  # a red flag gets a referral and nothing else
-    changes, handled = intents.change_plan(v, joined, update)
-    travel = bool(intents.TRAVEL.search(joined))
-    if pain:
-        handled.add("injuries")
-    if travel or intents.SWAP.search(joined):  # "my bench broke" is not a new profile
-        handled |= {"equipment", "training_location"}
-    parsed = intents.parsed_log(texts)
-    if parsed.is_log:  # "3x8 bench dips" states no profile facts (no bench, no 3 days a week)
-        handled |= set(ProfileUpdate.model_fields) - {"injuries"}
-    stated_equipment = update.equipment
-    update = update.model_copy(update=dict.fromkeys(handled))
-    plan += _profile_tools(update, onboarding=False) + _rest_texts(joined, onboarding)
-    plan += pain + changes
-    if _RESUME.search(joined):
-        plan.append(("pause", {"action": "resume", "until": None, "reason": None}))
-    elif _PAUSE.search(joined) and not travel:
-        plan.append(("pause", {"action": "pause", "until": _pause_until(joined, _today(v)),
-                               "reason": joined[:120]}))
-    skip = _SKIP.search(joined)
-    if skip:
-        plan.append(("modify_workout", {"day": "today", "action": "skip", "move_to": None,
-                                        "minutes": None, "exercise": None,
-                                        "note": joined[:120]}))
-    elif (short := _SHORT.search(joined)) is not None:
-        plan.append(("modify_workout", {"day": "today", "action": "shorten", "move_to": None,
-                                        "minutes": max(5, int(short.group(1))),
-                                        "exercise": None, "note": None}))
-    if (check_in := _check_in_answer(v.get("last_coach_message"), joined)) is not None:
-        plan.append(("record_check_in", check_in))
-    elif not skip and not changes and not intents.missed(joined):
-        plan += intents.log_plan(parsed, joined)
-    if not parsed.is_log or intents.missed(joined):
-        plan += intents.day_plan(joined, _today(v), v, stated_equipment)
-    if (weight := intents.WEIGHT.search(joined)) is not None:
-        unit = "kg" if weight.group(2).lower().startswith("k") else "lb"
-        plan.append(("log_metric", {"metric": "body_weight", "value": float(weight.group(1)),
-                                    "unit": unit}))
-    plan += intents.metric_plan(joined)
-    questions = intents.question_plan(joined)
-    plan += questions
-    if _ASK_TOMORROW.search(joined):
-        plan.append(("get_workout", {"day": "tomorrow"}))
-    elif (weekday := _ASK_WEEKDAY.search(joined)) is not None:
-        plan.append(("get_workout", {"day": weekday.group(1).lower()}))
-    elif _ASK_TODAY.search(joined) and not questions:
-        plan.append(("get_workout", {"day": "today"}))
-    return plan
+    plan += intents.pause_plan(prepared, context.athlete.status, today)
+    if context.check_in_open and (check_in := intents.check_in_plan(prepared)):
+        return plan + check_in
+    parsed = intents.parsed_log(said)
+    if len(parsed.unclear) == 1 and not parsed.exercises and (main := _main_lift(context)):
+        # "3x5 @ 85 today" on a bench day: the numbers are the day's main lift.
+        parsed = intents.parsed_log(f"{main} {parsed.unclear[0]}. {said}")
+    logged = intents.log_plan(parsed, said)
+    plan += logged
+    rest_today = context.today_workout is None or context.today_workout.is_rest_day
+    plan += intents.session_plan(prepared, today, logged=bool(logged), rest_today=rest_today,
+                                 said=said)
+    plan += intents.trip_plan(prepared, today)
+    plan += intents.metric_plan(prepared, context.athlete.units)
+    plan += intents.plan_wishes(prepared)
+    plan += intents.rest_texts_plan(prepared)
+    plan += intents.question_plan(asked) if asked else intents.lookup_plan(prepared)
+    return _unique(plan)
 
 
-def _profile_tools(update: ProfileUpdate, *, onboarding: bool) -> ToolPlan:
-    facts = update.model_dump(exclude_none=True)
-    if not facts:
-        return []
-    if onboarding or not set(facts) <= {"send_time", "timezone"}:
-        return [("update_profile", {"update": _full(update)})]
-    return [("set_schedule", {"send_time": update.send_time, "timezone": update.timezone,
-                              "rest_day_texts": None})]
-
-
-def _rest_texts(joined: str, onboarding: bool) -> ToolPlan:
-    if (rest := _REST_TEXTS.search(joined)) is None or onboarding:
-        return []
-    return [("set_schedule", {"send_time": None, "timezone": None,
-                              "rest_day_texts": not rest.group(1)})]
-
-
-_YES = re.compile(r"^\W*(yes|yep|yeah|yup|ya|correct|right|that'?s right|sure|exactly|y)\b",
-                  re.I)
-
-
-def _confirms_zone(last_question: str | None, text: str) -> bool:
-    """A yes to "you're on Eastern time, right?" confirms the zone guessed from the number."""
-    return bool(last_question and "time, right?" in last_question and _YES.search(text))
-
-
-def _zone_question(v: Any, missing: list[str], name: str | None) -> str:
-    """The next question; time zone and send time, when they are what is left, come as one."""
-    if not missing or missing[0] != "timezone":
-        return next_question(missing, name)
-    athlete = v["athlete"]
-    guess = ZoneGuess(athlete["timezone"], athlete.get("timezone_label"),
-                      bool(athlete.get("timezone_confident")))
-    return confirm_question(guess)
-
-
-_REST_TEXTS = re.compile(
-    r"\b(no|don'?t|stop|skip)\b[^.?!]{0,30}\brest[- ]day (texts?|messages?)\b"
-    r"|\brest[- ]day (texts?|messages?)\b", re.I)
-_NUMBERS = re.compile(r"\b(10|[1-9])\b")
-
-
-def _check_in_answer(last_question: str | None, text: str) -> dict[str, object] | None:
-    """"7 4 8" (energy, soreness, sleep) in answer to the check-in question."""
-    if not last_question or "energy, soreness and sleep" not in last_question:
+def _main_lift(context: AthleteContext) -> str | None:
+    workout = context.today_workout
+    if workout is None or workout.is_rest_day:
         return None
-    numbers = [int(n) for n in _NUMBERS.findall(text)]
-    if len(numbers) < 3:
-        return None
-    return {"energy": numbers[0], "soreness": numbers[1], "sleep": numbers[2],
-            "notes": text[:200]}
-
-
-def _full(update: ProfileUpdate) -> dict[str, object]:
-    return update.model_dump(mode="json")
-
-
-def _pause_until(text: str, today: date) -> str | None:
-    if (match := _FOR_DAYS.search(text)) is not None:
-        count = _WORDS.get(match.group(1).lower()) or int(match.group(1))
-        days = count * (7 if match.group(2).lower().startswith("week") else 1)
-        return (today + timedelta(days=days - 1)).isoformat()
-    if (match := _UNTIL_DAY.search(text)) is not None:
-        day = int(match.group(1))
-        candidate = today
-        for _ in range(62):
-            candidate += timedelta(days=1)
-            if candidate.day == day:
-                return (candidate - timedelta(days=1)).isoformat()
+    for block in workout.blocks:
+        if block.get("kind") in ("warmup", "skill"):
+            continue
+        for item in block.get("exercises") or []:
+            return str(item.get("name") or item.get("exercise"))
     return None
 
 
-def compose_reply(v: Any, texts: list[str], outcomes: list[ToolOutcome]) -> str:
-    name = v["athlete"].get("name")
+def _unique(plan: ToolPlan) -> ToolPlan:
+    seen: set[str] = set()
+    kept: ToolPlan = []
+    for name, args in plan:
+        key = f"{name}:{sorted(args.items())}"
+        if key not in seen:
+            seen.add(key)
+            kept.append((name, args))
+    return kept
+
+
+def compose_reply(context: AthleteContext, texts: list[str], outcomes: list[ToolOutcome]) -> str:
+    name = context.athlete.name
     who = f", {name}" if name else ""
-    by_tool = {o.call.name: o.result for o in outcomes}
+    if context.athlete.status == "onboarding":
+        return _onboarding_reply(context, who)
     lines: list[str] = []
-
-    profile = by_tool.get("update_profile")
-    if profile is not None and profile.get("name"):
-        name = profile["name"]
-        who = f", {name}"
-    if profile is not None and v["athlete"]["status"] == "onboarding":
-        missing = profile.get("missing") or []
-        if missing:
-            ack = "Got it" + who + ". " if profile.get("changed") else ""
-            return ack + _zone_question(v, missing, name)
-        return (f"Thanks{who}, that's everything I need. I'm putting your plan together now "
-                "and will text you a summary shortly.")
-    if v["athlete"]["status"] == "onboarding":
-        if v["athlete"].get("first_contact"):
-            return _zone_question(v, v.get("missing") or ["name"], name)
-        missing = v.get("missing") or []
-        if missing:
-            return "Sorry, I didn't catch that. " + _zone_question(v, missing, name)
-
-    if (by_tool.get("report_pain") or {}).get("red_flag"):
-        return replies.RED_FLAG_REPLY
-    if profile is not None and profile.get("changed"):
-        lines.append("Noted: I've updated your " + ", ".join(
-            c.replace("_", " ") for c in profile["changed"]) + ".")
-    if (pause := by_tool.get("pause")) is not None:
-        if "error" in pause:
-            lines.append(f"I couldn't pause that: {pause['error']}")
-        elif pause.get("status") == "paused":
-            resumes = pause.get("resumes_on")
-            if resumes and resumes[0].isdigit():
-                when = f"texts resume {date.fromisoformat(resumes):%a %d %b}"
-            else:
-                when = "no texts until you tell me you're back"
-            lines.append(f"Paused: {when}. Text RESUME anytime to restart sooner.")
-        else:
-            lines.append("Welcome back! Coaching is on again; your next workout comes in the "
-                         "morning.")
-    if (schedule := by_tool.get("set_schedule")) is not None:
-        if "error" in schedule:
-            lines.append(f"I couldn't change that: {schedule['error']}")
-        else:
-            if "rest_day_texts" in schedule:
-                lines.append("Done: " + ("you'll get a short text on rest days too."
-                                         if schedule["rest_day_texts"]
-                                         else "no more texts on rest days."))
-            else:
-                lines.append(f"Done: your workout text now comes at {schedule['send_time']} "
-                             f"({schedule['timezone']}).")
-            if schedule.get("note"):
-                lines.append("(Texts only go out between 8am and 9pm.)")
-    modified = [o.result for o in outcomes if o.call.name == "modify_workout"]
-    lines += _modified_all(modified, v["today"])
-    if not modified and intents.missed(" ".join(texts)) and v["athlete"]["status"] == "active":
-        lines.append("No stress: no scheduled session was missed there (rest days or already "
-                     "logged). We carry on with the next one.")
-    if (check_in := by_tool.get("record_check_in")) is not None:
-        if check_in.get("deload_from"):
-            lines.append(f"Thanks for the check-in. Your body needs a lighter week: from "
-                         f"{check_in['deload_from']} we'll halve the sets and ease the effort, "
-                         "so you recover and come back stronger.")
-        else:
-            lines.append("Thanks for the check-in, noted. We'll keep building.")
-    if (logged := by_tool.get("log_workout")) is not None:
-        lines.append(replies.logged(logged))
-    for name, words in (("report_pain", replies.pain), ("adapt_equipment", replies.adapted),
-                        ("change_training_days", replies.days_changed),
-                        ("change_goal", replies.goal_changed),
-                        ("explain_exercise", replies.explained),
-                        ("load_advice", replies.load_advice),
-                        ("progress_summary", replies.progress)):
-        if (result := by_tool.get(name)) is not None and "error" not in result:
-            lines.append(words(result))
-    if (metric := by_tool.get("log_metric")) is not None:
-        lines.append(f"Logged {metric['logged'].replace('_', ' ')}: {metric['value']:g} "
-                     f"{metric.get('unit') or ''}".rstrip() + ".")
-    if (workout := by_tool.get("get_workout")) is not None:
-        lines.append(_workout_answer(workout))
-    parsed = intents.parsed_log(texts)
-    if parsed.unclear and "log_workout" not in by_tool and v["athlete"]["status"] == "active":
-        fragments = ", ".join(f'"{u}"' for u in parsed.unclear[:2])
-        lines.append(f"I couldn't tell which exercises {fragments} were. Which were they? "
-                     "(e.g. 3x8 pushups, squats 60kg 5,5,5)")
-    if lines:
-        return " ".join(lines)
-    return _small_talk(texts, who)
+    if context.turn.declines:
+        lines.append(_decline(context.turn.declines))
+    trip_planned = any(isinstance(o.result, TripPlanned) for o in outcomes)
+    lines += _facts_line(context, trip_planned=trip_planned)
+    spoken_now = turn_languages(texts)
+    prepared_now = " ".join(prepare(t, spoken_now, drop_rejected=False) for t in texts)
+    if (change := intents.WEIGHT_CHANGE.search(prepared_now)) is not None and \
+            change.group(0).lower().startswith(("down", "lost", "dropped")):
+        lines.append(f"Down {change.group('v')} {change.group('u')}: that's the trend we want.")
+    for outcome in outcomes:
+        line = _result_line(outcome, _next_session(context), context.today_date())
+        if line:
+            lines.append(line)
+    spoken = turn_languages(texts)
+    asked = questions(texts)
+    logged = any(o.call.name == "log_workout" for o in outcomes)
+    answered = {o.call.name for o in outcomes} & {"explain_exercise", "load_advice",
+                                                  "progress_summary", "get_workout"}
+    if asked and not answered:
+        whole = " ".join(prepare(t, spoken) for t in texts)
+        faq = (_need_answer(context, " ".join(asked)) or faq_answer(" ".join(asked))
+               or faq_answer(whole))
+        if faq:
+            lines.append(faq)
+        elif not lines:
+            lines.append("Good question, but not one I can answer well by text. I can tell you "
+                         "what's on any day, explain an exercise, say how heavy to go, log what "
+                         "you did, or change your plan.")
+    if not lines and not logged:
+        said = "\n".join(statements(texts))
+        numbers = intents.parsed_log(said).unclear
+        if numbers and not intents.parsed_log(said).exercises:
+            # "3x8 and 5,5,4": sets with no exercise named. Ask, never guess.
+            listed = " and ".join(f"the {n}" for n in numbers[:2])
+            lines.append(f"Which exercise was {listed}? Send it like 'squats 3x8' and I'll "
+                         "log it.")
+    if not lines:
+        prepared = " ".join(prepare(t, spoken) for t in texts)
+        lines.append(_small_talk(context, prepared, who, logged))
+    return " ".join(lines)
 
 
-def _modified_all(results: list[dict[str, Any]], today: str) -> list[str]:
-    """Skips of past days (missed sessions) read as one reassurance; the rest one line each."""
-    past = [r for r in results if r.get("action") == "skip" and r.get("date", today) < today]
-    missed = [r for r in results if r.get("done") and r in past]
-    lines = [_modified(r) for r in results if r not in past]
-    if missed or past:
-        days = ", ".join(f"{date.fromisoformat(r['date']):%a}" for r in missed) or "that"
-        lines.insert(0, f"No stress about {days}: missed sessions aren't made up, we just pick "
-                     "up with the next one, and the plan keeps its shape.")
+def _greet_name(context: AthleteContext) -> str:
+    named = next((r.value for r in context.turn.recorded if r.field == "name"), None)
+    return f"Nice to meet you, {named}! " if named else ""
+
+
+def _onboarding_reply(context: AthleteContext, who: str) -> str:
+    onboarding = context.onboarding
+    recorded = replies.recorded([(r.field, r.value) for r in context.turn.recorded])
+    hello = _greet_name(context) or ("" if recorded or not context.athlete.first_contact else (
+        f"Hi{who}! I'm your coach. "))
+    parts = [hello + recorded] if hello or recorded else []
+    if context.turn.declines:
+        parts.insert(0, _decline(context.turn.declines))
+    if context.turn.plan_coming:
+        defaults = (onboarding.defaults if onboarding else {}) or {}
+        assumed = ", ".join(_default_words(k, v) for k, v in defaults.items())
+        when = ("in a minute" if context.turn.plan_coming == "now"
+                else "in the morning (I don't text late at night)")
+        lead = f"No problem, I'll start you on {assumed}; you can change it anytime. " \
+            if assumed else ""
+        parts.append(f"{lead}That's what I need: I'm building your plan now, and the summary "
+                     f"comes {when}.")
+    elif onboarding and onboarding.ask:
+        ask = onboarding.ask
+        question = replies.ask(ask["fields"], int(ask["attempt"]), ask.get("choices") or {})
+        if not recorded and not context.athlete.first_contact and int(ask["attempt"]) < 2:
+            question = "Sorry, I didn't catch that. " + question
+        parts.append(question)
+    return " ".join(p.strip() for p in parts if p.strip())
+
+
+def _default_words(field: str, value: object) -> str:
+    if field == "days_per_week":
+        return f"{value} days a week"
+    if field == "equipment":
+        return "bodyweight training"
+    return "general fitness"
+
+
+def _decline(kinds: list[str]) -> str:
+    if "instructions" in kinds:
+        return ("I can't share how I'm set up, but I'm happy to explain any part of your "
+                "training.")
+    return ("I can't share anything about other people; everyone's texts stay private. "
+            "Happy to talk about your own training.")
+
+
+def _facts_line(context: AthleteContext, *, trip_planned: bool = False) -> list[str]:
+    """What this turn recorded about the athlete (profile facts are read before this reply);
+    a trip planned in the same turn says the rest itself."""
+    lines: list[str] = []
+    recorded = [(r.field, r.value) for r in context.turn.recorded
+                if r.field not in ("units", "goals")]
+    if context.turn.new_goal:
+        lines.append(f"New goal: {context.turn.new_goal.replace('_', ' ')}. Your current plan "
+                     "ends today (your history stays) and a new one starts tomorrow; the "
+                     "summary follows.")
+    elif recorded:
+        text = replies.recorded(recorded)
+        greeting = _greet_name(context).strip()
+        if greeting:
+            lines.append(greeting)
+        if text:
+            lines.append(text.replace("Got it: ", "Noted: "))
+        elif not context.turn.replanned and not greeting:
+            lines.append("Thanks, that helps me pitch your sessions right.")
+        if context.turn.replanned and not trip_planned:
+            lines.append("I've laid out your coming sessions again to match.")
+    if not recorded and context.turn.confirmed:
+        lines.append(replies.confirmed([(r.field, r.value) for r in context.turn.confirmed]))
+    if context.turn.trip_updated and not trip_planned:
+        lines.append("Thanks: your sessions while you're away now use what you have there.")
+    if context.turn.send_time_adjusted:
+        window = context.windows.get("daily_text", "05:00-22:00")
+        lines.append(f"(I can text your workout any time {window}, so I set the nearest.)")
     return lines
 
 
-def _modified(result: dict[str, Any]) -> str:
-    if not result.get("done"):
-        return f"I couldn't change that session: {result.get('reason', 'unknown reason')}."
-    action = result.get("action")
-    if action == "skip":
-        return "Skipped today. Rest up; we'll pick it up next session."
-    if action == "swap":
-        return replies.swapped(result)
-    if action == "move":
-        return (f"Moved: that session is now on {date.fromisoformat(result['to']):%a %d %b}, "
-                "and the rest of your week stays as it was.")
-    if action == "shorten":
-        return f"Trimmed today to about {result['minutes']} min: main lifts kept, fewer sets."
-    return "Noted on today's session."
+def _result_line(outcome: ToolOutcome, next_session: str = "",
+                 today: date | None = None) -> str | None:
+    result = outcome.result
+    if isinstance(result, ToolFailed):
+        return None
+    if isinstance(result, LogResult):
+        return replies.logged(result, next_session)
+    if isinstance(result, SessionChange):
+        return replies.session(result)
+    if isinstance(result, TripPlanned):
+        return replies.trip(result, today)
+    if isinstance(result, ExerciseExplained):
+        return replies.explained(result)
+    if isinstance(result, LoadAdvice):
+        return replies.load_advice(result)
+    if isinstance(result, Progress):
+        return replies.progress(result)
+    if isinstance(result, CheckInResult):
+        return replies.check_in(result)
+    if isinstance(result, PauseResult):
+        return replies.pause(result)
+    if isinstance(result, WorkoutLookup):
+        return replies.lookup(result)
+    if isinstance(result, PlanAdjustment):
+        return ("Noted for your plan: I'll keep that in mind from the next week I write."
+                if result.recorded else None)
+    if isinstance(result, RestDayTexts):
+        return ("Rest-day texts on: a short note on your days off too." if result.rest_day_texts
+                else "Done: no more texts on rest days, just your training days.")
+    if isinstance(result, MetricLogged):
+        unit = f" {result.unit}" if result.unit else ""
+        return f"Logged {result.logged.replace('_', ' ')}: {result.value:g}{unit}."
+    return None
 
 
-def _workout_answer(result: dict[str, Any]) -> str:
-    if not result.get("found"):
-        return f"Nothing scheduled for {result['date']}: a rest day."
-    return workout_text(result)
+FEELS_FINE: Final = re.compile(r"\b(?:feels|feeling|felt) (?:fine|better|good|ok|okay) "
+                               r"(?:today|now|again)\b", re.IGNORECASE)
+BACK_HOME: Final = re.compile(r"\bback (?:in|home|from)\b|\bi'?m back\b|\bmade it home\b",
+                             re.IGNORECASE)
+SEND_WISH: Final = re.compile(r"\b(?:send|text)\b.{0,20}\b(?:morning|whenever|any ?time)\b",
+                              re.IGNORECASE)
+#: The athlete's own win ("got back up by myself!!", "carried all four bags in one trip").
+WIN: Final = re.compile(
+    r"\b(?:by myself|on my own|first (?:time|ever)|finally|new pr|personal best|pb\b|in one "
+    r"trip|got (?:back )?up|i did it|rather proud|so proud|nailed it)\b", re.IGNORECASE)
+_NEED: Final = re.compile(r"\bdo i need (?:an? |some |the |my )?(?P<what>[a-z -]{3,30}?)\b"
+                         r"(?:\s+for\b|\?|$)", re.IGNORECASE)
 
 
-def _small_talk(texts: list[str], who: str) -> str:
-    joined = " ".join(t.strip() for t in texts if t.strip())
-    if not joined:
+def _need_answer(context: AthleteContext, question: str) -> str | None:
+    """"Do I need dumbbells / a bench?": answered from what the plan is built on."""
+    match = _NEED.search(question)
+    if match is None or context.profile is None:
+        return None
+    kit = context.profile.equipment
+    wanted = normalize_equipment([match.group("what")])
+    if not wanted:
+        return None
+    if set(wanted) <= set(kit):
+        swap = (" If it's busy, text me and I'll swap in a cable or machine version."
+                if {"cable", "machine"} & set(kit) else "")
+        return f"Your plan uses what you told me you have, so yes, it can include that.{swap}"
+    return ("No: your plan only uses equipment you told me you have. If you get some, tell me "
+            "and I'll work it in.")
+
+
+def _next_session(context: AthleteContext) -> str:
+    upcoming = next((w for w in context.upcoming if not w.is_rest_day), None)
+    if upcoming is None:
+        return ""
+    return f" Next up: {upcoming.weekday[:3]}, {upcoming.title.lower()}."
+
+
+def _small_talk(context: AthleteContext, text: str, who: str, logged: bool) -> str:
+    low = text.lower().strip()
+    if not low:
         return f"I'm here{who}. Tell me how training is going, or ask me anything."
-    if _THANKS.search(joined) and len(joined) < 40:
+    if any(w in low for w in ("thanks", "thank you", "thx", "cheers", "grazie", "gracias",
+                              "danke", "obrigad")) and len(low) < 40:
         return f"Anytime{who}. Text me whenever you need me."
-    if _GREETING.match(joined) and len(joined) < 30:
-        return f"Hey{who}! How's training going? Tell me what you did, or ask me anything."
-    count = f"your {len(texts)} messages" if len(texts) > 1 else "that"
-    if joined.rstrip().endswith("?"):
-        answer = faq_answer(joined)
-        if answer is not None:
-            return answer
-        return (f"Good question{who}, but not one I can answer well by text. I can tell you "
-                "what's on today or any day, explain an exercise, say how heavy to go, log "
-                "what you did, or change your plan.")
-    return f"Got {count}{who}. I'll factor it into your training."
+    greeting = {"morning": "Good morning", "afternoon": "Good afternoon",
+                "evening": "Good evening", "night": "Hi"}[context.part_of_day]
+    if len(low) < 30 and any(low.startswith(w) for w in ("hi", "hey", "hello", "morning",
+                                                          "good morning", "yo", "hola", "oi")):
+        today = context.today_workout
+        plan = (f" Today is {today.title.lower()}." if today and not today.is_rest_day
+                else " Today is a rest day." if today else "")
+        return f"{greeting}{who}!{plan} Tell me how it goes, or ask me anything."
+    if "stop" in low or "basta" in low:
+        return ("If you'd like no more texts, reply STOP on its own and you'll be unsubscribed "
+                "straight away.")
+    if BACK_HOME.search(low) and context.athlete.trips:
+        return (f"Welcome back{who}! Your texts are on home time again and your usual sessions "
+                f"pick up.{_next_session(context)}")
+    if SEND_WISH.search(low):
+        return (f"Your workout text is set for {context.athlete.send_time} your time{who}; "
+                "tell me another time if that doesn't suit.")
+    if FEELS_FINE.search(low):
+        return f"Glad it feels fine today{who}. Keep me posted.{_next_session(context)}"
+    if WIN.search(low):
+        return (f"That's brilliant{who}! That's exactly what the training is for. "
+                f"Keep it up.{_next_session(context)}")
+    if OTHERS.search(low):
+        return f"Ha, good for them! Your own numbers are what we build on.{_next_session(context)}"
+    variants = (
+        f"Noted{who}; nothing in that changes your plan.{_next_session(context)}",
+        f"Thanks{who}, I've read it; your plan stays as it is.{_next_session(context)}",
+        f"Got it{who}.{_next_session(context)} To log a session or change one, text it like "
+        "'3x8 squats 60kg' or 'skip today'.",
+    )
+    return variants[sum(map(ord, low)) % len(variants)]
+

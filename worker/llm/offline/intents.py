@@ -1,95 +1,175 @@
-"""What an active athlete's texts ask the coach to do, read with rules (the offline coach).
+"""What an active athlete's texts ask the coach to do, read into tool calls with rules.
 
-The model-backed coach decides this itself; offline, these rules choose the same tools with the
-same arguments: logs through :mod:`worker.coach.logparse`, real-life changes (skip, move, swap,
-travel, pain, new days, a new goal), questions (an exercise, how heavy, how am I doing) and
-missed days. Profile facts stated along the way are read by the onboarding extractor; this
-module decides which of them are lasting changes that need more than a new profile version.
+A model reads the texts and calls tools; offline, these rules read the same texts into the same
+calls with the same arguments: a log (through :mod:`.logparse`), a change to one session (skip,
+move, shorten, swap), a trip, a pause, a measurement, a check-in answer, or a question (an
+exercise, how heavy, how am I doing, what's on). Nothing here decides what a call means for the
+plan: the tools and the domain do. Texts arrive already prepared (:mod:`.read.text`): cleaned,
+their foreign glossary words in English.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Final
 
-from worker.agents.schemas import ProfileUpdate
-from worker.coach.logparse import ParsedLog, parse_log
+from worker.llm.offline.logparse import ParsedLog, parse_log
+from worker.llm.offline.read.equipment import read_kit
+from worker.timezones import zone_for_place
 
 ToolPlan = list[tuple[str, dict[str, object]]]
+#: Exercise names are short; "the standing on one leg part" is a remark.
+MAX_NAME_WORDS = 3
+#: "The hotel has a gym" names no kit: a list this long is a whole gym, not what was seen.
+GYM_LIKE = 10
 
-_I = re.IGNORECASE
-RED_FLAG = re.compile(
-    r"\b(chest (pain|tightness|hurts?)|pain in my chest|faint(ed|ing)?|passed out|black(ed)? "
-    r"out|numb(ness)?|tingling|pins and needles|gave way|giving way|gives way|wakes? me (up )?"
-    r"(at night)?|at night|can'?t (bear|put) weight|heard a pop|felt a pop|short of breath|"
-    r"dizzy)\b", _I)
-PAIN = re.compile(r"\b(hurts?|hurting|pain(ful)?|twinge[sd]?|tweak(ed)?|strain(ed)?|"
-                  r"sprain(ed)?|injur(ed|y)|aches?|aching|pulled)\b", _I)
-MOVE = re.compile(r"\b(?:move|push|shift)\b.{0,30}?\b(?:today|today'?s(?: workout| session)?|"
-                  r"it)\b.{0,20}?\bto (?P<to>tomorrow|monday|tuesday|wednesday|thursday|"
-                  r"friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\b", _I)
-SWAP = re.compile(r"\b(?:swap|replace|switch out|change)\s+(?:the\s+|my\s+)?(.{3,40}?)"
-                  r"(?:\s+(?:for|with|to)\b.*|\s+today\b.*|[?.!,;]|$)"
-                  r"|\b(?:can'?t do|don'?t have (?:a |an )?|no)\s+(?:the\s+)?(.{3,30}?)"
-                  r"\s+(?:today|this week|here)\b", _I)
-TRAVEL = re.compile(r"\b(travel(l?ing)?|hotel|business trip|on the road|away for work|"
-                    r"away this week|trip this week)\b", _I)
-HOTEL_GYM = re.compile(r"\bhotel gym\b|\bgym (at|in) the hotel\b", _I)
-HOTEL_EQUIPMENT = ["dumbbell", "bench", "treadmill", "bike", "cardio_machine"]
-NO_EQUIPMENT = re.compile(r"\b(no equipment|nothing at all|bodyweight only|just bodyweight|"
-                          r"(gym|it)('s| is) closed|no gym)\b", _I)
-UNTIL = re.compile(r"\buntil (monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-                   r"tomorrow)\b", _I)
-EXPLAIN = re.compile(r"\b(?:what(?:'s| is| are)(?: an?| the)?|how do (?:i|you) do(?: an?| the)?|"
-                     r"explain(?: an?| the)?|never heard of(?: an?)?)\s+([a-z][a-z' -]{2,40}?)"
-                     r"\s*(?:\?|$|\bexactly\b)", _I)
-NOT_EXERCISE = re.compile(r"^(today|tomorrow|on|up|next|the plan|my plan|happening|this|that|"
-                          r"it|rpe|rir|a deload|deload|my progress|the point|best)\b", _I)
-HOW_HEAVY = re.compile(r"\b(how heavy|what weight|how much weight|which weight|how many kg|"
-                       r"how many pounds)\b(?:.*?\b(?:on|for) (?:the |my )?([a-z][a-z -]{2,30}))?",
-                       _I)
-PROGRESS = re.compile(r"\b(how am i doing|how'?m i doing|how have i been doing|my progress|"
-                      r"progress (report|summary|update)|am i (getting|making) (stronger|"
-                      r"progress))\b", _I)
-LASTING = re.compile(r"\b(new goal|goal is now|change (my|the) (goal|days)|switch(ing)? (to|my)|"
-                     r"from now on|instead|new days|focus on|can only (train|do)|want to .{3,40} "
-                     r"now|moving my|going forward)\b", _I)
-THIS_WEEK = re.compile(r"\bthis week\b", _I)
-NEXT_WEEK = re.compile(r"\bnext week\b", _I)
-MISSED = re.compile(r"\b(missed|didn'?t (train|work ?out|make it)|skipped|fell off|haven'?t "
-                    r"(trained|worked out|been training))\b", _I)
-MISSED_COUNT = re.compile(r"\b(?:last|past)?\s*(two|three|four|a few|a couple(?: of)?|\d) "
-                          r"(?:days|sessions|workouts)\b", _I)
-_COUNTS = {"two": 2, "three": 3, "four": 4, "a few": 3, "a couple": 2, "a couple of": 2}
-WEIGHT = re.compile(
-    r"\b(?:weigh(?:ed|t)?|weight is|scale)\D{0,12}(\d{2,3}(?:\.\d)?)\s*"
-    r"(kg|kgs|kilos|lb|lbs|pounds)",
-    _I,
-)
-METRICS: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
+_I: Final = re.IGNORECASE
+_WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                    "sunday")
+_DAY: Final = (r"(?:today|tonight|tomorrow|tmrw|tmr|yesterday|mon(?:day)?|tue(?:s|sday)?|"
+               r"wed(?:nesday)?|thu(?:rs?|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)")
+
+SKIP: Final = re.compile(
+    r"\b(?:skip(?:ped|ping)?|couldn'?t do it|can'?t (?:train|make it|do it)|no workout|"
+    r"missed|not today|didn'?t (?:train|make it|get to it))\b", _I)
+MOVE: Final = re.compile(
+    r"\b(?:(?:i'?ll |can i |could i |ok to |okay to |will )?(?:do|doing) it|i'?ll do it|"
+    r"move (?:it|today'?s?(?: session| workout)?|the session|(?:" + _DAY + r")'?s?(?: session)?)"
+    r"|do (?:it|the session|that one))\b[^.?!]{0,25}?\b(?P<to>" + _DAY + r")\b"
+    r"|\b(?P<frm>sat(?:urday)?|sun(?:day)?|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|"
+    r"thu(?:rsday)?|fri(?:day)?)\s*(?:->|→|to|=>)\s*(?P<to2>" + _DAY + r")\b", _I)
+SHORT: Final = re.compile(r"(?<!it's )(?<!its )(?<!if )\bonly (?:have |got )?(\d{1,3}) ?"
+                          r"(?:min|minutes|mins)\b(?!.*\bif\b)", _I)
+SWAP: Final = re.compile(
+    r"\binstead of (?:the |my )?(?P<a>[a-z][a-z -]{2,30}?)(?=[?.!,]|\s+(?:today|it|was|is|"
+    r"bc|because)\b|$)"
+    r"|\b(?:swap|replace|switch out)\s+(?:the\s+|my\s+)?(?P<b>[a-z][a-z -]{2,30}?)"
+    r"(?:\s+(?:for|with)\b.*|\s+today\b.*|[?.!,;]|$)", _I)
+PAUSE: Final = re.compile(r"\b(?:pause|on a break|take a break|time off)\b", _I)
+RESUME: Final = re.compile(r"\b(?:resume|unpause|start again|restart)\b", _I)
+#: Travel said outright; "going to X" / "in X next week" count only when X is a place.
+TRIP: Final = re.compile(
+    r"\b(?:travel(?:l?ing|s)?|trip|flying|fly(?:ing)? out|flight|on the road|hotel|"
+    r"away (?:for|next|this|until|till|from))\b", _I)
+TRIP_PLACE: Final = re.compile(r"\b(?:going to|flying to|travel(?:l?ing)? to|trip to|heading "
+                               r"to|in)\s+(?P<place>[a-z]+(?: [a-z]+)?)", _I)
+#: Words of a trip, so its sentences state nothing about the athlete's routine.
+TRIP_WORDS: Final = re.compile(r"\b(?:going to|flying|fly out|flight|trip|travel\w*|hotel|back "
+                               r"(?:on|home|in)|away (?:for|next)|for work)\b", _I)
+HOTEL_GYM: Final = re.compile(r"\bhotel (?:has a gym|gym)\b|\bgym (?:at|in) the hotel\b", _I)
+NEXT_WEEK: Final = re.compile(r"\bnext week\b", _I)
+THIS_WEEK: Final = re.compile(r"\bthis week\b", _I)
+#: "flying out Friday", "on Thursday": the day a trip starts.
+LEAVE_ON: Final = re.compile(r"\b(?:on|from|this|leaving|leave|out|flying|fly|flight)\s+"
+                             r"(?P<day>mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs?|rsday)?|"
+                             r"fri(?:day)?|sat(?:urday)?|sun(?:day)?)\b", _I)
+FOR_DAYS: Final = re.compile(r"\b(?P<n>\d{1,2})\s+(?:days|nights)\b|\bfor (?P<w>a|one|two|"
+                             r"\d) weeks?\b", _I)
+ON_DAY: Final = re.compile(r"\b(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]* (?:the )?"
+                           r"(?P<n>\d{1,2})(?:st|nd|rd|th)\b", _I)
+BACK_ON: Final = re.compile(r"\b(?:back|until|till|til|through|thru)\b[^.?!]{0,12}?\b(?P<day>"
+                            + _DAY + r")\b", _I)
+ASK_TODAY: Final = re.compile(r"\b(?:what'?s|whats|what is)\b.*\b(?:today|on)\b|\btoday'?s "
+                              r"(?:workout|session)\b|^\s*workout\s*\??$", _I)
+ASK_DAY: Final = re.compile(r"\b(?:what'?s|whats|what is|what do i have|anything)\b.{0,20}?"
+                            r"\b(?:on|for)\s+(?P<day>" + _DAY + r")\b|\bwhat'?s tomorrow\b", _I)
+EXPLAIN: Final = re.compile(
+    r"\b(?:what(?:'s| is| are| was|s)(?: an?| the)?|how do (?:i|you) do(?: an?| the)?|"
+    r"explain(?: an?| the)?|never heard of(?: an?)?|meant by(?: an?)?)\s+['\"]?"
+    r"(?P<what>[a-z][a-z' -]{2,40}?)['\"]?\s*(?:\?|$|\bexactly\b|\bin plain\b|\bthough\b|"
+    r"\bi'?ve\b|\bcan\b|\bcould\b|\.)", _I)
+NOT_EXERCISE: Final = re.compile(
+    r"^(?:today|tomorrow|on|up|next|the plan|my plan|happening|this|that|it|rpe|rir|a deload|"
+    r"deload|my progress|the point|best|your|the system|going on|wrong|the difference|"
+    r"normal|ok|okay|good|bad|meant|the weight)\b", _I)
+HOW_HEAVY: Final = re.compile(
+    r"\b(?:how heavy|what weight|how much weight|which weight|how many kg|how many pounds|"
+    r"too heavy|wie schwer)\b(?:.*?\b(?:on|for|at|with|bei)\s+(?:the |my |den |die )?"
+    r"(?!me\b|you\b)(?P<what>[a-z][a-z -]{2,30}?)(?=\?|$|\s+next\b|\.))?", _I)
+PROGRESS: Final = re.compile(r"\b(?:how am i doing|how'?m i doing|my progress|progress "
+                             r"(?:report|summary|update)|am i (?:getting|making) (?:stronger|"
+                             r"progress))\b", _I)
+NO_FIVE_THREE_ONE: Final = re.compile(r"\bnot?\s+(?:\w+\s+)?5/3/1\b|\bno more 5/3/1\b", _I)
+WEIGHT: Final = re.compile(
+    r"\b(?:weigh(?:ed|t)?(?: in)?|weight is|scale (?:said|says|says|showed|read))\D{0,12}"
+    r"(?P<v>\d{2,3}(?:\.\d)?)\s*(?P<u>kg|kgs|kilos|lb|lbs|pounds)?", _I)
+METRICS: Final = (
     (re.compile(r"\bresting (?:hr|heart ?rate)\D{0,12}(\d{2,3})\b", _I), "resting_hr", "bpm"),
     (re.compile(r"\bwaist\D{0,12}(\d{2,3}(?:\.\d)?)\s*(cm|in|inches)?\b", _I), "waist", None),
 )
+_NUMBERS: Final = re.compile(r"\b(10|[1-9])\b")
 
 
-def pain_plan(joined: str, update: ProfileUpdate) -> ToolPlan:
-    """Pain or injury reported outside onboarding: red flags first, always."""
-    if RED_FLAG.search(joined) and (PAIN.search(joined) or "chest" in joined.lower()
-                                    or update.injuries):
-        area = update.injuries[0].area if update.injuries else "chest"
-        return [("report_pain", {"area": area, "note": joined[:200], "red_flag": True})]
-    if update.injuries and PAIN.search(joined):
-        return [("report_pain", {"area": i.area, "note": i.note or joined[:120],
-                                 "red_flag": False}) for i in update.injuries]
-    return []
+def _day_ref(word: str, today: date) -> str:
+    word = word.lower()
+    if word in ("tonight",):
+        return "today"
+    if word in ("tmrw", "tmr"):
+        return "tomorrow"
+    if word in ("today", "tomorrow", "yesterday"):
+        return word
+    for name in _WEEKDAYS:
+        if name.startswith(word[:3]):
+            return name
+    return word
+
+
+#: Words every exercise name carries one of; "judo", "shift" or "the dot" are not exercises.
+EXERCISE_WORDS: Final = re.compile(
+    r"squat|press|bench|row|curl|pull|push|chin|dip|lunge|plank|deadlift|\bdl\b|rdl|hinge|"
+    r"swing|raise|fly|flye|extension|crunch|bridge|thrust|step|carry|hang|hold|handstand|"
+    r"muscle|lever|sit-?ups?|stands?\b|snatch|clean|jerk|thruster|burpee|jump|hop|climber|crawl|"
+    r"bird ?dog|dead ?bug|pallof|face ?pull|pulldown|pushdown|kickback|shrug|calf|glute|ham|"
+    r"nordic|pistol|shrimp|l-?sit|planche|ring|sled|erg|stretch|balance|get[- ]?up|"
+    r"rotation|external|band|kb|db|cable|machine|leg (?:press|curl|raise|extension)|abs", _I)
+#: Words that make a text a report of training at all.
+LOG_SIGNAL: Final = re.compile(r"\b\d+\s*x\s*\d+\b|\bsets?\b|\breps?\b|\brpe\b|\bskipped\b|"
+                               r"\bmissed\b|\bcouldn'?t\b|\bdidn'?t\b|\bhalf\b|\bin the tank\b|"
+                               r"@\s*\d|\b\d+(?:\s*,\s*\d+)+\b|\b\d+\s*(?:s|secs?|seconds)\b", _I)
+#: "did judo in high school": a report about the past, not a session to log.
+LONG_AGO: Final = re.compile(r"\b(?:in (?:high school|college)|years ago|used to|back then|"
+                             r"when i was|for (?:a few|many|several|\d+) years|never really)\b",
+                             _I)
+#: "Done", "all done", "did it": the whole session, as prescribed.
+SESSION_DONE: Final = re.compile(r"\b(?:did it|done|finished|all done|completed(?: it)?|"
+                                 r"did (?:\w+'s|the (?:workout|session|exercises)|my "
+                                 r"exercises)|hecho|fatto|feito|gemacht)\b", _I)
 
 
 def log_plan(parsed: ParsedLog, joined: str) -> ToolPlan:
-    if not parsed.is_log or parsed.completion is None or (parsed.unclear and
-                                                          not parsed.exercises):
+    # "plank 45s", "goblet squats 10,10,9": an exercise with its numbers is a report too.
+    counted = any(EXERCISE_WORDS.search(e.name) and any(s.reps or s.seconds for s in e.sets)
+                  for e in parsed.exercises)
+    if not parsed.is_log or not (parsed.explicit or counted) or parsed.completion is None or (
+            parsed.unclear and not parsed.exercises) or LONG_AGO.search(joined):
         return []
-    day = "yesterday" if re.search(r"\byesterday\b", joined, _I) else "today"
+    if not (SESSION_DONE.search(joined) or LOG_SIGNAL.search(joined)):
+        return []  # "No gym. I have 3 lb weights": equipment talk, not a report
+    named = tuple(e for e in parsed.exercises
+                  if EXERCISE_WORDS.search(e.name) and len(e.name.split()) <= MAX_NAME_WORDS)
+    if len(named) != len(parsed.exercises):
+        if not named and not SESSION_DONE.search(joined):
+            if SETS.search(joined):
+                # "did 4x12 zorbing": a report, of something the logbook may not know; it
+                # says so (a model would pass the name on too).
+                return _log_call(parsed, joined)
+            return []  # "I did water aerobics for years": no session, nothing to log
+        parsed = replace(parsed, exercises=named)
+        if not named and parsed.completion == "completed":
+            parsed = replace(parsed, as_prescribed=True)
+    return _log_call(parsed, joined)
+
+
+SETS: Final = re.compile(r"\b\d+\s*x\s*\d+\b", _I)
+
+
+def _log_call(parsed: ParsedLog, joined: str) -> ToolPlan:
+    day = "today"
+    if re.search(r"\byesterday\b(?!'s)", joined, _I) and not re.search(r"\btoday\b", joined,
+                                                                      _I):
+        day = "yesterday"
     exercises = [{
         "exercise": e.name,
         "sets": [{"reps": s.reps, "seconds": s.seconds, "load": s.load} for s in e.sets],
@@ -99,107 +179,167 @@ def log_plan(parsed: ParsedLog, joined: str) -> ToolPlan:
     return [("log_workout", {
         "day": day, "completion": parsed.completion, "exercises": exercises,
         "fraction": parsed.fraction, "session_rpe": parsed.rpe,
-        "felt": parsed.felt or (joined[:200] if parsed.as_prescribed else None),
+        "felt": parsed.felt,
     })]
 
 
-def change_plan(v: dict[str, Any], joined: str, update: ProfileUpdate) -> tuple[
-        ToolPlan, set[str]]:
-    """Lasting changes: new training days, a new goal. Returns tools and the profile fields
-    they take care of (so they are not also written as a plain profile update)."""
-    plan: ToolPlan = []
-    handled: set[str] = set()
-    profile = v.get("profile") or {}
-    if v.get("plan") is None:
-        return plan, handled
-    if not LASTING.search(joined):  # "should I lift before cardio?" changes nothing
-        return plan, {"primary_goal", "goal_detail", "training_days", "days_per_week"}
-    if update.training_days and sorted(update.training_days) != sorted(
-            profile.get("training_days") or []):
-        plan.append(("change_training_days", {"days": sorted(update.training_days)}))
-        handled |= {"training_days", "days_per_week"}
-    if update.primary_goal and update.primary_goal != profile.get("primary_goal"):
-        plan.append(("change_goal", {"goal": update.primary_goal,
-                                     "detail": update.goal_detail}))
-        handled |= {"primary_goal", "goal_detail"}
-    return plan, handled
-
-
-def travel_equipment(joined: str, stated: list[str] | None) -> list[str]:
-    """What they will have: what they said, else a typical hotel gym, else nothing."""
-    if NO_EQUIPMENT.search(joined):
-        return []
-    if stated:
-        return stated
-    return HOTEL_EQUIPMENT if HOTEL_GYM.search(joined) else []
-
-
-def day_plan(
-    joined: str, today: date, v: dict[str, Any], stated: list[str] | None = None
+def session_plan(
+    joined: str, today: date, *, logged: bool, rest_today: bool = False, said: str = ""
 ) -> ToolPlan:
-    """Changes to one day's session: move, swap, travel; and missed days."""
+    """Changes to one day's session: skip, move, shorten, swap. A skip must be said, not
+    asked ("should I skip them?" skips nothing); a move may be asked ("can I do it Sat?")."""
     plan: ToolPlan = []
-    if (move := MOVE.search(joined)) is not None:
-        plan.append(("modify_workout", {"day": "today", "action": "move",
-                                        "move_to": move.group("to").lower(), "minutes": None,
-                                        "exercise": None, "note": joined[:120]}))
-    if TRAVEL.search(joined):
-        equipment = travel_equipment(joined, stated)
-        until = UNTIL.search(joined)
-        start = None
-        if NEXT_WEEK.search(joined):
-            start = (today + timedelta(days=7 - today.weekday())).isoformat()
-        plan.append(("adapt_equipment", {"equipment": equipment, "start": start,
-                                         "until": until.group(1).lower() if until else None,
-                                         "reason": joined[:120]}))
-    elif (swap := SWAP.search(joined)) is not None:
-        name = (swap.group(1) or swap.group(2) or "").strip(" .?!")
-        if name and not re.match(r"^(my )?(days?|goal|time|plan|workout|session)\b", name, _I):
+    move = MOVE.search(joined)
+    skipped = SKIP.search(said) and not logged
+    if move is not None:
+        source = move.group("frm")
+        target = move.group("to") or move.group("to2")
+        frm = _day_ref(source, today) if source else (
+            "yesterday" if re.search(r"\byesterday\b", joined, _I) else "today")
+        to = _day_ref(target, today)
+        if to != frm:
+            plan.append(("modify_workout", {"day": frm, "action": "move", "move_to": to,
+                                            "minutes": None, "exercise": None, "note": None}))
+            return plan
+    if skipped:
+        day = "yesterday" if re.search(r"\byesterday\b", joined, _I) else "today"
+        plan.append(("modify_workout", {"day": day, "action": "skip", "move_to": None,
+                                        "minutes": None, "exercise": None, "note": None}))
+    elif not rest_today and (short := SHORT.search(joined)) is not None:
+        plan.append(("modify_workout", {"day": "today", "action": "shorten", "move_to": None,
+                                        "minutes": max(5, int(short.group(1))),
+                                        "exercise": None, "note": None}))
+    elif (swap := SWAP.search(joined)) is not None and not logged:
+        name = (swap.group("a") or swap.group("b") or "").strip(" .?!")
+        if name and not re.match(r"^(?:my )?(?:days?|goal|time|plan|workout|session)\b", name,
+                                 _I):
             plan.append(("modify_workout", {"day": "today", "action": "swap", "move_to": None,
-                                            "minutes": None, "exercise": name,
-                                            "note": joined[:120]}))
-    if missed(joined):
-        for day in missed_days(joined, today, v):
-            plan.append(("modify_workout", {"day": day.isoformat(), "action": "skip",
-                                            "move_to": None, "minutes": None,
-                                            "exercise": None, "note": "missed"}))
+                                            "minutes": None, "exercise": name, "note": None}))
     return plan
 
 
-def missed(joined: str) -> bool:
-    """"I missed the last 2 days": past sessions, not a log of today's."""
-    return bool(MISSED.search(joined)) and not re.search(r"\btoday\b", joined, _I)
+def trip_plan(joined: str, today: date) -> ToolPlan:
+    """"Lisbon next week for 10 days, fly out Mon the 13th, back Thu the 23rd, hotel gym";
+    "travelling next week, only a hotel gym with dumbbells"."""
+    place = None
+    for match in TRIP_PLACE.finditer(joined):
+        words = match.group("place")
+        if zone_for_place(words):
+            place = words
+            break
+        if zone_for_place(words.split()[0]):
+            place = words.split()[0]
+            break
+    if place is None and TRIP.search(joined):
+        place = _capitalised_place(joined)
+    when = bool(_trip_start(joined, today) or THIS_WEEK.search(joined)
+                or FOR_DAYS.search(joined) or BACK_ON.search(joined))
+    if not TRIP.search(joined) and not (place and when):
+        return []  # "I live in Denver", "going to try": no trip
+    if place is None and not (when or re.search(r"\bhotel\b", joined, _I)):
+        return []  # "my trip to the gym", "I travel a lot for work": no trip to plan
+    zone = (zone_for_place(place) or zone_for_place(place.split()[0])) if place else None
+    start = _trip_start(joined, today)
+    until = _trip_end(joined, today, start)
+    kit = read_kit(joined, asked=False, default_unit="kg")
+    stated = kit.equipment if kit.equipment is not None and len(kit.equipment) < GYM_LIKE \
+        else None
+    return [("plan_trip", {
+        "start": start.isoformat() if start else None,
+        "until": until.isoformat() if until else None,
+        "place": place.title() if place else None, "timezone": zone,
+        "equipment": stated, "hotel_gym": bool(HOTEL_GYM.search(joined)),
+        "reason": "trip",
+    })]
 
 
-def missed_days(joined: str, today: date, v: dict[str, Any]) -> list[date]:
-    """The past days a "missed the last 3 days" text means (only days that had sessions)."""
-    count = 7  # "missed a few days", "fell off this week": every session since the last log
-    if (match := MISSED_COUNT.search(joined)) is not None and (
-            match.group(1).isdigit() or match.group(1).lower() in ("two", "three", "four")):
-        word = match.group(1).lower()
-        count = int(word) if word.isdigit() else _COUNTS[word]
-    elif re.search(r"\byesterday\b", joined, _I):
-        count = 1
-    recent = {w["date"]: w for w in v.get("recent_workouts") or []}
-    days = [today - timedelta(days=n) for n in range(1, count + 1)]
-    return [d for d in days if d.isoformat() in recent
-            and not recent[d.isoformat()]["is_rest_day"]
-            and recent[d.isoformat()]["status"] == "scheduled"]
+def _capitalised_place(text: str) -> str | None:
+    """"Lisbon next week for 10 days": a city named anywhere in a text about a trip."""
+    words = re.findall(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?", text)
+    for candidate in words:
+        for name in (candidate, candidate.split()[0]):
+            if zone_for_place(name):
+                return str(name)
+    return None
+
+
+def _next_day_numbered(n: int, today: date) -> date | None:
+    for offset in range(0, 62):
+        candidate = today + timedelta(days=offset)
+        if candidate.day == n:
+            return candidate
+    return None
+
+
+def _trip_start(joined: str, today: date) -> date | None:
+    numbered = list(ON_DAY.finditer(joined))
+    if numbered:
+        return _next_day_numbered(int(numbered[0].group("n")), today)
+    if re.search(r"\b(?:tmrw|tmr|tomorrow)\b", joined, _I):
+        return today + timedelta(days=1)
+    back = BACK_ON.search(joined)
+    for match in LEAVE_ON.finditer(joined):
+        if back is not None and back.start() <= match.start() < back.end():
+            continue
+        target = _WEEKDAYS.index(_day_ref(match.group("day"), today))
+        return today + timedelta(days=(target - today.weekday()) % 7)
+    if NEXT_WEEK.search(joined):
+        return today + timedelta(days=7 - today.weekday())
+    return None
+
+
+def _trip_end(joined: str, today: date, start: date | None) -> date | None:
+    numbered = list(ON_DAY.finditer(joined))
+    if len(numbered) >= 2:
+        return _next_day_numbered(int(numbered[-1].group("n")), start or today)
+    back = BACK_ON.search(joined)
+    first = start or today
+    if back is not None:
+        word = _day_ref(back.group("day"), today)
+        if word in _WEEKDAYS:
+            target = _WEEKDAYS.index(word)
+            return first + timedelta(days=(target - first.weekday()) % 7 or 7)
+    if (span := FOR_DAYS.search(joined)) is not None:
+        if span.group("n"):
+            return first + timedelta(days=int(span.group("n")) - 1)
+        weeks = {"a": 1, "one": 1, "two": 2}.get(span.group("w").lower()) or int(span.group("w"))
+        return first + timedelta(days=7 * weeks - 1)
+    if NEXT_WEEK.search(joined) or THIS_WEEK.search(joined):
+        return first + timedelta(days=6 - first.weekday())  # to that week's Sunday
+    return None
+
+
+def lookup_plan(joined: str) -> ToolPlan:
+    """"WORKOUT" or "today's session" without a question mark: what's on."""
+    if ASK_TODAY.search(joined) or (ASK_DAY.search(joined) is not None):
+        return question_plan(joined)
+    return []
 
 
 def question_plan(joined: str) -> ToolPlan:
     plan: ToolPlan = []
     if (heavy := HOW_HEAVY.search(joined)) is not None:
-        plan.append(("load_advice", {"exercise": (heavy.group(2) or "").strip() or None}))
-    elif (what := EXPLAIN.search(joined)) is not None and not NOT_EXERCISE.match(what.group(1)):
-        plan.append(("explain_exercise", {"exercise": what.group(1).strip()}))
+        plan.append(("load_advice", {"exercise": (heavy.group("what") or "").strip() or None}))
+    elif (what := EXPLAIN.search(joined)) is not None and not NOT_EXERCISE.match(
+            what.group("what")):
+        plan.append(("explain_exercise", {"exercise": what.group("what").strip()}))
     if PROGRESS.search(joined):
-        plan.append(("progress_summary", {"days": 7 if THIS_WEEK.search(joined) else 30}))
+        plan.append(("progress_summary", {"days": 7 if re.search(r"\bthis week\b", joined, _I)
+                                          else 30}))
+    if (day := ASK_DAY.search(joined)) is not None:
+        plan.append(("get_workout", {"day": _day_ref(day.group("day") or "tomorrow",
+                                                     date.today())}))
+    elif ASK_TODAY.search(joined) and not plan:
+        plan.append(("get_workout", {"day": "today"}))
     return plan
 
 
-def metric_plan(joined: str) -> ToolPlan:
+def metric_plan(joined: str, units: str) -> ToolPlan:
     plan: ToolPlan = []
+    if (weight := WEIGHT.search(joined)) is not None:
+        unit = weight.group("u") or ("kg" if units == "metric" else "lb")
+        plan.append(("log_metric", {"metric": "body_weight", "value": float(weight.group("v")),
+                                    "unit": "kg" if unit.lower().startswith("k") else "lb"}))
     for pattern, metric, unit in METRICS:
         if (match := pattern.search(joined)) is not None:
             stated = (match.group(2) or "") if pattern.groups > 1 else ""
@@ -209,10 +349,62 @@ def metric_plan(joined: str) -> ToolPlan:
     return plan
 
 
-def parsed_log(texts: list[str]) -> ParsedLog:
-    """The texts as a workout log, with measurements taken out first ("resting HR 52" and
-    "I weigh 80kg" are metrics, not 52 reps of something)."""
-    text = " ".join(texts)
-    for pattern in (WEIGHT, *(p for p, _, _ in METRICS)):
+def check_in_plan(joined: str) -> ToolPlan:
+    """"7 4 8" (energy, soreness, sleep) when a check-in is open."""
+    numbers = [int(n) for n in _NUMBERS.findall(joined)]
+    if len(numbers) < 3 or len(numbers) > 4:
+        return []
+    return [("record_check_in", {"energy": numbers[0], "soreness": numbers[1],
+                                 "sleep": numbers[2], "notes": None})]
+
+
+def plan_wishes(joined: str) -> ToolPlan:
+    if NO_FIVE_THREE_ONE.search(joined):
+        return [("modify_plan", {"change": "no 5/3/1-style programming", "reason": None})]
+    return []
+
+
+REST_TEXTS: Final = re.compile(
+    r"\b(?P<off>no|don'?t|stop|skip|no need for|without)\b[^.?!]{0,30}\brest[- ]day "
+    r"(?:texts?|messages?)\b|\brest[- ]day (?:texts?|messages?)\b", _I)
+
+
+def rest_texts_plan(joined: str) -> ToolPlan:
+    """"no rest day texts please" / "can I get rest day texts too?"."""
+    if (match := REST_TEXTS.search(joined)) is None:
+        return []
+    return [("rest_day_texts", {"on": not match.group("off")})]
+
+
+def pause_plan(joined: str, status: str, today: date) -> ToolPlan:
+    """"pause for a week", "taking a break till Sunday", "resume please"."""
+    if status == "paused" and (RESUME.search(joined) or re.search(r"\bi'?m back\b", joined, _I)):
+        return [("pause", {"action": "resume", "until": None, "reason": None})]
+    if PAUSE.search(joined):
+        until = _trip_end(joined, today, today)
+        return [("pause", {"action": "pause", "until": until.isoformat() if until else None,
+                           "reason": None})]
+    return []
+
+
+#: "down 3 lbs since last week": progress on the scale, not a set of anything.
+WEIGHT_CHANGE: Final = re.compile(r"\b(?:down|lost|dropped|up)\s+(?P<v>\d{1,2}(?:\.\d)?)\s*"
+                                  r"(?P<u>kg|kgs|kilos|lbs?|pounds)\b[^.!?]*", _I)
+
+
+#: Schedule talk ("4 days a wk, 45 mins cos i go before my shift") is not a workout report.
+SCHEDULE_TALK: Final = re.compile(
+    r"\b\d\s*(?:x\s*)?(?:days?|times)\s*(?:a|per|/|pro)\s*(?:week|wk|w)\b|\b(?:mins?|minutes|"
+    r"hours?|hr)\s+(?:max|tops|at most)\b|\bbefore (?:my )?(?:shift|work)\b", _I)
+DONE_WORDS: Final = re.compile(r"\b(?:did|done|finished|completed|skipped|logged|hit|managed)\b",
+                               _I)
+
+
+def parsed_log(text: str) -> ParsedLog:
+    """The text as a workout log, measurements taken out first ("resting HR 52" and "I weigh
+    80kg" are metrics, not 52 reps of something)."""
+    if SCHEDULE_TALK.search(text) and not DONE_WORDS.search(text):
+        return parse_log("")
+    for pattern in (WEIGHT, WEIGHT_CHANGE, *(p for p, _, _ in METRICS)):
         text = pattern.sub(" ", text)
     return parse_log(text)

@@ -1,13 +1,24 @@
-"""Offline profile extraction: the rules in :mod:`extract`, applied to one turn's texts."""
+"""The offline profile extractor: the facts a turn's texts state, read with rules."""
 
 from __future__ import annotations
 
-from worker.agents.schemas import ProfileUpdate
-from worker.llm.offline.extract import extract_profile
+from worker.domain.context import AthleteContext
+from worker.domain.onboarding import CHOICES, MAX_ASKS
+from worker.domain.profile import ProfileUpdate
+from worker.llm.offline.read.profile import read_profile
 from worker.llm.types import LLMRequest
 
 
 def profile_update(request: LLMRequest) -> ProfileUpdate:
-    v = request.variables
-    texts = [m["text"] for m in v.get("inbox", [])]
-    return extract_profile(texts, last_question=v.get("last_coach_message"))
+    context = AthleteContext.model_validate(request.variables)
+    asked = list(context.last_asked)
+    choices: dict[str, tuple[str, ...]] = {}
+    if context.onboarding is not None:
+        choices = {f: CHOICES[f] for f in asked if f in CHOICES
+                   and context.onboarding.asked_before.get(f, 0) >= MAX_ASKS}
+    phone_us = context.athlete.phone_country == "US"
+    return read_profile(
+        context.inbox_texts(), asked=asked, choices=choices,
+        country="US" if phone_us else "", today=context.today_date(),
+        default_unit="kg" if context.athlete.units == "metric" else "lb",
+        on_trip=any(t.active for t in context.athlete.trips), known_name=context.athlete.name)

@@ -1,175 +1,288 @@
-"""The offline coach's words for what the coaching tools did.
+"""The offline coach's words: onboarding questions, acknowledgements and what tools did.
 
-Each function turns one tool result into a sentence or two an athlete can act on: what was
-logged, what changes next time and why, what was swapped out and for what. A model writes its
-own replies from the same results; these are the deterministic equivalent.
+Wording only. What to ask (and whether it is the second, choice-offering ask), what was
+recorded, what a tool changed and what the athlete is told in code afterwards all come in as
+data; these functions turn them into short, plain SMS sentences. Nothing here echoes the
+athlete's own text back to them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
-RED_FLAG_REPLY = (
-    "That needs a professional, not a training plan: please stop training and get it checked "
-    "by a doctor or physio (urgent care or emergency services if it is severe or sudden). "
-    "I've cleared today's session. Text me once you've been seen."
+from worker.coach.results import (
+    CheckInResult,
+    ExerciseExplained,
+    LoadAdvice,
+    LogResult,
+    PauseResult,
+    Progress,
+    SessionChange,
+    TripPlanned,
+    WorkoutLookup,
 )
+from worker.llm.offline.formatting import workout_text
+
+WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+#: First asks: one short question per essential; all missing ones are asked together first.
+FIRST_ASK = {
+    "primary_goal": "your main goal",
+    "days_per_week": "how many days a week you can train",
+    "equipment": "your equipment (or gym)",
+}
+#: Second asks: worded differently, with choices to pick from.
+SECOND_ASK = {
+    "primary_goal": "Which goal fits best?",
+    "days_per_week": "How many days a week suits you best?",
+    "equipment": "What can you train with?",
+}
+SINGLE_ASK = {
+    "primary_goal": "What's the main thing you want from training?",
+    "days_per_week": "How many days a week can you train (and which days suit you)?",
+    "equipment": "What equipment do you have, or do you train at a gym?",
+}
+FIELD_WORDS = {
+    "name": "name", "age": "age", "primary_goal": "goal", "goals": "goal",
+    "experience": "level", "training_years": "training history", "returning": "break",
+    "days_per_week": "days a week", "training_days": "days", "excluded_days": "days off",
+    "session_minutes": "session length", "equipment": "equipment",
+    "training_location": "where you train", "load_caps": "weights", "lifts": "numbers",
+    "targets": "targets", "injuries": "injuries", "activities": "other training",
+    "timezone": "time zone", "send_time": "text time", "units": "units",
+}
 
 
 def _day(iso: str) -> str:
     return f"{date.fromisoformat(iso):%a %d %b}"
 
 
-def logged(result: dict[str, Any]) -> str:
-    if result.get("completion") == "skipped":
+def ask(fields: Sequence[str], attempt: int, choices: dict[str, list[str]]) -> str:
+    """The question for the fields onboarding asks next."""
+    if attempt >= 2 and fields and fields[0] in choices:
+        options = choices[fields[0]]
+        if fields[0] == "days_per_week":
+            return f"How many days a week can you train: {', '.join(options[:-1])} or " \
+                   f"{options[-1]}?"
+        numbered = " ".join(f"{i}) {o}" for i, o in enumerate(options, start=1))
+        return f"{SECOND_ASK[fields[0]]} {numbered}"
+    if len(fields) == 1:
+        return SINGLE_ASK.get(fields[0], "")
+    parts = [FIRST_ASK[f] for f in fields if f in FIRST_ASK]
+    listed = ", ".join(parts[:-1]) + (f" and {parts[-1]}" if len(parts) > 1 else parts[0])
+    return f"Tell me {listed}. Mention any injuries too."
+
+
+GOAL_WORDS = {"strength": "getting stronger", "hypertrophy": "building muscle",
+              "fat_loss": "losing fat", "endurance": "endurance", "general_fitness":
+              "all-round fitness", "skill": "skills", "mobility": "mobility",
+              "sport": "your sport"}
+#: Facts worth saying back, in this order (the rest are recorded quietly).
+ACKNOWLEDGED = ("primary_goal", "days_per_week", "training_days", "excluded_days",
+                "activities", "equipment", "session_minutes", "injuries", "send_time")
+
+
+def recorded(pairs: Sequence[tuple[str, str]]) -> str:
+    """"Got it: goal lose fat, 3 days a week, Mon, Wed, Fri, dumbbells."."""
+    shown = []
+    values = dict(pairs)
+    for field in ACKNOWLEDGED:
+        if field not in values:
+            continue
+        value = values[field]
+        if field == "days_per_week":
+            shown.append(f"{value} days a week")
+        elif field == "training_days":
+            shown.append(value)
+        elif field == "session_minutes":
+            shown.append(f"{value} min sessions")
+        elif field == "send_time":
+            shown.append(f"texts at {value}")
+        elif field == "injuries":
+            shown.append(value)
+        elif field == "activities":
+            shown.append(f"your other training ({value}) kept clear of strength work")
+        elif field == "excluded_days":
+            shown.append("no weekends" if value == "Sat, Sun" else f"not {value}")
+        elif field == "primary_goal":
+            shown.append(GOAL_WORDS.get(value.replace(" ", "_"), value))
+        elif field == "equipment":
+            shown.append(value)
+        elif value:
+            shown.append(f"{FIELD_WORDS.get(field, field)} {value}")
+    return "Got it: " + ", ".join(shown) + "." if shown else ""
+
+
+def confirmed(pairs: Sequence[tuple[str, str]]) -> str:
+    """"2 days a week it is." for a fact restated as it already was."""
+    words = []
+    for field, value in pairs:
+        if field == "days_per_week":
+            words.append(f"{value} days a week")
+        elif field == "session_minutes":
+            words.append(f"{value}-minute sessions")
+        elif field == "send_time":
+            words.append(f"texts at {value}")
+        elif field == "primary_goal":
+            words.append(GOAL_WORDS.get(value.replace(" ", "_"), value))
+        elif field == "equipment":
+            words.append(value)
+    return f"{', '.join(words).capitalize()} it is." if words else ""
+
+
+def logged(result: LogResult, next_session: str = "") -> str:
+    if result.completion == "skipped" and result.nothing_scheduled:
+        return ("No stress: that was a rest day in your plan, so nothing was missed. We carry "
+                "on with the next session.")
+    if result.completion == "skipped":
         return ("Marked as skipped. No need to make it up: we pick up with your next "
                 "session, and the plan keeps its shape.")
     parts: list[str] = []
-    names = result.get("logged") or []
-    if result.get("rpe_noted"):
-        parts.append(f"Noted the effort on your {result['rpe_noted']}.")
-    elif result.get("as_prescribed") and names:
-        what = "half your session" if result.get("completion") == "partial" else "your session"
-        parts.append(f"Logged {what} as prescribed ({', '.join(names)}). Nice work!"
-                     if result.get("completion") != "partial" else
-                     f"Logged {what}: {', '.join(names)}. Something beats nothing; "
-                     "well done for showing up.")
-    elif names:
-        details = result.get("details") or names
-        parts.append(f"Logged: {'; '.join(details)}. Nice work!")
-    unknown = result.get("unknown") or []
-    if unknown:
-        parts.append(f"Which exercise do you mean by \"{unknown[0]}\"? Tell me the name "
-                     "(e.g. goblet squat) and I'll log it.")
-    if result.get("nothing_scheduled") and not names:
-        parts.append("Nothing was scheduled that day. Tell me what you did (e.g. 3x8 pushups, "
-                     "a 30 min run) and I'll log it as extra work.")
-    elif not names and not unknown and not result.get("rpe_noted"):
+    if result.rpe_noted:
+        parts.append(f"Noted the effort on your {result.rpe_noted}.")
+    elif result.as_prescribed and result.logged:
+        if result.completion == "partial":
+            parts.append(f"Logged part of your session: {', '.join(result.logged)}. Something "
+                         "beats nothing.")
+        else:
+            parts.append(f"Logged your session as prescribed ({', '.join(result.logged)}). "
+                         "Nice work!")
+    elif result.logged:
+        parts.append(f"Logged: {'; '.join(result.details or result.logged)}. Nice work!")
+    if result.unknown:
+        named = ", ".join(f"'{u}'" for u in result.unknown)
+        parts.append(f"I don't know {named} as an exercise, so it isn't logged. Which exercise "
+                     "do you mean (e.g. goblet squat)?")
+    if result.nothing_scheduled and not result.logged:
+        parts.append("Good on you for getting moving! Nothing was planned that day, so I've "
+                     f"counted it as extra.{next_session} Send sets and reps (e.g. 3x8 squats) "
+                     "if you'd like them tracked.")
+    elif not result.logged and not result.unknown and not result.rpe_noted:
         parts.append("Already logged for that day, thanks! Add sets, reps or loads (e.g. "
                      "squats 60kg 8,8,7) if you want them tracked.")
-    if not result.get("matched_workout") and names:
+    if not result.matched_workout and result.logged:
         parts.append("(Nothing was scheduled that day, so I logged it as extra work.)")
-    for step in (result.get("next") or [])[:3]:
-        parts.append(f"Next time: {step}")
-    achievements = [a["name"] for a in result.get("achievements") or []]
-    if achievements:
-        parts.append(f"Milestone{'s' if len(achievements) > 1 else ''}: "
-                     f"{', '.join(achievements)}!")
     return " ".join(parts)
 
 
-def pain(result: dict[str, Any]) -> str:
-    if not result.get("recorded"):
-        return f"Sorry to hear that. {result.get('reason', '')} Tell me where it hurts.".strip()
-    area = str(result["area"]).replace("_", " ")
-    changes = result.get("changes") or []
-    if changes:
-        swaps = ", ".join(f"{c['from']} -> {c['to']}" if c["to"] else f"{c['from']} dropped"
-                          for c in changes[:4])
-        done = (f"I've changed your next sessions so nothing loads your {area}: {swaps}.")
+def trip(result: TripPlanned, today: date | None = None) -> str:
+    where = f" to {result.place}" if result.place else ""
+    started = today is not None and date.fromisoformat(result.starts_on) <= today
+    span = (f"from today to {_day(result.ends_on)}" if started
+            else f"for {_day(result.starts_on)} to {_day(result.ends_on)}")
+    if result.equipment == []:
+        kit = "bodyweight sessions"
+    elif result.assumed_kit:
+        kit = "sessions for a typical hotel gym (dumbbells, a bench, cardio)"
+    elif result.equipment:
+        kit = f"sessions with {', '.join(e.replace('_', ' ') for e in result.equipment)}"
     else:
-        done = f"Noted your {area}; nothing in your coming sessions loads it."
-    return (f"Sorry about your {area}. {done} Train pain-free only; if it gets sharp, swells "
-            "or wakes you at night, stop and see a physio.")
+        kit = "your usual sessions"
+    zone = " and your workout text follows local time there" if result.timezone else ""
+    extra = (" Tell me what the hotel gym has once you've seen it and I'll fit them to it."
+             if result.assumed_kit else "")
+    until = ("Everything switches back after." if started
+             else "Nothing changes until you leave, and it all switches back after.")
+    return f"Trip{where} noted {span}: {kit}{zone}. {until}{extra}"
 
 
-def adapted(result: dict[str, Any]) -> str:
-    kit = ", ".join(e.replace("_", " ") for e in result.get("equipment") or []) \
-        or "no equipment"
-    changes = result.get("changes") or []
-    span = f"{_day(result['from'])} to {_day(result['until'])}"
-    if not result.get("sessions_changed"):
-        return (f"Travel noted for {span}: I'll build those sessions around {kit}, same "
-                "movements, so you keep your progress.")
-    swaps = ", ".join(f"{c['from']} -> {c['to']}" for c in changes[:4] if c["to"])
-    return (f"Travel mode {span}: {result['sessions_changed']} "
-            f"session(s) now use {kit} ({swaps}). Same movements, so you keep your progress; "
-            "the usual plan picks up after.")
+def session(result: SessionChange) -> str:
+    if not result.done:
+        return f"I couldn't change that session: {result.reason}."
+    if result.action == "skip":
+        return "Skipped. Rest up; we'll pick it up next session, no need to make it up."
+    if result.action == "swap":
+        return (f"Swapped {result.swapped_from} for {result.swapped_to}: same movement, with "
+                "what you have, so the session still does its job.")
+    if result.action == "move":
+        assert result.moved_to is not None
+        return (f"Moved: that session is now on {_day(result.moved_to)}, and the rest of your "
+                "week stays as it was.")
+    if result.action == "shorten":
+        return f"Trimmed to about {result.minutes} min: main lifts kept, fewer sets."
+    return "Noted on that session."
 
 
-def swapped(result: dict[str, Any]) -> str:
-    return (f"Swapped {result['from']} for {result['to']} on {_day(result['date'])}: same "
-            "movement pattern, with what you have, so the session still does its job.")
-
-
-def days_changed(result: dict[str, Any]) -> str:
-    if not result.get("done"):
-        return f"I couldn't change your days: {result.get('reason')}."
-    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    days = ", ".join(names[d - 1] for d in result["training_days"])
-    return (f"Done: from {_day(result['from'])} you train {days}. I've laid the rest of your "
-            "plan out on those days, so the weekly work stays balanced.")
-
-
-def goal_changed(result: dict[str, Any]) -> str:
-    if not result.get("done"):
-        return f"I couldn't change your goal: {result.get('reason')}."
-    goal = str(result["goal"]).replace("_", " ")
-    return (f"New goal: {goal}. Your current plan ends today (everything you've done stays "
-            "in your history) and I'm writing a new plan from tomorrow; the summary follows.")
-
-
-def explained(result: dict[str, Any]) -> str:
-    if not result.get("found"):
-        return (f"I don't have \"{result['asked']}\" in my exercise library. Describe it, or "
-                "tell me where you saw it, and I'll find the closest match.")
-    kit = ", ".join(e.replace("_", " ") for e in result["equipment"]) or "no equipment"
-    text = f"{result['name']} is a {result['pattern']} exercise ({kit}). {result['cue'] or ''}"
-    more = []
-    if result.get("easier"):
-        more.append(f"easier: {result['easier']}")
-    if result.get("harder"):
-        more.append(f"harder: {result['harder']}")
+def explained(result: ExerciseExplained) -> str:
+    if not result.found:
+        return ("That one isn't in my exercise library. Describe it, or tell me where you saw "
+                "it, and I'll find the closest match.")
+    kit = ", ".join(e.replace("_", " ") for e in result.equipment) or "no equipment"
+    text = f"{result.name} is a {result.pattern} exercise ({kit}). {result.cue or ''}"
+    more = [f"easier: {result.easier}"] if result.easier else []
+    more += [f"harder: {result.harder}"] if result.harder else []
     return text.strip() + (f" ({'; '.join(more)})" if more else "")
 
 
-def load_advice(result: dict[str, Any]) -> str:
-    advice = result.get("advice") or []
-    if not advice and result.get("bodyweight"):
-        return ("Today is all bodyweight, so no weights to pick: do the reps in the range with "
-                "about 2-3 left in the tank. Too easy at the top of the range? Tell me and "
-                "I'll move you up a variation.")
-    if not advice:
-        return ("Nothing loaded is on today. For any lift: pick a weight you could do for "
-                "about 2 more reps than prescribed; the last rep slow but clean.")
+def load_advice(result: LoadAdvice) -> str:
+    if not result.advice and result.bodyweight:
+        return ("Today is all bodyweight: do the reps in the range with about 2-3 left in the "
+                "tank. Too easy at the top of the range? Tell me and I'll move you up a "
+                "variation.")
+    if not result.advice:
+        return ("Pick a weight you could lift for about 2 more reps than prescribed; the last "
+                "rep slow but clean. If you had 4+ reps left, go up next set.")
     parts = []
-    for item in advice[:3]:
-        reps, rir = item["reps"], item["rir"]
-        if item.get("load"):
-            line = f"{item['exercise']}: {item['load']:g}{item.get('load_unit') or ''} for {reps}"
-            if item.get("last"):
-                line += f" (last time {item['last']})"
+    for item in result.advice[:3]:
+        if item.load:
+            line = f"{item.exercise}: {item.load:g}{item.load_unit or ''} for {item.reps}"
+            if item.last:
+                line += f" (last time {item.last})"
         else:
-            line = (f"{item['exercise']}: first time, so pick a weight you could lift for "
-                    f"about {reps.split('-')[-1]}+{rir} reps and do {reps}")
+            top = item.reps.split("-")[-1]
+            could = f"{int(top) + item.rir}" if top.isdigit() else f"{top} + {item.rir}"
+            first = " (first time, so no number from me yet)" if item.basis == "first time" \
+                else ""
+            line = (f"{item.exercise}{first}: pick a weight you could lift about {could} "
+                    f"times and do {item.reps} reps with it")
         parts.append(line)
-    rir = advice[0]["rir"]
-    return "; ".join(parts) + f". Stop each set with about {rir} reps left in the tank."
+    return "; ".join(parts) + (f". Stop each set with about {result.advice[0].rir} reps left "
+                               "in the tank.")
 
 
-def progress(result: dict[str, Any]) -> str:
-    period = "this week" if result["days"] <= 7 else f"the last {result['days']} days"
-    parts = [f"In {period}: {result['sessions_done']} of {result['sessions_due']} sessions "
-             f"done, {result['session_streak']} in a row"]
-    if result.get("week_streak"):
-        parts[-1] += f", {result['week_streak']} full week(s) running"
-    parts[-1] += "."
-    weight = (result.get("metrics") or {}).get("body_weight")
-    if weight and weight["readings"] > 1:
-        parts.append(f"Body weight {weight['first']:g} -> {weight['last']:g} "
-                     f"{weight['unit'] or ''}.".replace(" .", "."))
-    for load in (result.get("loads") or [])[:2]:
-        if load["best"] > load["first"]:
-            parts.append(f"{load['exercise']} up from {load['first']:g} to "
-                         f"{load['best']:g}{load['unit']}.")
-    ups = [p for p in result.get("progressions") or [] if p["action"] == "up_rung"]
+def progress(result: Progress) -> str:
+    period = "this week" if result.days <= 7 else f"the last {result.days} days"
+    head = (f"In {period}: {result.sessions_done} of {result.sessions_due} sessions done, "
+            f"{result.session_streak} in a row")
+    if result.week_streak:
+        head += f", {result.week_streak} full week(s) running"
+    parts = [head + "."]
+    weight = result.metrics.get("body_weight")
+    if weight and weight.readings > 1:
+        parts.append(f"Body weight {weight.first:g} -> {weight.last:g} {weight.unit or ''}."
+                     .replace(" .", "."))
+    for load in result.loads[:2]:
+        if load.best > load.first:
+            parts.append(f"{load.exercise} up from {load.first:g} to {load.best:g}"
+                         f"{load.unit or ''}.")
+    ups = [p for p in result.progressions if p.action == "up_rung"]
     if ups:
-        parts.append("Moved up: " + ", ".join(f"{p['from']} -> {p['to']}" for p in ups[:2]) + ".")
-    if result.get("achievements"):
-        parts.append("Milestones: " + ", ".join(result["achievements"]) + ".")
-    if result["sessions_due"] and result["sessions_done"] / result["sessions_due"] >= 0.8:
-        parts.append("That consistency is what drives results. Keep going!")
-    elif result["sessions_due"]:
+        parts.append("Moved up: " + ", ".join(f"{p.from_} -> {p.to}" for p in ups[:2]) + ".")
+    if result.sessions_due and result.sessions_done / result.sessions_due >= 0.8:
+        parts.append("That consistency is what drives results.")
+    elif result.sessions_due:
         parts.append("Let's aim to get every scheduled session in this week; shorter is fine.")
     return " ".join(parts)
+
+
+def check_in(result: CheckInResult) -> str:
+    if result.deload_from:
+        return (f"Thanks for the check-in. Your body needs a lighter week: from "
+                f"{_day(result.deload_from)} we'll halve the sets and ease the effort, so you "
+                "recover and come back stronger.")
+    return "Thanks for the check-in, noted. We'll keep building."
+
+
+def pause(result: PauseResult) -> str:
+    if result.status == "paused":
+        when = (f"texts resume {_day(result.resumes_on)}" if result.resumes_on
+                else "no texts until you tell me you're back")
+        return f"Paused: {when}. Text RESUME anytime to restart sooner."
+    return "Welcome back! Coaching is on again; your next workout comes in the morning."
+
+
+def lookup(result: WorkoutLookup) -> str:
+    if not result.found:
+        return f"Nothing scheduled for {_day(result.date)}: a rest day."
+    return workout_text(result.model_dump())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Final, Literal, NamedTuple
 
 Completion = Literal["completed", "partial", "skipped"]
@@ -21,6 +22,10 @@ MAX_REPS: Final = 500
 MAX_LOAD: Final = 1000.0
 MAX_SECONDS: Final = 7200
 MAX_SETS: Final = 50
+#: "180x3": a first number above this is a load, not a count of sets.
+MAX_SETS_WRITTEN: Final = 20
+#: A duration this long describes the whole session ("took 20 min"), not one set.
+SESSION_SECONDS: Final = 600
 _MAX_CHARS: Final = 2000
 _MAX_NAME_WORDS: Final = 4
 
@@ -44,6 +49,8 @@ class ParsedExercise:
 class ParsedLog:
     is_log: bool
     completion: Completion | None
+    #: Said in so many words: "did/done/skipped", "3x8", an RPE; not just "2 treadmills".
+    explicit: bool = field(default=False, compare=False)
     exercises: tuple[ParsedExercise, ...] = ()
     fraction: float | None = None
     rpe: float | None = None
@@ -68,7 +75,8 @@ _QUESTION: Final = re.compile(
 _FUTURE: Final = re.compile(r"\b(?:will|i'?ll|gonna|going to|plan(?:ning)? to|want to|wanna|"
                             r"about to|tomorrow)\b")
 _NOT_YET: Final = re.compile(r"\b(?:not (?:done|finished|yet)|haven'?t|have not|yet to)\b")
-_DONE: Final = re.compile(r"\b(?:did|done|finished|completed?|crushed|smashed|nailed|killed it|"
+_DONE: Final = re.compile(r"\b(?:did|done|finished|finshed|finsihed|finised|completed?|crushed|"
+                          r"smashed|nailed|killed it|"
                           r"knocked (?:it )?out|got it (?:in|done))\b(?!\s+not\b)")
 _PARTIAL: Final = re.compile(
     r"\b(?:didn'?t|did not|couldn'?t|could not|wasn'?t able to|unable to|not able to)\s+"
@@ -148,7 +156,10 @@ _FILLER: Final = _word_set(
     "i i've ive did done finished completed complete just only also then so the a an some my "
     "of with at for on in each total about around roughly another extra more it workout "
     "session training today today's tonight yesterday morning evening again got crushed "
-    "smashed nailed killed knocked out x rpe legs arms everything all")
+    "smashed nailed killed knocked out x rpe legs arms everything all ok okay them they "
+    "monday's tuesday's wednesday's thursday's friday's saturday's sunday's yesterday's monday "
+    "tuesday wednesday thursday friday saturday sunday one ones hotel gym home park w belt "
+    "straps chalk shift work")
 #: Words that mean a segment is chat, not an exercise ("I weigh 80kg", "3 days").
 _BLOCK: Final = _word_set(
     "i'm im me you your we us weigh weight want need have has had train days day week weeks "
@@ -199,9 +210,43 @@ class _Segment:
     rpe: float | None = None
 
 
+#: "1 in the tank", "2 reps in reserve": an effort rating in reps left (RPE = 10 - reps).
+_IN_RESERVE: Final = re.compile(r"\b(?:maybe |about |like |~)?(\d)\s+(?:reps? )?(?:left )?"
+                                r"(?:in the tank|in reserve|left)\b")
+#: "last set i only got 7": the last set's reps, lower than prescribed.
+_SHORT_LAST: Final = re.compile(r"\b(?:the )?last (?:set|one)\s*(?:i\s+)?(?:only\s+)?(?:got|did|"
+                                r"managed|hit)\s+(\d{1,2})\b")
+#: "160x3x3": a load, then sets x reps.
+_LOAD_SETS_REPS: Final = re.compile(r"\b(\d{2,3}(?:\.\d)?)\s*x\s*(\d{1,2})\s*x\s*(\d{1,2})\b")
+_VERBS: Final = frozenset({"went", "felt", "was", "were", "moved"})
+#: Words that describe how a set went, never an exercise ("last set grindy but clean").
+_COMMENT: Final = frozenset((
+    "grindy", "clean", "fast", "slow", "heavy", "light", "easy", "hard", "tough", "rough",
+    "smooth", "solid", "good", "great", "humbling", "brutal", "ok", "okay", "fine", "strong",
+    "weak", "shaky", "sloppy", "crisp", "perfect", "nice", "moved", "went", "felt", "was",
+    "were", "but", "pretty", "kinda", "very", "super", "really", "bit", "little", "quick",
+    "explosive", "tired", "short", "long", "i", "think", "guess", "maybe", "probably", "ngl",
+    "tbh", "lol"
+))
+#: "went up to the 45s on bench": a pair of 45s is a load.
+_THE_NUMBER_S: Final = re.compile(r"\bthe (\d{1,3}(?:\.\d)?)s\b")
+#: "goblet squats 3x8 w/ the 50 lb db", "db rows w the 50s": the load is the weight held.
+_HELD: Final = re.compile(
+    r"\bw(?:/|ith)?\s+(?:the\s+|a\s+|2\s+|two\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>lbs?|kgs?|kg)?\s*"
+    r"(?:s\b|dbs?\b|dumbbells?\b|kbs?\b|kettlebells?\b|bells?\b)")
+
+
 def parse_log(text: str) -> ParsedLog:
     """What an athlete's text reports about a workout; ``is_log`` False for anything else."""
     low = _NON_ASCII.sub(" ", text[:_MAX_CHARS].translate(_QUOTES).lower())
+    low = _IN_RESERVE.sub(lambda m: f" rpe {10 - int(m.group(1))} ", low)
+    low = _LOAD_SETS_REPS.sub(lambda m: f"{m.group(2)}x{m.group(3)} @ {m.group(1)}", low)
+    low = _HELD.sub(lambda m: f" @ {m.group('n')} {m.group('u') or ''} ", low)
+    low = _THE_NUMBER_S.sub(lambda m: f" @ {m.group(1)} ", low)
+    low = _split_runs(low)
+    short_last = _SHORT_LAST.search(low)
+    if short_last:
+        low = low[:short_last.start()] + " ; " + low[short_last.end():]
     done, skipped = bool(_DONE.search(low)), bool(_SKIP.search(low))
     rest, fraction = _take_fraction(low)
     partial = fraction is not None or bool(_PARTIAL.search(low))
@@ -223,12 +268,41 @@ def parse_log(text: str) -> ParsedLog:
         completion = "skipped"
     elif done or body.exercises or body.rpe is not None:
         completion = "completed"
+    if short_last and body.exercises and body.exercises[-1].sets:
+        # "3x10, last set I only got 7": the last set fell short.
+        last = body.exercises[-1]
+        sets = (*last.sets[:-1], ParsedSet(reps=int(short_last.group(1)), load=last.sets[-1].load))
+        body.exercises[-1] = ParsedExercise(last.name, sets, last.load_unit, last.rpe)
     return ParsedLog(
-        is_log=True, completion=completion, exercises=tuple(body.exercises), fraction=fraction,
+        is_log=True, completion=completion,
+        explicit=done or skipped or partial or body.strong or body.rpe is not None
+        or any(len(e.sets) > 1 for e in body.exercises),
+        exercises=tuple(body.exercises), fraction=fraction,
         rpe=body.rpe, rpe_last_set=body.rpe_last_set, felt=felt,
         pain_area=body.pain, unclear=tuple(body.unclear),
         as_prescribed=(completion == "completed" and done and not body.exercises
                        and not body.unclear))
+
+
+_SET_SPEC: Final = re.compile(r"\b\d+\s*x\s*\d+(?:\s*(?:reps?|s|secs?|sec))?\b")
+
+
+def _split_runs(text: str) -> str:
+    """"pushups 4x15 pullups 4x6": name-first exercises run together get a comma each."""
+    out = []
+    for chunk in re.split(r"(,|;|\n|\.\s)", text):
+        stripped = chunk.strip()
+        specs = list(_SET_SPEC.finditer(chunk))
+        if len(specs) >= 2 and stripped[:1].isalpha():
+            pieces, last = [], 0
+            for spec, after in pairwise(specs):
+                if re.search(r"[a-z]", chunk[spec.end():after.start()]):  # a name follows
+                    pieces.append(chunk[last:spec.end()])
+                    last = spec.end()
+            pieces.append(chunk[last:])
+            chunk = ",".join(pieces)
+        out.append(chunk)
+    return "".join(out)
 
 
 def _read_body(text: str) -> _Body:
@@ -326,6 +400,10 @@ def _read(segment: str) -> _Segment:
 
 
 def _judge(segment: str, words: list[str], names: list[list[str]], specs: list[_Spec]) -> _Segment:
+    names = [name for name in names if not set(name) <= _COMMENT and not set(name) & _VERBS]
+    if len(names) > 1 and names[-1][0] in _COMMENT:  # "bench 3x5 @ 80 felt fast"
+        names = names[:-1]
+    words = [w for w in words if w not in _COMMENT] or words
     rpes = [spec.values[0] for spec in specs if spec.kind == "rpe"]
     numbers = [spec for spec in specs if spec.kind != "rpe"]
     blocked = any(w in _BLOCK for w in words) or sum(map(len, names)) > _MAX_NAME_WORDS
@@ -399,7 +477,8 @@ def _spec_at(toks: list[_Token], i: int) -> tuple[_Spec | None, int]:
         value = _num(toks, i + 1)
         if value is None or _at(toks, i + 2, "word") in _LOAD_UNITS:
             return None, i + 1  # "@ 60kg", "@ rpe 8": the next token says what it is
-        return (_Spec("rpe", (value,)) if value <= 10 else _Spec("bad", strong=True)), i + 2
+        # "3x5 @ 80": a load in the athlete's units; "@ 8": an RPE.
+        return (_Spec("rpe", (value,)) if value <= 10 else _Spec("load", (value,))), i + 2
     return None, (i + 1 if tok.kind == "sym" else i)
 
 
@@ -410,6 +489,8 @@ def _number_spec(toks: list[_Token], i: int, value: float) -> tuple[_Spec | None
     if word in _LOAD_UNITS:
         return _Spec("load", (value,), unit=_LOAD_UNITS[word]), i + 2
     if word in _TIME_UNITS:
+        if SESSION_SECONDS <= value * _TIME_UNITS[word] <= MAX_SECONDS:
+            return None, i + 2  # "20 min on the dot": how long the session took
         return _Spec("sets", (value * _TIME_UNITS[word],), seconds=True), i + 2
     if word == "x" or word in _SETS:
         return _multiplied(toks, i, value)
@@ -427,6 +508,8 @@ def _number_spec(toks: list[_Token], i: int, value: float) -> tuple[_Spec | None
         if len(word) <= 3:
             return _Spec("bad"), i + 2  # "5km", "3k": a unit this parser does not know
     if i and toks[i - 1].text in _CLOCK_WORDS:
+        if toks[i - 1].text == "at" and value > 24:  # "RDLs at 95": a load, not a time
+            return _Spec("load", (value,)), i + 1
         return None, i + 1
     return _Spec("sets", (value,)), i + 1
 
@@ -440,6 +523,10 @@ def _multiplied(toks: list[_Token], i: int, count: float) -> tuple[_Spec, int]:
     if per is None:
         return _Spec("bad", strong=True), j
     seconds, scale, end = _unit_after(toks, j + 1)
+    named = i > 0 and toks[i - 1].kind == "word" and toks[i - 1].text not in _FILLER
+    if named and count > MAX_SETS_WRITTEN and per <= MAX_SETS_WRITTEN and not seconds:
+        # "DL 180x3": a lifter's load x reps, one set.
+        return _Spec("load", (count,)), i + 1  # the "x3" after it is read next
     if not (count.is_integer() and 1 <= count <= MAX_SETS):
         return _Spec("bad", strong=True), end
     return _Spec("sets", (per * scale,) * int(count), seconds, strong=True), end

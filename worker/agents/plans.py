@@ -1,0 +1,270 @@
+"""Writing plans and weeks: the engine drafts, agents personalise, the engine repairs, PostgreSQL
+keeps.
+
+``build_plan`` turns a profile with its essentials into a fitness plan: the engine's outline
+(phases by goal, the athlete's days) is offered to the plan agent, whatever it answers is
+repaired to the rules, and week 1 is written at once. ``write_week`` writes one microcycle:
+the engine's week is offered to the week agent, and its answer is repaired against the library
+and the athlete's constraints. The offline provider answers with the drafts themselves, so both
+paths end in the same engine.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+from worker.agents.context import athlete_context
+from worker.agents.runtime import Call, Runtime
+from worker.clock import now
+from worker.coach.achievements import award
+from worker.coach.adapt import refit_blocks
+from worker.db.pool import Conn
+from worker.db.profiles import latest_profile
+from worker.db.queries import sql
+from worker.domain.onboarding import (
+    DEFAULT_MINUTES,
+    ESSENTIALS,
+    GENTLE_MINUTES,
+    gentle,
+    infer_experience,
+    known,
+)
+from worker.domain.profile import Profile
+from worker.domain.travel import trip_on
+from worker.domain.workouts import PlanOutline, PrescribedExercise, WeekPlan
+from worker.errors import ProfileIncomplete, WeekChanged
+from worker.planning.candidates import candidates_for
+from worker.planning.days import choose_training_days
+from worker.planning.engine import build_week
+from worker.planning.outline import draft_outline
+from worker.planning.repair import repair_week
+from worker.planning.steps import library_facts
+from worker.planning.writer import repair_outline, write_plan, write_week_rows
+from worker.schedule import reschedule, trips_for
+
+log = logging.getLogger(__name__)
+
+#: How often a week is written again when a turn changed it while it was being written.
+WEEK_WRITE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    plan_id: UUID
+    created: bool
+    summary: str
+    start_date: date
+    first_session: dict[str, Any] | None
+
+
+def planning_profile(profile: Profile) -> dict[str, Any]:
+    """The profile as the engine plans from it: inferred level, defaults, chosen days."""
+    level, _ = infer_experience(profile)
+    minutes = profile.session_minutes or (GENTLE_MINUTES if gentle(profile) else DEFAULT_MINUTES)
+    days = choose_training_days(profile)
+    return {**profile.model_dump(mode="json"), "experience": level, "session_minutes": minutes,
+            "training_days": days, "days_per_week": len(days)}
+
+
+async def plan_variables(
+    conn: Conn, user_id: UUID, start: date
+) -> tuple[dict[str, Any], Profile, dict[str, Any]]:
+    """What the plan generator is given: the athlete, the engine's planning profile and its
+    draft outline (a model may change the draft; the domain repairs what it breaks)."""
+    profile = await latest_profile(conn, user_id)
+    missing = [f for f in ESSENTIALS if profile is None or not known(profile, f)]
+    if profile is None or missing:
+        raise ProfileIncomplete(", ".join(missing))
+    context = await athlete_context(conn, user_id)
+    planning = planning_profile(profile)
+    draft = draft_outline(profile, planning["training_days"], planning["session_minutes"])
+    variables = context.variables() | {"plan_start": start.isoformat(), "planning": planning,
+                                       "draft": draft.model_dump(mode="json")}
+    return variables, profile, planning
+
+
+async def build_plan(
+    pool: asyncpg.Pool, runtime: Runtime, user_id: UUID, *, trace_id: UUID
+) -> PlanResult:
+    """The athlete's plan, written once: a second call returns the plan already there."""
+    async with pool.acquire() as conn:
+        existing = await conn.fetchrow(sql("active_plan"), user_id)
+        if existing is not None:
+            return PlanResult(existing["id"], False, existing["details"].get("summary", ""),
+                              existing["start_date"], None)
+        user = await conn.fetchrow(sql("get_user"), user_id)
+        assert user is not None
+        start = now().astimezone(ZoneInfo(user["timezone"])).date() + timedelta(days=1)
+        variables, profile, planning = await plan_variables(conn, user_id, start)
+    call = Call(user_id=user_id, trace_id=trace_id, timezone=user["timezone"])
+    run = await runtime.run("plan_generator", call, variables)
+    assert isinstance(run.output, PlanOutline)
+    outline = repair_outline(run.output, profile, planning["training_days"])
+
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            plan_id = await write_plan(conn, user_id, profile, outline, start)
+            await conn.execute(sql("activate_athlete"), user_id)
+            await reschedule(conn, user_id, first_date=start)
+    except asyncpg.UniqueViolationError:  # another worker wrote it first
+        async with pool.acquire() as conn:
+            existing = await conn.fetchrow(sql("active_plan"), user_id)
+        assert existing is not None
+        return PlanResult(existing["id"], False, existing["details"].get("summary", ""),
+                          existing["start_date"], None)
+
+    async with pool.acquire() as conn:
+        first_week = await conn.fetchval(sql("microcycle_by_week"), plan_id, 1)
+    await write_week(pool, runtime, first_week, trace_id=trace_id)
+    async with pool.acquire() as conn:
+        upcoming = await conn.fetch(sql("workouts_between"), user_id, start,
+                                    start + timedelta(days=7))
+    first = next((dict(w) for w in upcoming if not w["is_rest_day"]), None)
+    return PlanResult(plan_id, True, outline.summary, start, first)
+
+
+@dataclass(frozen=True)
+class WeekInputs:
+    """What writing one week needs: the generator's variables (with the engine's draft), the
+    exercises it may use at home and on each trip day, and the library to repair against."""
+
+    variables: dict[str, Any]
+    candidates: list[dict[str, Any]]
+    trip_candidates: dict[int, list[dict[str, Any]]]
+    library: dict[str, dict[str, Any]]
+    start: date
+
+
+async def week_inputs(conn: Conn, week: Any) -> WeekInputs:
+    user_id: UUID = week["user_id"]
+    context = await athlete_context(conn, user_id)
+    profile = context.profile or Profile()
+    planning = planning_profile(profile)
+    candidates = await candidates_for(conn, profile.equipment, profile.current_injuries())
+    library = {r["slug"]: dict(r) for r in await conn.fetch(sql("exercise_index"))}
+    start: date = week["start_date"]
+    logs = await conn.fetch(sql("logs_between"), user_id, start - timedelta(days=7), start)
+    trips = await trips_for(conn, user_id, start)
+    trip_candidates: dict[int, list[dict[str, Any]]] = {}
+    for offset in range(7):
+        trip = trip_on(trips, start + timedelta(days=offset))
+        if trip is not None and trip.equipment is not None and offset not in trip_candidates:
+            trip_candidates[offset] = await candidates_for(
+                conn, list(trip.equipment), profile.current_injuries())
+    details = week["details"] or {}
+    variables = context.variables() | {
+        "profile": planning,
+        "week": {
+            "index": week["week_index"],
+            "week_in_phase": details.get("week_in_phase", 1),
+            "phase": week["phase"],
+            "phase_focus": week["phase_focus"],
+            "start_date": start.isoformat(),
+            "is_deload": week["is_deload"],
+            "target_rir": week["target_rir"],
+            "training_days": planning["training_days"],
+            "theme": week["phase"],
+        },
+        "candidates": candidates,
+        "last_week_logs": [_log_summary(row) for row in logs],
+    }
+    variables["draft"] = build_week(variables).model_dump(mode="json")
+    return WeekInputs(variables, candidates, trip_candidates, library, start)
+
+
+async def write_week(
+    pool: asyncpg.Pool, runtime: Runtime, microcycle_id: UUID, *, trace_id: UUID
+) -> int:
+    """Write one microcycle's workouts (idempotent); return how many days were written.
+
+    The agent call runs outside any transaction, so a turn can change the week meanwhile (new
+    training days, a trip). The write re-reads the week under a lock on its plan and starts
+    again from the new facts if they moved.
+    """
+    for _ in range(WEEK_WRITE_ATTEMPTS - 1):
+        try:
+            return await _write_week(pool, runtime, microcycle_id, trace_id=trace_id)
+        except WeekChanged:
+            log.info("week %s changed while being written; writing it again", microcycle_id)
+    return await _write_week(pool, runtime, microcycle_id, trace_id=trace_id)
+
+
+async def _write_week(
+    pool: asyncpg.Pool, runtime: Runtime, microcycle_id: UUID, *, trace_id: UUID
+) -> int:
+    async with pool.acquire() as conn:
+        week = await conn.fetchrow(sql("microcycle_to_write"), microcycle_id)
+        if week is None or week["status"] != "planned" or week["plan_status"] != "active":
+            return 0
+        user_id: UUID = week["user_id"]
+        user = await conn.fetchrow(sql("get_user"), user_id)
+        assert user is not None
+        inputs = await week_inputs(conn, week)
+    variables, candidates, trip_candidates = (inputs.variables, inputs.candidates,
+                                              inputs.trip_candidates)
+    library, start = inputs.library, inputs.start
+    call = Call(user_id=user_id, trace_id=trace_id, timezone=user["timezone"])
+    run = await runtime.run("week_generator", call, variables)
+    assert isinstance(run.output, WeekPlan)
+    repaired, repairs = repair_week(run.output, variables, library)
+    if trip_candidates:
+        repaired = await _fit_trip_days(pool, repaired, start, trip_candidates)
+    if repairs:
+        log.info("week %s of %s repaired: %s", week["week_index"], user_id, "; ".join(repairs))
+    names = {str(c["slug"]): str(c["name"]) for c in candidates}
+    for options in trip_candidates.values():
+        names |= {str(c["slug"]): str(c["name"]) for c in options}
+    available = set(names)
+    async with pool.acquire() as conn, conn.transaction():
+        written = await write_week_rows(conn, week, repaired, repairs, run.provider, names,
+                                        available)
+        await award(conn, user_id, start)  # a new rung is a milestone, told in the recap
+    return written
+
+
+async def _fit_trip_days(
+    pool: asyncpg.Pool, week: WeekPlan, start: date,
+    trip_candidates: dict[int, list[dict[str, Any]]],
+) -> WeekPlan:
+    """Days inside a trip use only the trip's equipment (same movements, nearest exercise)."""
+    slugs = [e.exercise for d in week.days for b in d.blocks for e in b.exercises]
+    async with pool.acquire() as conn:
+        library = await library_facts(conn, slugs)
+    days = []
+    for plan_day in week.days:
+        offset = (plan_day.weekday - start.isoweekday()) % 7
+        options = trip_candidates.get(offset)
+        if options is None or plan_day.is_rest_day:
+            days.append(plan_day)
+            continue
+        blocks = [b.model_dump(mode="json") for b in plan_day.blocks]
+        refit, _ = refit_blocks(blocks, options, library)
+        fields = set(PrescribedExercise.model_fields)
+        clean = [{**b, "exercises": [{k: v for k, v in e.items() if k in fields}
+                                     for e in b["exercises"]]} for b in refit]
+        days.append(plan_day.model_validate({**plan_day.model_dump(mode="json"),
+                                             "blocks": clean}))
+    return week.model_copy(update={"days": days})
+
+
+def _log_summary(row: Any) -> dict[str, Any]:
+    sets = row["sets"] or []
+    reps = ",".join(str(s.get("reps") or s.get("seconds") or "?") for s in sets)
+    load = f" @{row['top_load']}{row['load_unit'] or ''}" if row["top_load"] else ""
+    return {
+        "sets": sets,
+        "pain": row["pain"],
+        "performed_on": row["performed_on"].isoformat(),
+        "exercise_name": row["exercise_name"],
+        "slug": row["slug"],
+        "summary": (f"{len(sets)} sets: {reps}{load}" if sets else "done") +
+                   (f" (pain: {row['pain_area'] or 'yes'})" if row["pain"] else ""),
+        "rpe": float(row["rpe"]) if row["rpe"] is not None else None,
+    }

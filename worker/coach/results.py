@@ -1,0 +1,179 @@
+"""What coaching operations report: typed results a model and the offline coach both read.
+
+A model reads them as JSON in the tool message; the offline coach words its reply from the same
+objects. Coaching functions in :mod:`worker.coach` build them from the record, never from the
+model's imagination.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Result(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ToolFailed(Result):
+    """The tool could not run: invalid arguments, an unknown tool, a bug (logged)."""
+
+    error: str
+
+
+class WorkoutLookup(Result):
+    date: str
+    found: bool
+    note: str | None = None
+    title: str | None = None
+    focus: str | None = None
+    status: str | None = None
+    is_rest_day: bool = False
+    estimated_minutes: int | None = None
+    blocks: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class SessionChange(Result):
+    done: bool
+    action: str
+    date: str | None = None
+    reason: str | None = None
+    moved_from: str | None = None
+    moved_to: str | None = None
+    swapped_from: str | None = None
+    swapped_to: str | None = None
+    minutes: int | None = None
+
+
+class PlanAdjustment(Result):
+    recorded: bool
+    reason: str | None = None
+    applies_from: str | None = None
+
+
+class Achievement(Result):
+    id: str
+    slug: str
+    name: str
+    description: str | None = None
+
+
+class LogResult(Result):
+    date: str
+    completion: str
+    matched_workout: bool
+    logged: list[str] = Field(default_factory=list)
+    details: list[str] = Field(default_factory=list)
+    unknown: list[str] = Field(default_factory=list)
+    as_prescribed: bool = False
+    nothing_scheduled: bool = False
+    rpe_noted: str | None = None
+    pain: bool = False
+    #: What changes next time and why (appended to the reply by code, not by the model).
+    next: list[str] = Field(default_factory=list)
+    #: Milestones reached (appended to the reply by code, not by the model).
+    achievements: list[Achievement] = Field(default_factory=list)
+
+
+class MetricLogged(Result):
+    logged: str
+    value: float
+    unit: str | None
+
+
+class RestDayTexts(Result):
+    rest_day_texts: bool
+
+
+class PauseResult(Result):
+    status: str
+    resumes_on: str | None = None
+    was_paused: bool | None = None
+
+
+class CheckInResult(Result):
+    recorded: bool
+    reason: str | None = None
+    deload_from: str | None = None
+
+
+class TripPlanned(Result):
+    starts_on: str
+    ends_on: str
+    place: str | None
+    timezone: str | None
+    equipment: list[str] | None
+    sessions_rewritten: int
+    #: The equipment is a typical hotel gym's, until they say what it has.
+    assumed_kit: bool = False
+
+
+class ExerciseExplained(Result):
+    found: bool
+    name: str | None = None
+    slug: str | None = None
+    pattern: str | None = None
+    equipment: list[str] = Field(default_factory=list)
+    cue: str | None = None
+    description: str | None = None
+    unit: str | None = None
+    range: list[int | None] = Field(default_factory=list)
+    easier: str | None = None
+    harder: str | None = None
+
+
+class LoadTip(Result):
+    exercise: str
+    reps: str
+    rir: int
+    load: float | None = None
+    load_unit: str | None = None
+    basis: str
+    last: str | None = None
+
+
+class LoadAdvice(Result):
+    date: str
+    advice: list[LoadTip] = Field(default_factory=list)
+    bodyweight: list[str] = Field(default_factory=list)
+    rule: str
+
+
+class MetricTrend(Result):
+    first: float
+    last: float
+    unit: str | None
+    readings: int
+
+
+class LoadTrend(Result):
+    exercise: str
+    first: float
+    best: float
+    unit: str | None
+    sessions: int
+
+
+class StepTold(Result):
+    from_: str = Field(alias="from")
+    to: str
+    action: str
+    why: str
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Progress(Result):
+    days: int
+    from_: str = Field(alias="from")
+    sessions_done: int
+    sessions_due: int
+    session_streak: int
+    week_streak: int
+    metrics: dict[str, MetricTrend] = Field(default_factory=dict)
+    loads: list[LoadTrend] = Field(default_factory=list)
+    progressions: list[StepTold] = Field(default_factory=list)
+    achievements: list[str] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)

@@ -1,0 +1,290 @@
+"""The athlete's body: injuries and conditions, how they stand and what they rule out, and age.
+
+"Left wrist gets a bit cranky on heavy bench" is a mild, current wrist issue that rules out
+nothing but heavy bench; "had my hip replaced last year" is a replaced joint (no jumping);
+"tweaked my back last yr but fine now" is history; "osteopenia in my hips and lower spine" and
+"6 months postpartum" are conditions the planner respects. "No injuries" is a statement too.
+Soreness after training is not an injury.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from worker.domain.profile import Injury
+from worker.llm.offline.read.names import NAME_PREFIX
+from worker.llm.offline.read.text import CI, blank, clause, negated, phrase, tidy
+
+#: Names of conditions that are injuries by themselves ("sciatica", "tennis elbow").
+_CONDITIONS: Final[tuple[tuple[str, str], ...]] = (
+    ("lower_back", r"\bsciatica\b|\b(?:herniated|slipped|bulging|ruptured|bulged) discs?\b"
+                   r"|\bl[345]-?(?:s1|l[45])\b|\bdisc (?:flare|injury|issue)\w*"
+                   r"|\bdisc (?:issues?|problems?|herniation)\b|\bsi joint\b"),
+    ("shoulder", r"\brotator cuff\b|\bfrozen shoulder\b|\blabrum\b|\bimpingement\b"),
+    ("elbow", r"\btennis elbow\b|\bgolfer'?s elbow\b"),
+    ("wrist", r"\bcarpal tunnel\b"),
+    ("knee", r"\b(?:torn |blown |busted )?(?:acl|mcl|meniscus)\b|\brunner'?s knee\b"
+             r"|\bjumper'?s knee\b|\bpatellar tendin\w*\b"),
+    ("calf", r"\bshin splints\b"),
+    ("ankle", r"\bachilles\b"),
+    ("foot", r"\bplantar(?: fasciitis| fascitis)?\b|\bbunions?\b|\bturf toe\b"),
+    ("abdomen", r"\bhernia\b|\bdiastasis(?: recti)?\b|\bc-?sections?\b|\bpostpartum\b"
+                r"|\bpost-partum\b|\bhad (?:my|a) (?:baby|daughter|son)\b|\bpregnan\w*"),
+    ("hip", r"\bosteopenia\b|\bosteoporosis\b"),
+    ("hand", r"\bpulley(?: injury)?\b"),
+    ("knee", r"\bitb\b|\bit band\b|\biliotibial\b"),
+)
+_AREAS: Final[tuple[tuple[str, str], ...]] = (
+    ("upper_back", r"\bupper[- ]?back\b|\bmid(?:dle)?[- ]?back\b|\bshoulder ?blades?\b"
+                   r"|\bthoracic\b|\brhomboids?\b"),
+    ("lower_back", r"\blower[- ]?back\b|\blow[- ]?back\b|\blumbar\b|\btailbone\b|\bspine\b"
+                   r"|\bback\b"),
+    ("neck", r"\bneck\b"),
+    ("shoulder", r"\bshoulders?\b|\bac joint\b"),
+    ("elbow", r"\belbows?\b"),
+    ("wrist", r"\bwrists?\b"),
+    ("hand", r"\bhands?\b|\bfingers?\b|\bthumbs?\b|\bknuckles?\b"),
+    ("chest", r"\bchest\b|\bpecs?\b|\bpectorals?\b|\bribs?\b"),
+    ("abdomen", r"\babdomen\b|\babs\b|\babdominals?\b|\bstomach\b"),
+    ("hip", r"\bhips?\b|\bhip flexors?\b|\bglutes?\b"),
+    ("groin", r"\bgroin\b|\badductors?\b"),
+    ("hamstring", r"\bhamstrings?\b|\bhamstring\b|\bhammys?\b|\bhammies\b"),
+    ("knee", r"\bknees?\b|\bkneecaps?\b|\bpatella\b"),
+    ("calf", r"\bcal(?:f|ves)\b|\bshins?\b"),
+    ("ankle", r"\bankles?\b"),
+    ("foot", r"\bfoot\b|\bfeet\b|\bheels?\b|\btoes?\b|\barch(?:es)?\b"),
+)
+_INJURY_WORD: Final = re.compile(
+    r"\b(?:pain(?:s|ful)?|hurts?|hurting|injur\w*|uncomfortable|discomfort|bad|dodgy|tweak\w*|strain\w*|"
+    r"sprain\w*|torn|tore|tear|pulled|broke|broken|fractur\w*|surgery|surgeries|operation|"
+    r"issues?|problems?|niggles?|niggly|acting up|bother\w*|ach(?:e|es|ed|y|ing)|arthritis|"
+    r"arthritic|tendon\w*|tendin\w*|bursitis|rehab\w*|recover\w*|replace\w*|reconstruct\w*|"
+    r"herniat\w*|dislocat\w*|impinge\w*|inflam\w*|swollen|swelling|gave out|gives out|"
+    r"grumpy|busted|messed up|jacked up|screwed up|blown|wonky|cranky|clicks|clicking|"
+    r"spasms?|stiff|weak|unstable|rolled|twisted|jammed|fused|dolor|lesion|killing|kills|"
+    r"flare\w*|playing up|twinge\w*|tender|tendy|pinch\w*|numb\w*|impingement|molest\w*|"
+    r"bothers?|hurts?|fastidios\w*)\b",
+    CI,
+)
+_BACK_NOT_BODY: Final = re.compile(
+    r"\b(?:get|getting|got|come|coming|came|be|been|i'?m|im|go|going|went|way|years|months|"
+    r"weeks|bounce|bouncing|step|fall|fell|set|ease|easing|jump|jumping|start|starting|"
+    r"hold|holding|text|call|write|get me|look|looking|head|heading|it'?s)\s*$",
+    CI,
+)
+_BACK_BODY_AFTER: Final = re.compile(
+    r"\s*(?:in|into|to|on|at|from|then|home|squats?|day|off|up|out|when|after|and forth)\b",
+    CI,
+)
+_NO_INJURY: Final = re.compile(
+    r"\bno (?:current |major |real |serious |known |big )?injur\w*|\binjury[- ]?free\b"
+    r"|\bnot injured\b|\bnothing (?:hurts|hurting|injured)\b|\bno (?:aches|pains)\b"
+    r"|\b(?:haven'?t|don'?t have|do not have|never had)(?: any)? (?:serious |major )?injur\w*",
+    CI,
+)
+_BARE_NO_INJURY: Final = re.compile(
+    r"^\s*(?:none|nope|no|nah|nothing|n/?a|all good|all clear|i'?m (?:good|fine|healthy|ok|"
+    r"okay|all good)|im (?:good|fine|healthy|ok|okay)|healthy|fine|good|not really|"
+    r"none really|no issues|no pain|no problems|zero|nada|negative|thankfully not|"
+    r"luckily not|not that i know)\b",
+    CI,
+)
+
+
+def _injuries(text: str, low: str, asked: bool) -> list[Injury] | None:
+    """Body areas the athlete says are hurt; [] when they say nothing is."""
+    mentions: list[tuple[int, int, str]] = []
+    work = low
+    for area, pattern in _CONDITIONS:
+        for match in list(re.finditer(pattern, work, CI)):
+            work = blank(work, match.start(), match.end())
+            if not negated(low, match.start(), max_words=3):
+                mentions.append((match.start(), match.end(), area))
+    for area, pattern in _AREAS:
+        for match in list(re.finditer(pattern, work, CI)):
+            work = blank(work, match.start(), match.end())
+            if area == "lower_back" and match.group(0).lower() == "back" and not _body_back(
+                    low, match.start(), match.end()):
+                continue
+            if area == "hand" and re.search(r"\b(?:other|second|free)\s*$",
+                                            low[max(0, match.start() - 10):match.start()]):
+                continue
+            if negated(low, match.start(), max_words=3) or not _hurt_near(
+                    low, match.start(), match.end()):
+                continue
+            mentions.append((match.start(), match.end(), area))
+    injuries: list[Injury] = []
+    seen: set[str] = set()
+    for start, end, area in sorted(mentions):
+        if area in seen:
+            continue
+        seen.add(area)
+        injuries.append(Injury(area=area, note=_injury_note(text, low, start, end)))
+    if injuries:
+        return injuries
+    if _NO_INJURY.search(low):
+        return []
+    if asked:
+        for line in low.split("\n"):
+            if _BARE_NO_INJURY.match(NAME_PREFIX.sub("", line)) or _NO_INJURY.search(line):
+                return []
+    return None
+
+
+def _injury_note(text: str, low: str, start: int, end: int) -> str:
+    """The athlete's words for one injury: "tweaked wrist" out of "bad knee and tweaked wrist"."""
+    left, right = clause(low, start, end)
+    part_left, part_right = left, right
+    for match in re.finditer(r"\band\b|&|\bplus\b|\balso\b", low[left:right]):
+        cut = left + match.start()
+        if cut < start:
+            part_left = left + match.end()
+        elif cut >= end:
+            part_right = min(part_right, cut)
+    part = low[part_left:part_right]
+    has_hurt = _INJURY_WORD.search(part) or any(
+        re.search(pattern, part) for _, pattern in _CONDITIONS)
+    if has_hurt and (part_left, part_right) != (left, right):
+        words = tidy(text[part_left:part_right])
+        if words and len(words) <= 60:
+            return words
+    return phrase(text, start, end)
+
+
+def _body_back(low: str, start: int, end: int) -> bool:
+    """Whether a bare "back" is the body part, not "get back into it" or "back squat"."""
+    before = low[max(0, start - 16):start]
+    if _BACK_NOT_BODY.search(before):
+        return False
+    return not (_BACK_BODY_AFTER.match(low, end) and not re.search(
+        r"\b(?:my|bad|sore|dodgy|hurt|injured|tweaked|strained|pulled|wonky|lower|weak)\s*$",
+        before))
+
+
+def _hurt_near(low: str, start: int, end: int) -> bool:
+    """An injury word within six words of a body part, in the same clause, not negated."""
+    left, right = clause(low, start, end)
+    window_left = max(left, start - 45)
+    window_right = min(right, end + 45)
+    for match in _INJURY_WORD.finditer(low, window_left, window_right):
+        if not negated(low, match.start(), max_words=2):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+
+
+_REPLACED: Final = re.compile(r"\breplace(?:d|ment)\b|\bnew (?:knee|hip)\b", CI)
+_HEALED: Final = re.compile(
+    r"\b(?:fine now|ok now|okay now|good now|healed|all good now|doing well|wieder ok|"
+    r"ya est[aá] bien|years ago|last (?:yr|year)|in the past|(?:is|was) fine|back then|"
+    r"used to|cleared)\b", CI)
+_STILL: Final = re.compile(r"\b(?:still|now|lately|currently|these days|when i|sometimes|"
+                           r"gets?|flares?)\b", CI)
+_MILD: Final = re.compile(
+    r"\b(?:a bit|a little|bit|slight(?:ly)?|sometimes|minor|nothing serious|not bad|cranky|"
+    r"tight|achy|twinge|niggle|stiff|tendy|tender|un poco|not serious|nada grave|"
+    r"nothing diagnosed|a touch)\b", CI)
+_SEVERE: Final = re.compile(r"\b(?:torn|tore|really bad|severe|sharp|can'?t|cannot|surgery "
+                            r"(?:next|soon))\b", CI)
+_PAINLESS: Final = re.compile(r"\b(?:doesn'?t hurt|doesnt hurt|not painful|painless|no pain|"
+                              r"without pain|pain-free)\b", CI)
+_AVOID: Final = re.compile(
+    r"\b(?P<what>deep lunges?|lunges?|deadlifts?|rdls?|romanian deadlifts?|overhead press(?:ing)?"
+    r"|incline (?:press|bench)|step[- ]?ups?"
+    r"|ohp|skull ?crushers?|kneel(?:ing)?|jump(?:ing|s)?|handstands?|heavy bench|bench|"
+    r"deep squats?|squats?|bend(?:ing)? forward|twist(?:ing)?|running|crimp\w*|hangs?)\b", CI)
+_FINE: Final = re.compile(r"\b(?:it'?s fine|its fine|it'?s ok|not bad|nothing serious|no big "
+                          r"deal|manageable)\b", CI)
+_CONDITION_WORDS: Final = re.compile(r"osteop\w+|postpartum|post-partum|had (?:my|a) "
+                                     r"(?:baby|daughter|son)|pregnan\w*|c-?section", CI)
+
+
+def _status(sentence: str) -> str | None:
+    if _REPLACED.search(sentence):
+        return "replaced"
+    if _CONDITION_WORDS.search(sentence):
+        return "condition"
+    if _HEALED.search(sentence) and not re.search(r"\bstill\b|\bbother|\bmolest|\bflare",
+                                                   sentence, CI):
+        return "past"
+    return "current"
+
+
+def _sentence_around(low: str, start: int) -> str:
+    left = max((m.end() for m in re.finditer(r"[.!?\n]", low[:start])), default=0)
+    right_match = re.search(r"[.!?\n]", low[start:])
+    right = start + right_match.start() if right_match else len(low)
+    return low[left:right]
+
+
+def read_injuries(text: str, *, asked: bool) -> list[Injury] | None:
+    """Injuries and conditions with status, severity and the movements they rule out."""
+    low = text.lower()
+    found = _injuries(text, low, asked)
+    if found is None or not found:
+        return found
+    said_none = bool(_NO_INJURY.search(low)) and not re.search(
+        r"\b(?:apart from|except|besides|other than|aside from|but)\b", low)
+    result: list[Injury] = []
+    for injury in found:
+        index = low.find(injury.note.lower()[:20]) if injury.note else -1
+        sentence = _sentence_around(low, max(index, 0)) if index >= 0 else injury.note.lower()
+        status = _status(sentence)
+        severity = "mild" if _MILD.search(sentence) else (
+            "severe" if _SEVERE.search(sentence) else "moderate")
+        if said_none and status not in ("replaced", "condition") and severity != "mild":
+            continue
+        if _PAINLESS.search(sentence) and status == "current":
+            continue
+        avoid = sorted({m.group("what") for m in _AVOID.finditer(sentence)
+                        if not re.search(r"\b(?:ok|okay|fine)\b",
+                                         sentence[m.end():m.end() + 20])})
+        if severity == "mild" and _FINE.search(sentence):
+            avoid = []  # "achy after handstands sometimes but it's fine": noted, not ruled out
+        if status == "replaced":
+            avoid = sorted({*avoid, "jumping"})
+        result.append(Injury(area=injury.area, note=injury.note, status=status,  # type: ignore[arg-type]
+                             severity=severity if status == "current" else None,  # type: ignore[arg-type]
+                             avoid=avoid or None))
+    return result if result else ([] if said_none else None)
+
+
+_HURTS: Final = re.compile(r"\b(?:hurts?|bothers?|bother|flares?|flare up|pinch|molest\w*|"
+                           r"i feel it|aggravat\w*|uncomfortable|irritat\w*|fastidios\w*)\b", CI)
+
+
+def read_avoid(text: str) -> list[str]:
+    """Movements the athlete says hurt, even without naming the body part ("deadlifts still
+    bother it", "overhead press hurts")."""
+    found: set[str] = set()
+    for sentence in re.split(r"[.!?\n]", text.lower()):
+        if not _HURTS.search(sentence):
+            continue
+        for match in _AVOID.finditer(sentence):
+            if not re.search(r"\b(?:ok|okay|fine)\b", sentence[match.end():match.end() + 20]):
+                found.add(match.group("what"))
+    return sorted(found)
+
+
+_AGES: Final = (
+    re.compile(r"\b(?P<n>\d{2})\s*(?:years? old|yrs? old|y/?o|yo|anni|anos|años|jahre)\b", CI),
+    re.compile(r"(?:^|[\s,.(])(?P<n>\d{2})\s*(?:f|m)\b", CI),
+    re.compile(r"^\W*(?:hi|hey|hello)?\W*[A-Za-z]+\s*,\s*(?P<n>\d{2})\s*(?:,|$|\.)", CI),
+    re.compile(r"\b(?:here|btw|by the way)\W*(?P<n>\d{2})\b\s*,", CI),
+    re.compile(r"\b(?:i'?m|im|i am)\s+(?P<n>\d{2})\b(?!\s*(?:kg|lbs?|min|minutes|%|days|weeks|"
+               r"reps|rn|now|right now|pounds|kilos))", CI),
+)
+
+
+def read_age(text: str) -> int | None:
+    """The athlete's age when they give it ("IM 68", "Priya, 41, Chicago", "31F", "45 anni")."""
+    for pattern in _AGES:
+        for line in text.split("\n"):
+            for match in pattern.finditer(line):
+                value = int(match.group("n"))
+                if 13 <= value <= 100:
+                    return value
+    return None
