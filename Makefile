@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench fuzz clean
 
 $(BIN)/textcoach: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("textcoach needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -25,6 +25,12 @@ lint: $(BIN)/textcoach
 bench: $(BIN)/textcoach
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/coaching.py
+	$(BIN)/python bench/plans.py
+
+# Property tests with fresh random examples, thousands of them (`make test` replays a fixed set).
+fuzz: $(BIN)/textcoach
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/unit/test_planning_properties.py \
+		tests/unit/test_logparse.py tests/unit/test_progression.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

