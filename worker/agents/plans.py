@@ -41,10 +41,12 @@ from worker.domain.travel import trip_on
 from worker.domain.workouts import PlanOutline, PrescribedExercise, WeekPlan
 from worker.errors import ProfileIncomplete, WeekChanged
 from worker.planning.candidates import candidates_for
+from worker.planning.constraints import Candidate
 from worker.planning.days import choose_training_days
-from worker.planning.engine import build_week
+from worker.planning.engine import Plan, build_week
 from worker.planning.outline import draft_outline
 from worker.planning.repair import repair_week
+from worker.planning.rubric import Score, score_week
 from worker.planning.steps import library_facts
 from worker.planning.writer import repair_outline, write_plan, write_week_rows
 from worker.schedule import reschedule, trips_for
@@ -84,7 +86,8 @@ async def plan_variables(
         raise ProfileIncomplete(", ".join(missing))
     context = await athlete_context(conn, user_id)
     planning = planning_profile(profile)
-    draft = draft_outline(profile, planning["training_days"], planning["session_minutes"])
+    draft = draft_outline(Profile.model_validate(planning), planning["training_days"],
+                          planning["session_minutes"], start)
     variables = context.variables() | {"plan_start": start.isoformat(), "planning": planning,
                                        "draft": draft.model_dump(mode="json")}
     return variables, profile, planning
@@ -140,6 +143,8 @@ class WeekInputs:
     trip_candidates: dict[int, list[dict[str, Any]]]
     library: dict[str, dict[str, Any]]
     start: date
+    #: Weekday -> the equipment of a trip that day (the rubric checks those days against it).
+    trip_kit: dict[int, list[str]]
 
 
 async def week_inputs(conn: Conn, week: Any) -> WeekInputs:
@@ -147,17 +152,19 @@ async def week_inputs(conn: Conn, week: Any) -> WeekInputs:
     context = await athlete_context(conn, user_id)
     profile = context.profile or Profile()
     planning = planning_profile(profile)
-    candidates = await candidates_for(conn, profile.equipment, profile.current_injuries())
+    candidates = await candidates_for(conn, profile.equipment, profile)
     library = {r["slug"]: dict(r) for r in await conn.fetch(sql("exercise_index"))}
     start: date = week["start_date"]
     logs = await conn.fetch(sql("logs_between"), user_id, start - timedelta(days=7), start)
     trips = await trips_for(conn, user_id, start)
     trip_candidates: dict[int, list[dict[str, Any]]] = {}
+    trip_kit: dict[int, list[str]] = {}
     for offset in range(7):
-        trip = trip_on(trips, start + timedelta(days=offset))
+        day = start + timedelta(days=offset)
+        trip = trip_on(trips, day)
         if trip is not None and trip.equipment is not None and offset not in trip_candidates:
-            trip_candidates[offset] = await candidates_for(
-                conn, list(trip.equipment), profile.current_injuries())
+            trip_candidates[offset] = await candidates_for(conn, list(trip.equipment), profile)
+            trip_kit[day.isoweekday()] = list(trip.equipment)
     details = week["details"] or {}
     variables = context.variables() | {
         "profile": planning,
@@ -176,7 +183,7 @@ async def week_inputs(conn: Conn, week: Any) -> WeekInputs:
         "last_week_logs": [_log_summary(row) for row in logs],
     }
     variables["draft"] = build_week(variables).model_dump(mode="json")
-    return WeekInputs(variables, candidates, trip_candidates, library, start)
+    return WeekInputs(variables, candidates, trip_candidates, library, start, trip_kit)
 
 
 async def write_week(
@@ -223,10 +230,27 @@ async def _write_week(
         names |= {str(c["slug"]): str(c["name"]) for c in options}
     available = set(names)
     async with pool.acquire() as conn, conn.transaction():
-        written = await write_week_rows(conn, week, repaired, repairs, run.provider, names,
-                                        available)
+        written, final = await write_week_rows(conn, week, repaired, repairs, run.provider,
+                                               names, available)
         await award(conn, user_id, start)  # a new rung is a milestone, told in the recap
+        if final is not None:
+            verdict = score_week(final, Plan.from_variables(variables),
+                                 {s: Candidate.of(r) for s, r in library.items()},
+                                 trip_equipment=inputs.trip_kit)
+            await _store_score(conn, week, verdict)
     return written
+
+
+async def _store_score(conn: Conn, week: Any, verdict: Score) -> None:
+    """Every week written is scored; the first week's score is the plan's."""
+    violations = [v.as_dict() for v in verdict.violations]
+    await conn.execute(sql("set_week_score"), week["id"], verdict.total, violations)
+    if week["week_index"] == 1:
+        await conn.execute(sql("set_plan_score"), week["plan_id"], verdict.total, violations,
+                           verdict.as_dict())
+    if verdict.violations:
+        log.warning("week %s of plan %s: %s", week["week_index"], week["plan_id"],
+                    "; ".join(f"{v.rule}: {v.detail}" for v in verdict.violations))
 
 
 async def _fit_trip_days(

@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     tail.add_argument("--no-follow", dest="follow", action="store_false",
                       help="print what is there and stop")
 
+    plans = sub.add_parser("plans", help="athletes' plans").add_subparsers(
+        dest="plans_command", required=True, metavar="COMMAND")
+    check = plans.add_parser("check", help="the programme rubric's score and violations")
+    check.add_argument("phone", help="the athlete's phone number, E.164 (+15551234567)")
     replay = sub.add_parser("replay", help="replay scenario files through the real pipeline")
     replay.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                         help="YAML scenario files, or: export PHONE (a conversation as a "
@@ -118,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from worker.cli import agentscmd, dbcmd, logscmd, replaycmd, serve, textcmd
+    from worker.cli import agentscmd, dbcmd, logscmd, planscmd, replaycmd, serve, textcmd
 
     if args.command == "run":
         return serve.run_all(settings)
@@ -132,6 +136,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return agentscmd.dispatch(args, settings)
     if args.command == "logs":
         return logscmd.dispatch(args, settings)
+    if args.command == "plans":
+        return planscmd.dispatch(args, settings)
     if args.command == "replay":
         return replaycmd.dispatch(args, settings)
     if args.command == "text":

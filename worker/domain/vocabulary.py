@@ -20,6 +20,14 @@ EQUIPMENT_NAMES: tuple[str, ...] = (
 )  # fmt: skip
 EQUIPMENT = frozenset(EQUIPMENT_NAMES)
 
+#: What an exercise asks of the body beyond its pattern, so a plan can keep a promise ("no
+#: jumping after a knee replacement", "nothing that curls a cranky lower back") without a list
+#: of names. The database's exercise_tags() holds the same list.
+EXERCISE_TAGS: tuple[str, ...] = (
+    "impact", "spinal_flexion", "axial_load", "deep_knee_flexion", "kneeling", "overhead",
+    "floor", "functional", "skill", "isolation", "conditioning",
+)  # fmt: skip
+
 BODY_AREAS: tuple[str, ...] = (
     "neck", "shoulder", "elbow", "wrist", "hand", "chest", "upper_back", "lower_back",
     "abdomen", "hip", "groin", "hamstring", "knee", "calf", "ankle", "foot",

@@ -36,7 +36,7 @@ from pydantic import (
 
 from worker.db.pool import Conn
 from worker.db.queries import sql
-from worker.domain.vocabulary import BODY_AREAS, EQUIPMENT_NAMES
+from worker.domain.vocabulary import BODY_AREAS, EQUIPMENT_NAMES, EXERCISE_TAGS
 from worker.errors import ConfigError
 from worker.paths import SQL_DIR
 from worker.sms.segments import encoding_of
@@ -130,6 +130,7 @@ class Exercise(BaseModel):
     default_max: StrictInt = Field(gt=0)
     is_unilateral: StrictBool
     contraindications: tuple[str, ...]
+    tags: tuple[str, ...] = ()
     cue: Text = Field(max_length=MAX_CUE_LENGTH)
     aliases: tuple[StrictStr, ...] = ()
 
@@ -142,6 +143,11 @@ class Exercise(BaseModel):
     @classmethod
     def _known_areas(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _vocabulary(value, BODY_AREAS, "body area")
+
+    @field_validator("tags")
+    @classmethod
+    def _known_tags(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _vocabulary(value, EXERCISE_TAGS, "tag")
 
     @field_validator("name")
     @classmethod
@@ -413,6 +419,7 @@ async def seed_library(conn: Conn, library: Library | None = None) -> SeedReport
             [e.cue for e in exercises],
             [e.is_unilateral for e in exercises],
             [",".join(e.contraindications) for e in exercises],
+            [",".join(e.tags) for e in exercises],
         )
         aliases = await conn.fetch(
             sql("upsert_exercise_aliases"),

@@ -7,7 +7,8 @@ from typing import Any
 
 from worker.db.pool import Conn
 from worker.db.queries import sql
-from worker.domain.profile import Injury
+from worker.domain.profile import Injury, Profile
+from worker.planning.constraints import constraints_for
 
 
 def injured_areas(injuries: Sequence[Injury]) -> list[str]:
@@ -19,8 +20,10 @@ def injured_areas(injuries: Sequence[Injury]) -> list[str]:
 
 
 async def candidates_for(
-    conn: Conn, equipment: Sequence[str], injuries: Sequence[Injury]
+    conn: Conn, equipment: Sequence[str], profile: Profile
 ) -> list[dict[str, Any]]:
-    """Library exercises needing only ``equipment`` and loading no injured area (one query)."""
-    rows = await conn.fetch(sql("library_candidates"), list(equipment), injured_areas(injuries))
-    return [dict(row) for row in rows]
+    """Library exercises needing only ``equipment``, loading no injured area and breaking none
+    of the athlete's promises (:mod:`worker.planning.constraints`): one query, then the rules."""
+    rows = await conn.fetch(sql("library_candidates"), list(equipment),
+                            injured_areas(profile.current_injuries()))
+    return constraints_for(profile).filter(dict(r) for r in rows)

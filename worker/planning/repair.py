@@ -15,19 +15,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from worker.domain.vocabulary import LOADABLE
 from worker.domain.workouts import DayPlan, PrescribedExercise, WeekPlan, WorkoutBlock
 from worker.planning.engine import (
     MIN_WORK_EXERCISES,
+    Choice,
+    Plan,
     build_week,
     default_training_days,
     estimate_minutes,
-    fit_minutes,
+    finish_day,
+    pattern_of,
     target_rir,
 )
 
 MAX_SETS = 5
 MAX_WEEKLY_SETS_PER_PATTERN = 20
 MIN_REST, MAX_REST = 30, 300
+#: The longest session a day can record (a model's 6-hour day is cut down before this).
+MAX_MINUTES = 300
 
 
 @dataclass
@@ -99,10 +105,13 @@ def repair_week(
 ) -> tuple[WeekPlan, list[str]]:
     """A week that satisfies the athlete's constraints, and what had to change to get there."""
     rules = WeekRules.from_variables(variables)
-    candidates: Sequence[Mapping[str, Any]] = variables.get("candidates") or []
+    plan = Plan.from_variables(variables)
+    allowed = {c.slug for c in plan.candidates}
+    candidates = [c for c in variables.get("candidates") or [] if c["slug"] in allowed]
     subs = Substitutes(candidates, library or {})
     repairs = Repairs()
     fallback = build_week(variables)
+    choice = Choice()
 
     sessions = [d for d in sorted(week.days, key=lambda d: d.weekday)
                 if not d.is_rest_day and d.blocks]
@@ -122,10 +131,46 @@ def repair_week(
         days.append(_repair_day(source, weekday, rules, subs, fallback, repairs))
     if sessions:
         repairs.add(f"dropped {len(sessions)} session(s) beyond the athlete's training days")
-    days = _cap_weekly_volume(days, candidates, repairs)
+    days = _cap_weekly_volume(days, candidates, repairs, plan.unilateral())
+    for i, day in enumerate(days):  # each session counts the others as already finished
+        days[i] = _finish(day, plan, days, choice, rules, repairs)
+    # Finishing a day can add the pattern it lacked (a squat on every day of six); the week as
+    # a whole is held to the cap once more, and a day the cut left short is finished again,
+    # now counting the real week, so it grows with other patterns.
+    capped = _cap_weekly_volume(days, candidates, repairs, plan.unilateral())
+    for i, (before, after) in enumerate(zip(days, capped, strict=True)):
+        capped[i] = after if after == before else _finish(after, plan, capped, choice, rules,
+                                                          repairs)
+    days = capped
     repaired = WeekPlan(theme=week.theme, is_deload=rules.is_deload,
                         target_rir=rules.target_rir, days=days)
     return repaired, repairs.notes
+
+
+def _finish(day: DayPlan, plan: Plan, week: Sequence[DayPlan], choice: Choice,
+            rules: WeekRules, repairs: Repairs) -> DayPlan:
+    """Hold one repaired session to the programme (balance, time), counting the week's other
+    sessions so nothing it adds breaks the weekly volume cap."""
+    if day.is_rest_day:
+        return day
+    patterns = pattern_of(plan)
+    others: Counter[str] = Counter()
+    for other in week:
+        if other.weekday == day.weekday:
+            continue
+        for block in other.blocks:
+            if block.kind != "warmup":
+                for item in block.exercises:
+                    others[patterns.get(item.exercise, item.exercise)] += item.sets
+    choice.week_sets = others
+    unilateral = plan.unilateral()
+    before = estimate_minutes(day.blocks, unilateral)
+    finished = finish_day(plan, day.blocks, day.weekday, choice)
+    after = estimate_minutes(finished, unilateral)
+    if finished != day.blocks:
+        repairs.add(f"day {day.weekday}: fitted to the programme and {rules.session_minutes} "
+                    f"min ({before} -> {after} min)")
+    return day.model_copy(update={"blocks": finished, "estimated_minutes": after})
 
 
 def _repair_day(
@@ -152,12 +197,9 @@ def _repair_day(
         repairs.add(f"day {weekday}: too little work written; the engine's session used")
         engine_day = fallback.days[weekday - 1]
         if not engine_day.is_rest_day:
-            return engine_day.model_copy(update={"weekday": weekday})
-    blocks, trimmed = fit_minutes(blocks, rules.session_minutes)
-    if trimmed:
-        repairs.add(f"day {weekday}: trimmed to fit {rules.session_minutes} min")
+            blocks = list(engine_day.blocks)
     return DayPlan(weekday=weekday, title=day.title, focus=day.focus, is_rest_day=False,
-                   estimated_minutes=estimate_minutes(blocks), blocks=blocks)
+                   estimated_minutes=min(estimate_minutes(blocks), MAX_MINUTES), blocks=blocks)
 
 
 def _repair_item(
@@ -165,7 +207,7 @@ def _repair_item(
 ) -> PrescribedExercise:
     low = int(exercise.get("default_min") or item.target_min)
     high = int(exercise.get("default_max") or item.target_max)
-    target_min = min(max(item.target_min, max(1, low // 2)), high * 2)
+    target_min = min(max(item.target_min, max(1, low // 3)), high * 2)  # heavy triples stay
     target_max = min(max(item.target_max, target_min), high * 2)
     sets = min(max(item.sets, 1), MAX_SETS)
     if rules.is_deload and kind != "warmup":
@@ -179,11 +221,17 @@ def _repair_item(
         rest_seconds=0 if kind == "warmup" else min(max(item.rest_seconds, MIN_REST), MAX_REST),
         rir=None if kind == "warmup" else rules.target_rir,
         notes=item.notes,
+        # A load only on a loadable lift counted in reps (caps are applied when the day is
+        # finished).
+        load=item.load if exercise.get("unit") == "reps" and set(
+            exercise.get("equipment") or []) & LOADABLE else None,
+        load_unit=item.load_unit if item.load is not None else None,
     )
 
 
 def _cap_weekly_volume(
-    days: list[DayPlan], candidates: Sequence[Mapping[str, Any]], repairs: Repairs
+    days: list[DayPlan], candidates: Sequence[Mapping[str, Any]], repairs: Repairs,
+    unilateral: frozenset[str] = frozenset(),
 ) -> list[DayPlan]:
     """No movement pattern gets more than MAX_WEEKLY_SETS_PER_PATTERN hard sets a week.
 
@@ -234,9 +282,13 @@ def _cap_weekly_volume(
             ]
             if items:
                 blocks.append(WorkoutBlock(name=block.name, kind=block.kind, exercises=items))
+        if blocks == day.blocks:
+            result.append(day)
+            continue
         result.append(day.model_copy(update={
             "blocks": blocks,
-            "estimated_minutes": estimate_minutes(blocks) if blocks else 0,
+            "estimated_minutes": min(estimate_minutes(blocks, unilateral), MAX_MINUTES)
+            if blocks else 0,
         }))
     return result
 

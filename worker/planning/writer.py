@@ -16,7 +16,13 @@ from uuid import UUID
 from worker.db.pool import Conn
 from worker.db.queries import sql
 from worker.domain.profile import Profile
-from worker.domain.workouts import PlanOutline, WeekPlan
+from worker.domain.workouts import (
+    DayPlan,
+    PlanOutline,
+    PrescribedExercise,
+    WeekPlan,
+    WorkoutBlock,
+)
 from worker.errors import WeekChanged
 from worker.planning.engine import WARMUP_MIN, default_training_days, target_rir
 from worker.planning.steps import progress_week
@@ -89,8 +95,9 @@ def deload_blocks(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def write_week_rows(
     conn: Conn, week: Any, plan: WeekPlan, repairs: list[str], provider: str,
     names: Mapping[str, str], candidates: set[str],
-) -> int:
-    """Write one microcycle's days (call inside a transaction); how many days were written.
+) -> tuple[int, WeekPlan | None]:
+    """Write one microcycle's days (call inside a transaction): how many days were written,
+    and the week as written (after progression and any deload), None if nothing was.
 
     ``week`` is the microcycle row read before the proposal was written: if the row changed
     since, :class:`WeekChanged` asks the caller to start again from the new facts.
@@ -101,13 +108,13 @@ async def write_week_rows(
     # Turns that change the plan update fitness_plans first, so they queue behind this.
     locked = await conn.fetchrow(sql("lock_week_plan"), microcycle_id, user_id)
     if locked is None or locked["week_status"] != "planned":
-        return 0
+        return 0, None
     if locked["week_details"] != week["details"]:
         raise WeekChanged(str(microcycle_id))
     claimed = await conn.fetchval(sql("mark_microcycle_written"), microcycle_id, repairs,
                                   provider)
     if claimed is None:
-        return 0  # another worker wrote this week first
+        return 0, None  # another worker wrote this week first
     # Monday first: blocks as stored, one list per weekday.
     days = [
         [{"name": b.name, "kind": b.kind, "exercises": [
@@ -123,6 +130,7 @@ async def write_week_rows(
     ) is not None:
         days = [deload_blocks(blocks) for blocks in days]
     written = 0
+    final: list[DayPlan] = []
     for offset in range(7):
         day = start + timedelta(days=offset)
         plan_day = plan.days[day.isoweekday() - 1]
@@ -136,4 +144,15 @@ async def write_week_rows(
             plan_day.is_rest_day, days[day.isoweekday() - 1], max(minutes, 0), None,
         )
         written += inserted is not None
-    return written
+        final.append(_as_written(plan_day, title, days[day.isoweekday() - 1]))
+    final.sort(key=lambda d: d.weekday)
+    return written, plan.model_copy(update={"days": final,
+                                            "is_deload": plan.is_deload or deload is not None})
+
+
+def _as_written(day: DayPlan, title: str, blocks: list[dict[str, Any]]) -> DayPlan:
+    """The day as stored (progression may have changed exercises and loads), typed again."""
+    typed = [WorkoutBlock(name=b["name"], kind=b["kind"], exercises=[
+        PrescribedExercise.model_validate({k: v for k, v in e.items() if k != "name"})
+        for e in b["exercises"]]) for b in blocks if b.get("exercises")]
+    return day.model_copy(update={"title": title, "blocks": typed})
