@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 from datetime import date, time, timedelta
 
+#: ISO weekdays 1..7 as athletes and the coach write them.
+WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
 
 def resolve_day(ref: str, today: date) -> date:
     """A day the athlete named, relative to their local today."""

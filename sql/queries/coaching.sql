@@ -50,6 +50,15 @@ SELECT id, date, title, focus, status, is_rest_day, blocks, estimated_minutes, n
 FROM workout_instances
 WHERE user_id = $1 AND date = $2;
 
+-- name: latest_open_workout
+-- The latest training day in the $3 days before $2 that still waits for a report.
+SELECT id, date, title, focus, status, is_rest_day, blocks, estimated_minutes, notes
+FROM workout_instances
+WHERE user_id = $1 AND date < $2 AND date >= $2 - $3::int
+  AND NOT is_rest_day AND status = 'scheduled'
+ORDER BY date DESC
+LIMIT 1;
+
 -- name: workouts_between
 -- [start, end): the athlete's workouts in a date range, in date order.
 SELECT id, date, title, focus, status, is_rest_day, blocks, estimated_minutes

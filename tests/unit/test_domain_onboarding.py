@@ -78,5 +78,6 @@ def test_experience_is_inferred_from_numbers_and_years() -> None:
     assert infer_experience(Profile(training_years=3))[0] == "intermediate"
     assert infer_experience(Profile(training_years=3, returning=True))[0] == "beginner"
     past = Profile(lifts=[Lift(exercise="squat", load=405, unit="lb", reps=3, past=True)])
-    assert infer_experience(past)[0] == "beginner"  # a past best is not today's level
+    # A past best is not today's level: a trained lifter coming back, one level below it.
+    assert infer_experience(past) == ("intermediate", "your squat 405lb x3 before")
     assert infer_experience(Profile(experience="advanced"))[0] == "advanced"

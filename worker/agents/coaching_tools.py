@@ -69,6 +69,7 @@ async def log_workout(ctx: ToolContext, args: LogWorkoutArgs) -> LogResult:
             conn, ctx.user_id, day_of(args.day, ctx.today()), args.completion, entries,
             fraction=args.fraction, session_rpe=args.session_rpe, felt=args.felt,
             source_message_id=ctx.source_message_id,
+            as_of_today=args.day.strip().lower() == "today",
         )
 
 

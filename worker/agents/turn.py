@@ -39,8 +39,9 @@ from worker.domain.profile import Profile, ProfileUpdate, Source
 from worker.domain.replies import CoachReply
 from worker.domain.safety import REFERRAL, declines, screen
 from worker.domain.vocabulary import GYM_EQUIPMENT
-from worker.domain.windows import UNSOLICITED
+from worker.domain.windows import window_for
 from worker.llm.types import ToolOutcome
+from worker.localtime import WEEKDAY_ABBR
 
 #: How much of a turn's texts a profile field's source keeps.
 SOURCE_TEXT_LIMIT = 240
@@ -125,6 +126,12 @@ async def _record_facts(
                 profile = await latest_profile(conn, user_id) or Profile()
                 state = onboarding_state(profile, await onboarding_asks(conn, user_id))
             if state.ready:
+                # What the plan will take as given goes into the profile, marked assumed, so
+                # the plan, the coach and a later correction all see the same level and time.
+                taken = {a.field: a.value for a in state.assumed
+                         if a.field in STORED_ASSUMPTIONS}
+                if taken:
+                    await _assume(conn, user_id, taken, today)
                 facts.plan_coming = _plan_coming(context)
     facts.replanned = change.replanned_from is not None
     facts.new_goal = change.new_goal
@@ -133,8 +140,13 @@ async def _record_facts(
     return facts
 
 
+#: Assumptions (beyond unanswered essentials) written into the profile once it is complete.
+STORED_ASSUMPTIONS = frozenset({"experience", "session_minutes"})
+
+
 async def _assume(conn: Any, user_id: UUID, defaults: dict[str, Any], today: date) -> None:
-    """Essentials asked twice and still unanswered take their defaults, marked assumed."""
+    """Facts the athlete never gave take their defaults, marked assumed: essentials asked
+    twice and still unanswered, and the level and session length a plan needs."""
     update = ProfileUpdate.model_validate(defaults)
     await apply_update(conn, user_id, update, today=today, source=Source(assumed=True),
                        source_message_id=None, plan_active=False)
@@ -144,9 +156,11 @@ async def _assume(conn: Any, user_id: UUID, defaults: dict[str, Any], today: dat
 
 
 def _plan_coming(context: AthleteContext) -> str:
-    """When the plan-ready text can arrive: now, or when quiet hours end."""
+    """When the plan-ready text can arrive: now, or when its sending window opens (the same
+    window the send job holds it to)."""
     local = datetime.strptime(context.now_local, "%a %d %b %Y %H:%M").time()
-    return "now" if UNSOLICITED.contains(local) else "morning"
+    window = window_for("plan_summary")
+    return "now" if window is None or window.contains(local) else "morning"
 
 
 def recorded(update: ProfileUpdate, change: ProfileChange) -> list[Recorded]:
@@ -173,14 +187,13 @@ def confirmed(update: ProfileUpdate, change: ProfileChange) -> list[Recorded]:
             for name in CONFIRMABLE if name in facts and name not in change.changed]
 
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _display(name: str, value: Any, profile: Profile) -> str:
     current = getattr(profile, name, None)
     shown = current if current not in (None, [], "") else value
     if name in ("training_days", "excluded_days") and isinstance(shown, list):
-        return ", ".join(_WEEKDAYS[d - 1] for d in shown if 1 <= d <= 7)
+        return ", ".join(WEEKDAY_ABBR[d - 1] for d in shown if 1 <= d <= 7)
     if name == "equipment" and isinstance(shown, list):
         if set(shown) >= GYM_EQUIPMENT:
             return "a full gym"
@@ -190,11 +203,11 @@ def _display(name: str, value: Any, profile: Profile) -> str:
     if name == "injuries" and isinstance(value, list):
         return "; ".join(_injury_words(i) for i in value if isinstance(i, dict))
     if name == "activities" and isinstance(value, list):
-        hard = [_WEEKDAYS[int(a["weekday"]) - 1] for a in value
+        hard = [WEEKDAY_ABBR[int(a["weekday"]) - 1] for a in value
                 if isinstance(a, dict) and a.get("hard")]
         if hard:
             return f"key days {', '.join(hard)}"
-        days = [_WEEKDAYS[int(a["weekday"]) - 1] for a in value if isinstance(a, dict)]
+        days = [WEEKDAY_ABBR[int(a["weekday"]) - 1] for a in value if isinstance(a, dict)]
         what = next((a["what"] for a in value if isinstance(a, dict)), "sessions")
         return f"{what} on {', '.join(days)}"
     if name in ("lifts", "targets", "load_caps") and isinstance(shown, list):

@@ -104,7 +104,7 @@ async def swap_exercise(
                                                     f"({names})"})
     profile = await latest_profile(conn, user_id) or Profile()
     candidates = [c for c in await candidates_for(
-        conn, await day_equipment(conn, user_id, day, profile), profile.current_injuries())
+        conn, await day_equipment(conn, user_id, day, profile), profile)
         if c["slug"] != target["exercise"]]
     blocks, changes = refit_blocks(list(workout["blocks"]), candidates,
                                    await library_facts(conn, [str(target["exercise"])]),

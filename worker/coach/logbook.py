@@ -110,6 +110,10 @@ def _match(
     return next((i for i in items if patterns.get(str(i.get("exercise"))) == pattern), None)
 
 
+#: How many days back an undated "done" can reach for a session still waiting for a report.
+LATE_REPORT_DAYS = 2
+
+
 async def record_log(
     conn: Conn,
     user_id: UUID,
@@ -121,9 +125,19 @@ async def record_log(
     session_rpe: float | None = None,
     felt: str | None = None,
     source_message_id: UUID | None = None,
+    as_of_today: bool = False,
 ) -> LogResult:
-    """Store one report of a day's training; call inside a transaction."""
+    """Store one report of a day's training; call inside a transaction.
+
+    ``as_of_today``: the report was about "today" without naming a day. A done session on a
+    day with none ("did it!" the morning after) is the latest session of the last
+    LATE_REPORT_DAYS days still waiting for a report.
+    """
     workout = await conn.fetchrow(sql("workout_on"), user_id, day)
+    if as_of_today and completion != "skipped" and (workout is None or workout["is_rest_day"]):
+        late = await conn.fetchrow(sql("latest_open_workout"), user_id, day, LATE_REPORT_DAYS)
+        if late is not None:
+            day, workout = late["date"], late
     items = work_items(workout["blocks"]) if workout and not workout["is_rest_day"] else []
     outcome = LogResult(date=day.isoformat(), completion=completion,
                         matched_workout=workout is not None)
@@ -139,11 +153,20 @@ async def record_log(
     patterns = {slug: str(r["pattern"]) for slug, r in library.items()}
     workout_id = workout["id"] if workout is not None else None
     logged_slugs: list[str] = []
+    owned: set[str] | None = None
     for entry in entries:
         row = await resolve_logged(conn, entry.name, items)
         if row is not None and _loaded(entry) and not set(row["equipment"] or []) & LOADABLE:
             # "squat 4x8 @ 100" is a loaded squat, not the bodyweight one.
             row = await _loaded_variant(conn, entry.name, items) or row
+        if row is not None and item_named(entry.name, items) is None:
+            if owned is None:
+                profile = await latest_profile(conn, user_id)
+                owned = set(profile.equipment) if profile is not None else set()
+            if owned and not set(row["equipment"] or []) <= owned:
+                # "goblet squats w/ the 50 lb db", "the 45s on bench" for a dumbbell owner:
+                # the version of the lift done with what they have.
+                row = await _owned_variant(conn, entry.name, owned) or row
         if row is None:
             outcome.unknown.append(entry.name)
             continue
@@ -201,6 +224,15 @@ def _loaded(entry: LogEntry) -> bool:
     return any(s.get("load") is not None for s in entry.sets)
 
 
+async def _owned_variant(conn: Conn, name: str, owned: set[str]) -> Any:
+    for prefix in ("dumbbell", "barbell", "kettlebell", "machine", "cable", "band"):
+        if prefix in owned or f"{prefix}s" in owned:
+            row = await resolve_logged(conn, f"{prefix} {name}", [])
+            if row is not None and set(row["equipment"] or []) <= owned:
+                return row
+    return None
+
+
 async def _loaded_variant(conn: Conn, name: str, items: Sequence[Mapping[str, Any]]) -> Any:
     for prefix in ("barbell", "back", "dumbbell", "machine"):
         row = await resolve_logged(conn, f"{prefix} {name}", items)
@@ -233,8 +265,7 @@ async def _next_steps(conn: Conn, user_id: UUID, day: date, slugs: Sequence[str]
     if not slugs:
         return []
     profile = await latest_profile(conn, user_id) or Profile()
-    available = {str(c["slug"]) for c in await candidates_for(
-        conn, profile.equipment, profile.current_injuries())}
+    available = {str(c["slug"]) for c in await candidates_for(conn, profile.equipment, profile)}
     current = await positions(conn, user_id, slugs, follow=False)
     decisions, _, _ = await decisions_for(conn, user_id, current,
                                           before=day + timedelta(days=1), available=available)

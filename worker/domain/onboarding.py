@@ -144,6 +144,17 @@ def assumptions(profile: Profile, defaults: Mapping[str, Any]) -> list[Assumptio
     return found
 
 
+def assumed_fact(profile: Profile, name: str) -> Assumption:
+    """An assumption already stored in the profile, worded for the plan-ready text."""
+    value = getattr(profile, name)
+    if name == "experience":
+        _, why = infer_experience(profile.model_copy(update={"experience": None}))
+        return Assumption(name, value, f"{value} level" + (f" ({why})" if why else ""))
+    if name == "session_minutes":
+        return Assumption(name, value, f"{value}-minute sessions")
+    return Assumption(name, value, _essential_wording(name, value))
+
+
 def _essential_wording(name: str, value: Any) -> str:
     if name == "primary_goal":
         return "general fitness as the goal"
@@ -197,6 +208,11 @@ def infer_experience(profile: Profile) -> tuple[Experience, str]:
     if levels:
         level, lift = max(levels, key=lambda pair: _ORDER.index(pair[0]))
         return level, f"from your {_lift_words(lift)}"
+    past = [(lvl, lift) for lift in profile.lifts if lift.past
+            if (lvl := lift_level(lift)) is not None]
+    if past:  # "pulled 500 at one point": a trained lifter coming back, a level below
+        level, lift = max(past, key=lambda pair: _ORDER.index(pair[0]))
+        return _ORDER[max(0, _ORDER.index(level) - 1)], f"your {_lift_words(lift)} before"
     years = profile.training_years
     if years is not None:
         by_years: Experience = ("beginner" if years < 1 else

@@ -53,7 +53,8 @@ class Target(Strict):
     value: float | None = Field(default=None, description="The number, if any.")
     unit: str | None = Field(default=None, description="kg, lb, reps, seconds...")
     change: bool | None = Field(default=None,
-                                description="True when value is a change (lose 8 kg).")
+                                description="True when value is a signed change, not a level: "
+                                "lose 8 kg is value -8, gain 5 kg is value 5.")
     by: str | None = Field(default=None, description="Target date, YYYY-MM-DD, if given.")
 
 

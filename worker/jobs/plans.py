@@ -16,7 +16,7 @@ from worker.agents.plans import build_plan, write_week
 from worker.clock import now
 from worker.db.profiles import latest_profile
 from worker.db.queries import sql
-from worker.domain.onboarding import ESSENTIALS, Assumption, assumptions
+from worker.domain.onboarding import ESSENTIALS, Assumption, assumed_fact, assumptions
 from worker.domain.profile import Profile
 from worker.errors import ProfileIncomplete
 from worker.jobs.context import deps
@@ -61,6 +61,8 @@ def plan_assumptions(profile: Profile, user: Any) -> list[Assumption]:
     """What the plan took as given that the athlete did not say, in a few words each."""
     stored = [f for f in profile.assumed if f in ESSENTIALS]
     found = assumptions(profile, {f: getattr(profile, f) for f in stored})
+    found += [assumed_fact(profile, f) for f in sorted(profile.assumed)
+              if f not in ESSENTIALS and getattr(profile, f) is not None]
     if "timezone" not in profile.stated:
         zone = user["timezone"]
         found.append(Assumption("timezone", zone, f"{zone_label(zone) or zone} time"))
@@ -79,8 +81,8 @@ def plan_message(
     if first is None:
         when = "Your first session is coming up this week"
     else:
-        when = f"First session: {first['date']:%a %d %b}, {first['title']}"
-    text = f"Your plan is ready{name}! {summary} {when}, texted at {send_time} that morning."
+        when = f"First session: {first['date']:%a %d %b} ({first['title']})"
+    text = f"Your plan is ready{name}! {summary} {when}, texted at {send_time}."
     if assumed:
         listed = assumed[0] if len(assumed) == 1 else (
             f"{', '.join(assumed[:-1])} and {assumed[-1]}")

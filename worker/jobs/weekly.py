@@ -73,6 +73,11 @@ async def send_weekly(ctx: dict[str, Any], user_id: str) -> str:
                                     sunday + timedelta(days=8))
         deload = await conn.fetchval(sql("deload_reason_between"), athlete,
                                      sunday + timedelta(days=1), sunday + timedelta(days=8))
+    if summary is None or summary["sessions"] == 0:
+        # Nothing was scheduled (the plan starts tomorrow, or they were paused): a "week
+        # done" text would recap nothing; the morning texts preview the week instead.
+        await d.pool.execute(sql("set_next_weekly"), athlete, next_at)
+        return "nothing to recap"
     body = recap_text(user["name"], summary, upcoming)
     if deload:
         body += f" {deload}"

@@ -12,6 +12,7 @@ from worker.llm.types import LLMRequest
 from worker.sms.segments import segment_info
 
 TWO_SEGMENTS = 2
+THREE_SEGMENTS = 3
 GREETINGS = {"morning": "Morning", "afternoon": "Hi", "evening": "Evening", "night": "Hi"}
 #: One of these closes a rest-day text, by the date, so no two rest days read the same.
 REST_TIPS = (
@@ -37,11 +38,15 @@ def daily_message(request: LLMRequest) -> DailyMessage:
         nxt = f" Next session: {upcoming.weekday}, {upcoming.title.lower()}." if upcoming else ""
         return DailyMessage(message=f"{hello} Rest day today.{nxt} {tip}")
     body = workout_text(workout.model_dump())
-    message = f"{hello} {body} Reply done when finished, or tell me how it went."
-    if segment_info(message).segments > TWO_SEGMENTS:
-        message = f"{hello} {body} Reply done when finished."
-    if segment_info(message).segments > TWO_SEGMENTS:
-        title = workout.title or "Today's session"
-        message = (f"{hello} Today: {title}, about {workout.estimated_minutes or 45} min. "
-                   "Reply WORKOUT for the full session.")
-    return DailyMessage(message=message)
+    # The whole session in the morning text: two segments where it fits, three at most (a
+    # long text arrives as one message); only a session longer than that is summarised.
+    for limit in (TWO_SEGMENTS, THREE_SEGMENTS):
+        for ending in (" Reply done when finished, or tell me how it went.",
+                       " Reply done when finished.", ""):
+            message = f"{hello} {body}{ending}"
+            if segment_info(message).segments <= limit:
+                return DailyMessage(message=message)
+    title = workout.title or "Today's session"
+    return DailyMessage(message=(f"{hello} Today: {title}, about "
+                                 f"{workout.estimated_minutes or 45} min. Reply WORKOUT for "
+                                 "the full session."))

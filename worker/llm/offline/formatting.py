@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+#: A single set longer than this is steady work: "Brisk walk 2 km", "Elliptical 12 min".
+STEADY_METRES = 200
+STEADY_SECONDS = 120
+
 
 def _target(exercise: dict[str, Any]) -> str:
     low, high = exercise.get("target_min"), exercise.get("target_max")
     unit = exercise.get("unit", "reps")
+    sets = int(exercise.get("sets") or 1)
+    top = float(high or 0)
+    if sets == 1 and unit == "distance" and top > STEADY_METRES:
+        return f"{top / 1000:.1f} km".replace(".0 km", " km")
+    if sets == 1 and unit == "seconds" and top > STEADY_SECONDS:
+        return f"{round(top / 60)} min"
     span = f"{low}" if low == high or high is None else f"{low}-{high}"
     suffix = {"seconds": "s", "distance": "m"}.get(unit, "")
     return f"{exercise.get('sets', 1)}x{span}{suffix}"
@@ -42,4 +52,7 @@ def workout_text(workout: dict[str, Any], *, detail: bool = False) -> str:
         None,
     )
     effort = f" Leave ~{rir} reps in reserve." if rir is not None else ""
+    if any(str(e.get("notes") or "").startswith("first week") for b in workout.get("blocks")
+           or [] for e in b.get("exercises") or []):
+        effort += " New lifts: start light and text me the weight you used."
     return f"{head}: " + "; ".join(parts) + "." + effort

@@ -214,11 +214,17 @@ class _Segment:
 _IN_RESERVE: Final = re.compile(r"\b(?:maybe |about |like |~)?(\d)\s+(?:reps? )?(?:left )?"
                                 r"(?:in the tank|in reserve|left)\b")
 #: "last set i only got 7": the last set's reps, lower than prescribed.
-_SHORT_LAST: Final = re.compile(r"\b(?:the )?last (?:set|one)\s*(?:i\s+)?(?:only\s+)?(?:got|did|"
-                                r"managed|hit)\s+(\d{1,2})\b")
+_SHORT_LAST: Final = re.compile(r"\b(?:the )?last (?:set|one)\s*(?:i\s+)?(?:(?:only\s+)?(?:got|did|"
+                                r"managed|hit)|only|was(?: only)?)\s+(\d{1,2})\b")
 #: "160x3x3": a load, then sets x reps.
 _LOAD_SETS_REPS: Final = re.compile(r"\b(\d{2,3}(?:\.\d)?)\s*x\s*(\d{1,2})\s*x\s*(\d{1,2})\b")
+#: "squat 135 3x5": a load, then sets x reps (the unit, if any, stays with the load).
+_LOAD_THEN_SETS: Final = re.compile(
+    r"(?<=[a-z] )(\d{2,3}(?:\.\d)?)(\s*(?:kg|kgs|lbs?|pounds))?\s+(\d{1,2})\s*x\s*(\d{1,2})\b")
 _VERBS: Final = frozenset({"went", "felt", "was", "were", "moved"})
+#: "3x5 @ 135 felt like a warmup honestly": what follows the numbers is a comment on them.
+_TRAILING_COMMENT: Final = re.compile(
+    r"(\d\s*(?:kg|kgs|lbs?)?)\s+(?:felt|feels|was|were|moved|went)\b[^,;.\n]*")
 #: Words that describe how a set went, never an exercise ("last set grindy but clean").
 _COMMENT: Final = frozenset((
     "grindy", "clean", "fast", "slow", "heavy", "light", "easy", "hard", "tough", "rough",
@@ -233,7 +239,12 @@ _THE_NUMBER_S: Final = re.compile(r"\bthe (\d{1,3}(?:\.\d)?)s\b")
 #: "goblet squats 3x8 w/ the 50 lb db", "db rows w the 50s": the load is the weight held.
 _HELD: Final = re.compile(
     r"\bw(?:/|ith)?\s+(?:the\s+|a\s+|2\s+|two\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>lbs?|kgs?|kg)?\s*"
-    r"(?:s\b|dbs?\b|dumbbells?\b|kbs?\b|kettlebells?\b|bells?\b)")
+    r"(?:s\b|dbs?\b|dumbbells?\b|kbs?\b|kettlebells?\b|bells?\b"
+    r"|(?=\s*(?:felt|was|were|went|,|;|\.|$|and\b|but\b)))")
+#: "plank 30s x3": three holds of 30 seconds.
+_HOLD_TIMES: Final = re.compile(r"\b(\d{1,3})\s*(s|sec|secs|seconds)\s*x\s*(\d{1,2})\b(?!\s*x)")
+#: "incline db 80s x10,9,8": the dumbbells held, then the reps.
+_DB_NUMBER_S: Final = re.compile(r"\b(dbs?|kbs?) (\d{1,3}(?:\.\d)?)s\b(?=\s*x\s*\d)")
 
 
 def parse_log(text: str) -> ParsedLog:
@@ -241,8 +252,12 @@ def parse_log(text: str) -> ParsedLog:
     low = _NON_ASCII.sub(" ", text[:_MAX_CHARS].translate(_QUOTES).lower())
     low = _IN_RESERVE.sub(lambda m: f" rpe {10 - int(m.group(1))} ", low)
     low = _LOAD_SETS_REPS.sub(lambda m: f"{m.group(2)}x{m.group(3)} @ {m.group(1)}", low)
+    low = _LOAD_THEN_SETS.sub(
+        lambda m: f"{m.group(3)}x{m.group(4)} @ {m.group(1)}{m.group(2) or ''}", low)
     low = _HELD.sub(lambda m: f" @ {m.group('n')} {m.group('u') or ''} ", low)
     low = _THE_NUMBER_S.sub(lambda m: f" @ {m.group(1)} ", low)
+    low = _DB_NUMBER_S.sub(lambda m: f"{m.group(1)} @ {m.group(2)} ", low)
+    low = _HOLD_TIMES.sub(lambda m: f"{m.group(3)}x{m.group(1)}s", low)
     low = _split_runs(low)
     short_last = _SHORT_LAST.search(low)
     if short_last:
@@ -251,6 +266,7 @@ def parse_log(text: str) -> ParsedLog:
     rest, fraction = _take_fraction(low)
     partial = fraction is not None or bool(_PARTIAL.search(low))
     rest, felt = _take_felt(rest)
+    rest = _TRAILING_COMMENT.sub(r"\1 ; ", rest)
     for pattern in (_PARTIAL, _SKIP, _PER_SIDE):
         rest = pattern.sub(" ; ", rest)
     body = _read_body(rest)
@@ -273,6 +289,10 @@ def parse_log(text: str) -> ParsedLog:
         last = body.exercises[-1]
         sets = (*last.sets[:-1], ParsedSet(reps=int(short_last.group(1)), load=last.sets[-1].load))
         body.exercises[-1] = ParsedExercise(last.name, sets, last.load_unit, last.rpe)
+    said = next((e.load_unit for e in body.exercises if e.load_unit), None)
+    if said is not None:  # "rows 20 kg, goblet squat w 16": one unit for the whole text
+        body.exercises = [e if e.load_unit or not any(s.load for s in e.sets) else
+                          ParsedExercise(e.name, e.sets, said, e.rpe) for e in body.exercises]
     return ParsedLog(
         is_log=True, completion=completion,
         explicit=done or skipped or partial or body.strong or body.rpe is not None

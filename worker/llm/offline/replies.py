@@ -24,8 +24,6 @@ from worker.coach.results import (
 )
 from worker.llm.offline.formatting import workout_text
 
-WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
 #: First asks: one short question per essential; all missing ones are asked together first.
 FIRST_ASK = {
     "primary_goal": "your main goal",

@@ -64,7 +64,8 @@ _INJURY_WORD: Final = re.compile(
     r"grumpy|busted|messed up|jacked up|screwed up|blown|wonky|cranky|clicks|clicking|"
     r"spasms?|stiff|weak|unstable|rolled|twisted|jammed|fused|dolor|lesion|killing|kills|"
     r"flare\w*|playing up|twinge\w*|tender|tendy|pinch\w*|numb\w*|impingement|molest\w*|"
-    r"bothers?|hurts?|fastidios\w*)\b",
+    r"bothers?|hurts?|fastidios\w*|beat up|beaten up|banged up|creaky|crunchy|shot|trashed|"
+    r"wrecked|iffy|not great)\b",
     CI,
 )
 _BACK_NOT_BODY: Final = re.compile(
@@ -101,6 +102,13 @@ def _injuries(text: str, low: str, asked: bool) -> list[Injury] | None:
             work = blank(work, match.start(), match.end())
             if not negated(low, match.start(), max_words=3):
                 mentions.append((match.start(), match.end(), area))
+                if area == "hip":  # "osteopenia in my hips and lower spine": both sites
+                    _, right = clause(low, match.start(), match.end())
+                    for other, where in _AREAS:
+                        site = re.search(where, low[match.end():min(right, match.end() + 40)])
+                        if site is not None and other != area:
+                            start = match.end() + site.start()
+                            mentions.append((start, match.end() + site.end(), other))
     for area, pattern in _AREAS:
         for match in list(re.finditer(pattern, work, CI)):
             work = blank(work, match.start(), match.end())
@@ -178,7 +186,7 @@ def _hurt_near(low: str, start: int, end: int) -> bool:
 
 _REPLACED: Final = re.compile(r"\breplace(?:d|ment)\b|\bnew (?:knee|hip)\b", CI)
 _HEALED: Final = re.compile(
-    r"\b(?:fine now|ok now|okay now|good now|healed|all good now|doing well|wieder ok|"
+    r"\b(?:fine now|ok now|okay now|good now|healed|all good now|doing well|wieder ok|fine again|"
     r"ya est[aá] bien|years ago|last (?:yr|year)|in the past|(?:is|was) fine|back then|"
     r"used to|cleared)\b", CI)
 _STILL: Final = re.compile(r"\b(?:still|now|lately|currently|these days|when i|sometimes|"
@@ -186,7 +194,7 @@ _STILL: Final = re.compile(r"\b(?:still|now|lately|currently|these days|when i|s
 _MILD: Final = re.compile(
     r"\b(?:a bit|a little|bit|slight(?:ly)?|sometimes|minor|nothing serious|not bad|cranky|"
     r"tight|achy|twinge|niggle|stiff|tendy|tender|un poco|not serious|nada grave|"
-    r"nothing diagnosed|a touch)\b", CI)
+    r"nothing diagnosed|a touch|kinda|kind of|sorta|nothing torn)\b", CI)
 _SEVERE: Final = re.compile(r"\b(?:torn|tore|really bad|severe|sharp|can'?t|cannot|surgery "
                             r"(?:next|soon))\b", CI)
 _PAINLESS: Final = re.compile(r"\b(?:doesn'?t hurt|doesnt hurt|not painful|painless|no pain|"
@@ -198,6 +206,9 @@ _AVOID: Final = re.compile(
     r"deep squats?|squats?|bend(?:ing)? forward|twist(?:ing)?|running|crimp\w*|hangs?)\b", CI)
 _FINE: Final = re.compile(r"\b(?:it'?s fine|its fine|it'?s ok|not bad|nothing serious|no big "
                           r"deal|manageable)\b", CI)
+#: "cranky if I do a ton of handstand volume": the dose is the problem, not the movement.
+_TOO_MUCH: Final = re.compile(r"\b(?:a ton of|tons of|too much|too many|lots of|a lot of|loads of)"
+                              r"\b[^.;]{0,25}\bvolume\b|\btoo much\b", CI)
 _CONDITION_WORDS: Final = re.compile(r"osteop\w+|postpartum|post-partum|had (?:my|a) "
                                      r"(?:baby|daughter|son)|pregnan\w*|c-?section", CI)
 
@@ -235,14 +246,14 @@ def read_injuries(text: str, *, asked: bool) -> list[Injury] | None:
         status = _status(sentence)
         severity = "mild" if _MILD.search(sentence) else (
             "severe" if _SEVERE.search(sentence) else "moderate")
-        if said_none and status not in ("replaced", "condition") and severity != "mild":
-            continue
+        if said_none and status not in ("replaced", "condition"):
+            continue  # "nothing injured exactly, back gets stiff": no injury, by their word
         if _PAINLESS.search(sentence) and status == "current":
             continue
         avoid = sorted({m.group("what") for m in _AVOID.finditer(sentence)
                         if not re.search(r"\b(?:ok|okay|fine)\b",
                                          sentence[m.end():m.end() + 20])})
-        if severity == "mild" and _FINE.search(sentence):
+        if severity == "mild" and (_FINE.search(sentence) or _TOO_MUCH.search(sentence)):
             avoid = []  # "achy after handstands sometimes but it's fine": noted, not ruled out
         if status == "replaced":
             avoid = sorted({*avoid, "jumping"})
@@ -272,8 +283,14 @@ def read_avoid(text: str) -> list[str]:
 _AGES: Final = (
     re.compile(r"\b(?P<n>\d{2})\s*(?:years? old|yrs? old|y/?o|yo|anni|anos|años|jahre)\b", CI),
     re.compile(r"(?:^|[\s,.(])(?P<n>\d{2})\s*(?:f|m)\b", CI),
-    re.compile(r"^\W*(?:hi|hey|hello)?\W*[A-Za-z]+\s*,\s*(?P<n>\d{2})\s*(?:,|$|\.)", CI),
-    re.compile(r"\b(?:here|btw|by the way)\W*(?P<n>\d{2})\b\s*,", CI),
+    re.compile(r"^\W*(?:hi|hey|hello)?\W*(?:[A-Za-z']+\s+){0,2}[A-Za-z]+\s*,\s*(?P<n>\d{2})"
+               r"\s*(?:,|$|\.)", CI),
+    # "Kenji desu. 30, seattle": an age then a place, opening a sentence
+    re.compile(r"(?:^|[.!?]\s+)(?P<n>\d{2})\s*,\s*[A-Za-z]{3,}\s*$", CI),
+    re.compile(r"\b(?:ich bin|bin|tengo|tenho|j'ai|ho)\s+(?P<n>\d{2})\b(?!\s*(?:kg|kilo|lbs?|"
+               r"min|minut|%|tage|d[ií]as|dias|jours|giorni|mal|x\b))", CI),
+    re.compile(r"\b(?:here|btw|by the way)\W*(?P<n>\d{2})\b\s*[,.]", CI),
+    re.compile(r"^\W*(?:hi|hey|hello|hiya|yo|sup)\W+(?P<n>\d{2})\s*,\s*[a-z]", CI),
     re.compile(r"\b(?:i'?m|im|i am)\s+(?P<n>\d{2})\b(?!\s*(?:kg|lbs?|min|minutes|%|days|weeks|"
                r"reps|rn|now|right now|pounds|kilos))", CI),
 )

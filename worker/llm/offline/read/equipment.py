@@ -76,7 +76,8 @@ _BARE_NO_EQUIPMENT: Final = re.compile(
 )
 _GYM: Final = re.compile(
     r"\bgym\b|\bgym membership\b|\bplanet fitness\b|\bla fitness\b|\b24 hour fitness\b"
-    r"|\banytime fitness\b|\bequinox\b|\bgold'?s\b|\bymca\b|\bcrunch\b|\bpure ?gym\b"
+    r"|\banytime fitness\b|\bequinox\b|\bgold'?s\b|\bymca\b|\bcrunch (?:fitness|gym)\b"
+    r"|\bpure ?gym\b"
     r"|\bdavid lloyd\b|\bvirgin active\b|\blife ?time fitness\b|\bthe y\b|\bgoodlife\b"
     r"|\beos\b|\brec center\b|\bfull gym\b"
     r"|\bfitness (?:center|centre|club)\b|\bleisure centre\b|\brec center\b",
@@ -200,7 +201,12 @@ class Kit:
 
 
 _FULL: Final = re.compile(r"\b(?:full(?: commercial)?(?: gym)?|everything|all that|the works|"
-                          r"whole gym|commercial gym|big gym|todo|all the machines)\b", CI)
+                          r"whole gym|commercial gym|big gym|todo|all the machines|"
+                          # a regular or chain gym: the items named are examples, not a list
+                          r"(?:regular|normal|normales|public|chain|proper|real|local) gym|"
+                          r"planet fitness|la fitness|24 ?hour fitness|anytime fitness|"
+                          r"gold'?s gym|equinox|ymca|goodlife|puregym|mcfit|lifetime fitness|"
+                          r"crunch fitness|university gym|campus gym|rec center)\b", CI)
 _ONLY: Final = re.compile(r"\b(?:that'?s it|thats it|that is it|nothing else|only|just|all i "
                           r"have|nada m[aá]s|s[oó] isso)\b", CI)
 _REMOVED: Final = re.compile(
@@ -209,7 +215,7 @@ _REMOVED: Final = re.compile(
     r"machines?|cables?|pull[- ]?up bar)\b", CI)
 _CAP_PATTERNS: Final = (
     re.compile(r"\b(?P<eq>dumbbells?|dumbells?|dbs?|kettlebells?|kbs?|weights|halteres)\b"
-               r"[^.;]{0,25}?\bup to\s+(?P<n>\d{1,3}(?:\.\d+)?)\s*(?P<u>kg|kgs|lbs?|pounds)?", CI),
+               r"[^.;]{0,40}?\bup to\s+(?P<n>\d{1,3}(?:\.\d+)?)\s*(?P<u>kg|kgs|lbs?|pounds)?", CI),
     re.compile(r"\b(?P<n>\d{1,3}(?:\.\d+)?)\s*(?P<u>kg|kgs|lbs?|pounds)\s*(?:adjustable\s+)?"
                r"(?P<eq>dumbbells?|dumbells?|dbs?|kettlebells?|kbs?|hand weights|weights)\b", CI),
     re.compile(r"\b(?P<eq>dumbbells?|dumbells?|kettlebells?|halteres|hand weights)\s+"

@@ -110,6 +110,8 @@ def _experience_hits(low: str, texts: list[tuple[int, str]], asked: bool) -> lis
     for match in _YEARS.finditer(low):
         left, right = clause(low, match.start(), match.end())
         context = low[left:right]
+        if _BREAK.search(low[max(0, left - 30):right]):
+            continue  # "haven't exercised in 10 years" is time off, not ten years of training
         if asked or _TRAINING_CONTEXT.search(context):
             found.append((match.start(), _years_level(match)))
     if asked and not found:
@@ -160,6 +162,9 @@ def read_training_years(text: str) -> float | None:
         if not _TRAINED.search(context) or re.search(
                 r"\b(?:ago|since|till|until|time off|off for|break)\b", context):
             continue
+        if _BREAK.search(context) or negated(low, max(left, match.start() - 40),
+                                             max_words=6):
+            continue  # "have not exercised regularly in 10 years": time off, not training
         if match.group("num"):
             years.append(float(match.group("num")))
         else:
@@ -198,9 +203,11 @@ _PAST: Final = re.compile(r"\b(?:used to|back then|in college|senior (?:yr|year)
                           r"years ago|when i was|in my (?:20|30)s|pre-?injury|squatted|pulled|"
                           r"benched|deadlifted)\b", CI)
 _REP_WORDS: Final = {"triple": 3, "double": 2, "single": 1}
+_WEIGHTED: Final = re.compile(r"\+\s*(?P<load>\d{1,3}(?:\.\d)?)\s*(?P<unit>kg|lbs?)\b\D{0,25}?"
+                              r"(?P<reps>\d{1,2})\b(?!\s*(?:kg|lbs?|min|sec|s\b))", CI)
 _PAST_MAX: Final = re.compile(
     r"\b(?P<verb>squatted|benched|pulled|deadlifted)\s+(?P<load>\d{2,3})\s*(?P<unit>kg|lbs?)?"
-    r"(?:\s+for\s+(?:a\s+)?(?P<reps>\d{1,2}|triple|double|single|reps))?", CI)
+    r"(?:\s*for\s+(?:a\s+)?(?P<reps>\d{1,2}|triple|double|single|reps))?", CI)
 _VERB_LIFTS: Final = {"squatted": "squat", "benched": "bench press", "pulled": "deadlift",
                       "deadlifted": "deadlift"}
 
@@ -209,6 +216,10 @@ def read_lifts(text: str, *, default_unit: str) -> list[Lift]:
     """Numbers the athlete can do (or did once): loaded sets, bodyweight reps, holds."""
     low = text.lower()
     found: list[Lift] = []
+    # "bench 85kg x5, squat ~120x5 and dl 150x3": a unit said once holds for the text.
+    said = re.search(r"\d\s*(kg|kgs|kilos?|lbs?|pounds)\b", low)
+    if said is not None:
+        default_unit = "lb" if said.group(1).startswith(("lb", "pound")) else "kg"
     for match in _LOADED.finditer(low):
         found.append(_lift(low, match, match.group("ex"), default_unit))
     for match in _LOAD_FIRST.finditer(low):
@@ -235,6 +246,13 @@ def read_lifts(text: str, *, default_unit: str) -> list[Lift]:
         if negated(low, match.start(), max_words=2) or reps < 1:
             continue
         found.append(Lift(exercise=_name(exercise), reps=reps, past=_past(low, match.start())))
+    for match in _WEIGHTED.finditer(low):  # "8 pull-ups, with +10kg maybe 3"
+        named = list(re.finditer(r"\b(" + _BODYWEIGHT + r")\b", low[:match.start()]))
+        if named:
+            found.append(Lift(exercise=f"weighted {_name(named[-1].group(1))}",
+                              load=float(match.group("load")),
+                              unit="lb" if match.group("unit").startswith("lb") else "kg",
+                              reps=int(match.group("reps"))))
     for match in _HOLD.finditer(low):
         left, right = clause(low, match.start(), match.end())
         if "wall" in low[left:right] or "handstand" in low[max(0, left - 60):right]:

@@ -31,7 +31,8 @@ _MARKERS: Final[dict[str, re.Pattern[str]]] = {
     "de": re.compile(r"\b(?:ich|bin|will|woche|pro|tage|uhr|klimmz[uü]ge|kurzhanteln|"
                      r"langhantel|kabelzug|mein|meine|montag|dienstag|mittwoch|donnerstag|"
                      r"freitag|samstag|sonntag|abends|heute|gemacht|nicht|und|aber|mit|"
-                     r"fitnessstudio|kannst|schicken|klettere|servus|hallo|danke)\b", _I),
+                     r"fitnessstudio|kannst|schicken|klettere|servus|hallo|danke|hat|sich|"
+                     r"ein|eine|bei|uns|jetzt|ist|das|der|die|auch|noch|schon|gekauft)\b", _I),
     "ja": re.compile(r"\b(?:desu|konnichiwa|arigatou|otsukare|itai|dake|shinpai|yokatta|"
                      r"\d{1,2}ji|asa)\b", _I),
 }
@@ -183,6 +184,10 @@ GLOSSARY: Final[dict[str, list[Rule]]] = {
         (r"\bkannst du mir das workout um\b", "can you send me the workout at"),
         (r"\bschicken\b", "send"), (r"\bum (\d)", r"at \1"), (r"\bheute\b", "today"),
         (r"\bgemacht\b", "done"), (r"\berledigt\b", "done"), (r"\bich\b", "i"),
+        (r"\bletztes jahr\b", "last year"), (r"\bhatte\b", "had"), (r"\bich bin\b", "i'm"),
+        (r"\bim\b", "in the"), (r"\bbei uns\b", "at our place"),
+        (r"\bjetzt\b", "now"), (r"\bwieder (?:ok|okay|gut|fit)\b", "fine again"),
+        (r"\bist\b", "is"), (r"\bwar\b", "was"), (r"\bkein(?:e|en)?\b", "no"),
         (r"\bund\b", "and"), (r"\baber\b", "but"), (r"\bmit\b", "with"),
         (r"\bmeine?\b", "my"), (r"\bfreund\b", "boyfriend"), (r"\bmal\b", "times"),
         (r"\b(\d)x pro woche\b", r"\1 times a week"), (r"\bso (\d)", r"about \1"),

@@ -93,7 +93,8 @@ _AFTER_NAME_BAD: Final = re.compile(
     r"\s*-?\s*(?:based|born|native|local|years?|yrs?|y/?o|lbs?|kg|ft|cm|time)\b", CI
 )
 _AFTER_NAME_END: Final = re.compile(
-    r"[\"']?\s*(?:$|[,.!?;:\n)(]|-|\d|and\b|here\b|btw\b|lol\b|haha\b|from\b|by the way\b)", CI
+    r"[\"']?\s*(?:$|[,.!?;:\n)(]|-|\d|and\b|here\b|btw\b|lol\b|haha\b|from\b|by the way\b|"
+    r"i'?m\b|i am\b)", CI
 )
 
 

@@ -84,6 +84,7 @@ def _read(
 ) -> ProfileUpdate:
     kept = statements(texts, on_trip=on_trip)
     text = "\n".join(k for k in kept if k)
+    asked = answered(texts, asked)
     spoken = turn_languages(texts)
     context = "\n".join(prepare(t, spoken) for t in texts if isinstance(t, str))
     facts: dict[str, Any] = {}
@@ -129,6 +130,23 @@ def _read(
     if _CORRECTION.search(context):
         facts["correction"] = True
     return ProfileUpdate.model_validate({k: v for k, v in facts.items() if v is not None})
+
+
+#: A text this short can be a bare answer ("7", "yes 6am", "Sam", "none"): a longer one is
+#: read for what it says, not for the question it might answer ("225 would feel like a
+#: house", "8 clean pull-ups").
+BARE_WORDS = 5
+#: Fields whose answers are naturally long, so the question still frames a long reply ("I have
+#: two dumbbells and a bench at home", "no injuries, just a stiff neck sometimes").
+LONG_ANSWERS = frozenset({"equipment", "injuries", "primary_goal"})
+
+
+def answered(texts: Sequence[str], asked: Sequence[str]) -> list[str]:
+    """The asked fields a turn can be a bare answer to."""
+    words = sum(len(re.findall(r"[^\W_]+", t)) for t in texts if isinstance(t, str))
+    if words <= BARE_WORDS:
+        return list(asked)
+    return [f for f in asked if f in LONG_ANSWERS]
 
 
 def _attach_avoid(injuries: list[Injury] | None, avoid: list[str]) -> list[Injury]:

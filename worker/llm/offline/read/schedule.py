@@ -133,6 +133,8 @@ def _training_days(low: str, asked: bool) -> Days:
                 continue
             if _ONE_OFF_WEEK.search(segment):
                 continue  # "working thu fri sat, nothing til sun": this week, not the routine
+            if _CONDITIONAL_AFTER.match(segment, match.end()):
+                continue  # "a third on Saturday if I am feeling spry": a maybe, not a plan
             if _day_excluded(segment, match.start()) or _excluded_after(segment, match.end()):
                 excluded.add(day)
             else:
@@ -214,8 +216,13 @@ _EXCLUDED_AFTER: Final = re.compile(
     r"(?:is|are|r)\s+(?:bad|tough|insane|chaos|busy|hard|crazy|family day|my long shift|"
     r"impossible|off limits)|i (?:have|got) (?:my |the )?(?:grand)?(?:kids|children|son|"
     r"daughter|grandchildren)|is my (?:long )?shift|i (?:have|got) a standing|i work)", CI)
-_ONE_OFF_WEEK: Final = re.compile(r"\b(?:til|till|until|this week|next week|this weekend)\b",
-                                  CI)
+_ONE_OFF_WEEK: Final = re.compile(
+    r"\b(?:(?:til|till|until)\s+(?:mon|tue|wed|thu|fri|sat|sun|next|the weekend)|this wk|"
+    r"this week|next wk|next week|this weekend|just this|only this)\b"
+    r"|\b(?:til|till|until)\s+\w*day\b", CI)  # not "class til 11"
+_CONDITIONAL_AFTER: Final = re.compile(
+    r"[^,.;]{0,25}?\b(?:if (?:i'?m|i am|i feel|i have|work|there'?s|time|possible)|if i can|"
+    r"optional(?:ly)?|when i can)\b", CI)
 _MWF: Final = re.compile(r"\bm\s*/?\s*w\s*/?\s*f\b")
 
 

@@ -248,6 +248,11 @@ OTHERS: Final = re.compile(
     r"(?:'s)?\b"
     r"|\b(?:my|his|her|our|their)\s+(?:boy|son|daughter|grandson|granddaughter|sister|brother|"
     r"sis|bro|mom|mum|mother|dad|father|boss|kids?)(?:'s)?\b", CI)
+#: After another person's name, what makes the clause about them: what they have or do.
+_THEIR_THING: Final = re.compile(
+    r"\s*(?:'s\b|(?:\w+\s+){0,2}(?:has|have|had|got|gets|owns|own|uses|use|used|does|did|is|"
+    r"was|says|said|keeps|bought|buys|gave|lent|lends|swears|trains|lifts|runs|hat|tem|tiene|"
+    r"does|do|can|could|let|lets|wants|thinks)\b)", CI)
 _HOUSEHOLD: Final = re.compile(r"\b(?:husband|wife|partner)\b", CI)
 _AT_HOME: Final = re.compile(r"\b(?:garage|basement|at home|in the house|in our|home gym)\b", CI)
 _REJECTED: Final = re.compile(
@@ -280,15 +285,21 @@ def is_question(sentence: str) -> bool:
     return bool(_INTERROGATIVE.search(stripped) or _ASK_ABOUT.search(stripped))
 
 
+_QUESTION_TAIL: Final = re.compile(r"^\W*(?:(?:like|about|maybe|around|roughly|or)\b|~)\W*\S+"
+                                   r"(?:\s+\S+){0,3}\W*$", CI)
+
+
 def sentences(text: str) -> list[Sentence]:
     """A text cut into sentences, each marked statement, request or question."""
-    found = []
+    found: list[Sentence] = []
     for piece in _SENTENCE_END.split(text):
         piece = piece.strip()
         if not piece:
             continue
         kind = "question" if is_question(piece) else (
             "request" if _REQUEST.search(piece) else "statement")
+        if found and found[-1].kind == "question" and _QUESTION_TAIL.match(piece):
+            kind = "question"  # "extra curls on wed? like 15 min": still the question
         found.append(Sentence(piece, kind))
     return found
 
@@ -297,12 +308,16 @@ def without_others(sentence: str) -> str:
     """The sentence without clauses about other people's things, hypotheticals or rejections."""
     out = sentence
     for pattern in (OTHERS, _HYPOTHETICAL):
+        position = 0
         while True:
-            match = pattern.search(out)
+            match = pattern.search(out, position)
             if match is None:
                 break
             if pattern is OTHERS and _household(out, match):
                 break
+            position = match.end()
+            if pattern is OTHERS and not _THEIR_THING.match(out, match.end()):
+                continue  # "weekends I have my son": the athlete's own plans, kept
             end_match = _CLAUSE_END.search(out, match.end())
             end = end_match.start() if end_match else len(out)
             out = out[:match.start()] + " " * (end - match.start()) + out[end:]
@@ -324,12 +339,15 @@ def turn_languages(texts: Sequence[str]) -> list[str]:
 
 #: Sentences about a trip state nothing about the athlete's routine ("back Thu the 23rd").
 TRIP_TALK: Final = re.compile(r"\b(?:going to|flying|fly out|flight|trip|travell?ing|back "
-                              r"(?:on|home|from)|back in (?!shape|the gym|training|it\b|action)"
-                              r"|away (?:for|next)|jet lag|the hotel|hotel (?:has|gym =|gym has))",
-                              CI)
+                              r"(?:on|home|from(?! (?:a |an |my )?(?:\w+ )?(?:injury|flare|"
+                              r"break|surgery|disc|baby|pregnancy|illness|hiatus|layoff)))"
+                              r"|back in (?!shape|the gym|training|it\b|action)"
+                              r"|away (?:for|next)|jet lag|the hotel|hotel (?:has|gym =|gym has))"
+                              r"(?!\w)", CI)  # a trip, not a triple
 #: Sentences about a session done or a time long past describe no equipment owned now.
 _LOGGED: Final = re.compile(r"\b(?:did|done|finished|\d+\s*x\s*\d+|sets? of|reps)\b", CI)
-_PAST_TIME: Final = re.compile(r"\b(?:last (?:year|yr|month)|used to|in (?:high school|college)|"
+_PAST_TIME: Final = re.compile(r"\b(?:video|youtube|tiktok|instagram|online|saw|watched|"
+                               r"article|last (?:year|yr|month)|used to|in (?:high school|college)|"
                                r"back then|years ago|tried|on and off|since|when i was)\b",
                                CI)
 

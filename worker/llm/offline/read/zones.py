@@ -103,7 +103,10 @@ def _timezone_hits(
         zone = _region_zone(match.group(1) or match.group(2) or match.group(3), country)
         if zone:
             found.append((match.start(), zone))
-    for match in _ABBREVIATION_RE.finditer(text if not asked else upper(text)):
+    # A zone abbreviation is written in capitals; a bare "est" or "cet" answering the zone
+    # question counts too, but not the German "ist" inside a sentence.
+    bare = asked and len(text.split()) <= 2
+    for match in _ABBREVIATION_RE.finditer(upper(text) if bare else text):
         abbreviation = match.group(1)
         if abbreviation in ("ET", "CT", "MT", "PT", "AST") and not re.search(
                 r"(?:\d|am|pm)\s*$", low[max(0, match.start() - 6):match.start()]):
