@@ -15,6 +15,11 @@ FROM message_queues
 WHERE user_id = $1 AND done_at IS NULL AND seq <= $2
 ORDER BY seq;
 
+-- name: hold_outbound
+-- A scheduled text written before its sending window opens waits, pending, until $2; the
+-- sweeper hands it to a send job once that moment has passed.
+UPDATE message_queues SET not_before = $2 WHERE message_id = $1 AND done_at IS NULL;
+
 -- name: queue_done
 UPDATE message_queues SET done_at = COALESCE(done_at, now())
 WHERE message_id = $1;

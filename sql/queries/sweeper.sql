@@ -7,11 +7,14 @@ ORDER BY created_at
 LIMIT $2;
 
 -- name: stale_pending_outbound
--- Outbound rows written but never handed to a send job that ran.
-SELECT id
-FROM messages
-WHERE direction = 'outbound' AND status = 'pending' AND created_at < $1
-ORDER BY created_at
+-- Outbound rows written but never handed to a send job that ran, and held rows whose moment
+-- ($3, now) has come.
+SELECT m.id
+FROM messages m
+LEFT JOIN message_queues q ON q.message_id = m.id
+WHERE m.direction = 'outbound' AND m.status = 'pending'
+  AND ((q.not_before IS NULL AND m.created_at < $1) OR q.not_before <= $3)
+ORDER BY m.created_at
 LIMIT $2;
 
 -- name: abandon_submitting

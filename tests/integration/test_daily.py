@@ -198,6 +198,36 @@ async def test_quiet_hours_are_checked_when_sending(
     assert [t.message_id for t in channel.sent] == [reply]
 
 
+async def test_a_text_written_before_its_window_waits_for_it_in_postgres(
+    run_worker: RunWorker, pool: asyncpg.Pool, redis: ArqRedis, channel: LocalChannel
+) -> None:
+    clock.freeze(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    user_id = await athlete(pool, "America/Chicago", time(9, 0))
+    await pool.execute("UPDATE users SET status = 'active' WHERE id = $1", user_id)
+    # A plan-ready text written at 04:30 Chicago time (before 05:00) is held, not deferred in
+    # Redis: it survives a Redis loss, and the sweeper sends it once the window opens.
+    clock.freeze(datetime(2026, 3, 3, 10, 30, tzinfo=UTC))
+    async with pool.acquire() as conn, conn.transaction():
+        [ready] = await write_outbound(
+            conn, user_id=user_id, conversation_id=await conversation_for(conn, user_id),
+            from_number="+15550000100", to_number="+15551230000", body="Your plan is ready!",
+            kind="plan_summary")
+    await enqueue_send(redis, ready)
+    await run_worker()
+    assert channel.sent == []
+    held = await pool.fetchval("SELECT not_before FROM message_queues WHERE message_id = $1",
+                               ready)
+    assert held == datetime(2026, 3, 3, 11, 0, tzinfo=UTC)  # 05:00 in Chicago
+    await redis.flushdb()
+    clock.freeze(datetime(2026, 3, 3, 10, 59, tzinfo=UTC))
+    await run_worker()  # the sweep leaves it until its moment
+    assert channel.sent == []
+    clock.freeze(datetime(2026, 3, 3, 11, 1, tzinfo=UTC))
+    await run_worker()  # the sweep enqueues it
+    await run_worker()
+    assert [t.message_id for t in channel.sent] == [ready]
+
+
 async def test_sunday_recap_previews_next_week_and_check_ins_feed_deloads(
     send_text: SendText, run_worker: RunWorker, pool: asyncpg.Pool, channel: LocalChannel
 ) -> None:

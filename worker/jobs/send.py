@@ -82,8 +82,12 @@ async def _deliver(ctx: dict[str, Any], d: Deps, message_id: UUID) -> str:
             zone = zone_at(row["timezone"], trips, moment)
             if not allowed_now(row["kind"], moment, zone):
                 wait = seconds_until_open(row["kind"], moment, zone)
-                if wait > 0:  # before the window opens: hold it until it does
-                    raise Retry(defer=wait)
+                if wait > 0:
+                    # Before the window opens: the row waits in PostgreSQL (not in a deferred
+                    # job that a Redis loss would drop) and the sweeper sends it once it opens.
+                    opens = moment + timedelta(seconds=wait)
+                    await conn.execute(sql("hold_outbound"), message_id, opens)
+                    return f"held until {opens:%Y-%m-%d %H:%M}Z"
                 window = window_for(row["kind"])
                 hours = window.words() if window else "any time"
                 await conn.execute(sql("record_failed"), message_id, "suppressed", None,

@@ -25,7 +25,8 @@ async def sweep(ctx: dict[str, Any]) -> str:
     cutoff = now() - timedelta(seconds=d.settings.sweep_after_seconds)
     async with d.pool.acquire() as conn:
         inbound = await conn.fetch(sql("stale_inbound"), cutoff, constants.SWEEP_BATCH)
-        outbound = await conn.fetch(sql("stale_pending_outbound"), cutoff, constants.SWEEP_BATCH)
+        outbound = await conn.fetch(sql("stale_pending_outbound"), cutoff, constants.SWEEP_BATCH,
+                                    now())
         abandoned = await conn.fetch(sql("abandon_submitting"), cutoff)
     requeued_in = 0
     for row in inbound:
