@@ -25,7 +25,7 @@ EQUIPMENT = frozenset(EQUIPMENT_NAMES)
 #: of names. The database's exercise_tags() holds the same list.
 EXERCISE_TAGS: tuple[str, ...] = (
     "impact", "spinal_flexion", "axial_load", "deep_knee_flexion", "kneeling", "overhead",
-    "floor", "functional", "skill", "isolation", "conditioning",
+    "floor", "functional", "skill", "isolation", "conditioning", "calves",
 )  # fmt: skip
 
 BODY_AREAS: tuple[str, ...] = (

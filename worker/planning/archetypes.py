@@ -216,25 +216,36 @@ SKILL = Archetype(
                  "3x8, then one rung harder and back to 3x5"),
 )
 
-RUNNER_LOWER = _slot("main", "squat", prefer=frozenset({"functional"}))
+#: A runner's strength: one leg at a time (a stride is single-leg), hinges, and the calves.
+SINGLE_LEG = frozenset({"unilateral"})
+RUNNER_LOWER = _slot("main", "squat", prefer=SINGLE_LEG)
+RUNNER_HINGE = _slot("accessory", "hinge", prefer=SINGLE_LEG)
+RUNNER_SPLIT = _slot("accessory", "squat", prefer=SINGLE_LEG)
+CALVES = _slot("accessory", "squat", require=frozenset({"calves"}))
 ENDURANCE = Archetype(
     key="endurance", name="Strength for runners",
-    summary=("two short full-body sessions away from your key runs: single-leg strength, "
+    summary=("short full-body sessions away from your key runs: single-leg strength, "
              "hinges and calves, lower-body volume kept low so your legs stay fresh"),
     doses={"main": Dose(3, (5, 8), 1, 120, 3), "accessory": Dose(2, (8, 12), 1, 60, 3),
            "core": Dose(2, None, 0, 45, 3), "conditioning": Dose(3, None, 0, 60, 4),
            "skill": Dose(2, None, 1, 60, 3), "function": Dose(2, None, 0, 60, 3),
            "balance": Dose(2, None, 0, 30, 3)},
     weeks={
-        1: (Session("Runner strength A", (RUNNER_LOWER, H_PUSH, H_PULL, _acc("hinge"), CORE)),),
-        2: (Session("Runner strength A", (RUNNER_LOWER, H_PUSH, H_PULL, _acc("hinge"), CORE)),
-            Session("Runner strength B", (HINGE, V_PULL, V_PUSH, _acc("squat"), ROTATION))),
-        3: (Session("Runner strength A", (RUNNER_LOWER, H_PUSH, H_PULL, _acc("hinge"), CORE)),
-            Session("Runner strength B", (HINGE, V_PULL, V_PUSH, _acc("squat"), ROTATION)),
-            Session("Runner strength C", (H_PUSH, H_PULL, _acc("squat"), CORE, ROTATION))),
+        1: (Session("Runner strength A", (RUNNER_LOWER, H_PUSH, H_PULL, RUNNER_HINGE, CALVES,
+                                          CORE)),),
+        2: (Session("Runner strength A", (RUNNER_LOWER, H_PUSH, H_PULL, RUNNER_HINGE, CALVES,
+                                          CORE)),
+            Session("Runner strength B", (HINGE, V_PULL, V_PUSH, RUNNER_SPLIT, CALVES,
+                                          ROTATION))),
+        3: (Session("Runner strength A", (RUNNER_LOWER, H_PUSH, H_PULL, RUNNER_HINGE, CALVES,
+                                          CORE)),
+            Session("Runner strength B", (HINGE, V_PULL, V_PUSH, RUNNER_SPLIT, CALVES,
+                                          ROTATION)),
+            Session("Runner strength C", (H_PUSH, H_PULL, RUNNER_SPLIT, CALVES, CORE,
+                                          ROTATION))),
         **{n: FULL_BODY_WEEKS[n] for n in (4, 5, 6, 7)},
     },
-    extras=(_slot("balance", "balance"), CORE, _acc("horizontal_pull", "vertical_pull")),
+    extras=(CORE, _acc("horizontal_pull", "vertical_pull"), _slot("balance", "balance")),
     forbid=frozenset({"impact"}),
     weekly_sets=(4, 12),
     progression=("load goes up slowly on the main lifts; in race weeks volume drops and "
@@ -250,8 +261,8 @@ BALANCE = _slot("balance", "balance")
 EVERYDAY = _slot("function", "carry", "flow", prefer=FUNCTION)
 GENTLE = Archetype(
     key="gentle", name="Everyday strength",
-    summary=("the movements of everyday life (standing up, steps, carrying, getting up from "
-             "the floor) plus balance every session, at an easy effort"),
+    summary=("everyday movements (standing up, steps, carrying, getting up from the floor) "
+             "and balance, at an easy effort"),
     doses={"function": Dose(2, (8, 12), 1, 75, 3), "main": Dose(2, (8, 12), 1, 75, 3),
            "accessory": Dose(2, (8, 12), 1, 60, 3), "core": Dose(2, None, 1, 45, 3),
            "balance": Dose(2, None, 0, 30, 3), "conditioning": Dose(3, None, 1, 60, 4),

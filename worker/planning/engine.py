@@ -306,7 +306,8 @@ def _aim(plan: Plan, role: Role) -> int:
 def _options(plan: Plan, slot: Slot, used: set[str]) -> list[Candidate]:
     """The candidates for a slot, from its first pattern that has any; a lift slot skips a
     pattern whose only options are isolation moves (curls are no pull for a main lift)."""
-    lift = slot.role in ("main", "accessory") and "isolation" not in slot.prefer
+    lift = slot.role in ("main", "accessory") and "isolation" not in slot.prefer \
+        and not slot.require  # a slot that names its tag (calves) asks for exactly that
     # What the athlete asked to practise is an option wherever its pattern fits the slot.
     wanted = [c for c in plan.candidates if c.slug in plan.wanted and c.slug not in used
               and c.pattern in slot.patterns]
@@ -353,11 +354,12 @@ def choose(plan: Plan, slot: Slot, used: set[str], avoid: set[str], *,
             and "isolation" in c.tags
         flexion_core = slot.role == "core" and "spinal_flexion" in c.tags
         distance = abs(c.difficulty - aim) + (2 if c.slug in repeats else 0)
+        tags = c.tags | ({"unilateral"} if c.unilateral else set())
         # What they asked to be able to do comes first, spread over the week's sessions.
         asked = c.slug in plan.wanted and c.slug not in repeats
         order = plan.wanted.index(c.slug) if asked else len(plan.wanted)
         return (c.slug != prefer_slug and not asked, order, isolation or flexion_core,
-                bool(slot.prefer) and not (c.tags & slot.prefer), c.slug in avoid,
+                bool(slot.prefer) and not (tags & slot.prefer), c.slug in avoid,
                 unloaded or light_bilateral, distance, c.difficulty, c.slug)
 
     return min(options, key=score)
