@@ -64,12 +64,12 @@ async def log_workout(ctx: ToolContext, args: LogWorkoutArgs) -> LogResult:
                  e.rpe, body_area(e.pain_area), e.notes)
         for e in args.exercises
     ]
+    day = day_of(args.day, ctx.today())
     async with ctx.pool.acquire() as conn, conn.transaction():
         return await record_log(
-            conn, ctx.user_id, day_of(args.day, ctx.today()), args.completion, entries,
+            conn, ctx.user_id, day, args.completion, entries,
             fraction=args.fraction, session_rpe=args.session_rpe, felt=args.felt,
-            source_message_id=ctx.source_message_id,
-            as_of_today=args.day.strip().lower() == "today",
+            source_message_id=ctx.source_message_id, as_of_today=day == ctx.today(),
         )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Literal
 from uuid import UUID
@@ -170,6 +170,7 @@ async def record_log(
         if row is None:
             outcome.unknown.append(entry.name)
             continue
+        entry = _in_its_unit(entry, str(row["unit"]))
         matched = _match(str(row["slug"]), str(row["pattern"]), items, patterns)
         await _insert(conn, user_id, workout_id, row["id"], str(row["name"]), day,
                       _prescription(matched) if matched else None, entry, felt,
@@ -218,6 +219,14 @@ async def record_log(
     outcome.achievements = [Achievement.model_validate(a)
                             for a in await unannounced(conn, user_id)]
     return outcome
+
+
+def _in_its_unit(entry: LogEntry, unit: str) -> LogEntry:
+    """"Wall holds 3x40" on a hold: forty seconds each, not forty reps."""
+    if unit != "seconds" or not entry.sets or any("seconds" in s for s in entry.sets):
+        return entry
+    sets = [{("seconds" if k == "reps" else k): v for k, v in s.items()} for s in entry.sets]
+    return replace(entry, sets=sets)
 
 
 def _loaded(entry: LogEntry) -> bool:

@@ -87,7 +87,8 @@ _PARTIAL: Final = re.compile(
 _SKIP: Final = re.compile(
     r"\b(?:skipped|missed)\b(?: it| today(?:'s)?(?: workout| session)?)?"
     r"|\b(?:didn'?t|did not|couldn'?t|could not|wasn'?t able to|never)\s+(?:get to\s+)?"
-    r"(?:train|work ?out|exercise|lift|go|make it|do (?:it|the|my|today|anything))\b"
+    r"(?:train|work ?out|exercise|lift|go(?! (?:too|as|that|so|very|all the way)\b)|make it|"
+    r"do (?:it|the|my|today|anything))\b"
     r"(?: today)?|\bno (?:workout|training|session|gym|exercise)\b(?: today)?")
 _FRACTION_WORDS: Final = {"half": 0.5, "halfway": 0.5, "half way": 0.5, "two thirds": 0.67,
                           "a third": 0.33, "one third": 0.33, "three quarters": 0.75,
@@ -224,7 +225,7 @@ _LOAD_THEN_SETS: Final = re.compile(
 _VERBS: Final = frozenset({"went", "felt", "was", "were", "moved"})
 #: "3x5 @ 135 felt like a warmup honestly": what follows the numbers is a comment on them.
 _TRAILING_COMMENT: Final = re.compile(
-    r"(\d\s*(?:kg|kgs|lbs?)?)\s+(?:felt|feels|was|were|moved|went)\b[^,;.\n]*")
+    r"(\d\s*(?:kg|kgs|lbs?)?)\s+(?:felt|feels|was|were|is|are|moved|went)\b[^,;.\n]*")
 #: Words that describe how a set went, never an exercise ("last set grindy but clean").
 _COMMENT: Final = frozenset((
     "grindy", "clean", "fast", "slow", "heavy", "light", "easy", "hard", "tough", "rough",
@@ -273,7 +274,7 @@ def parse_log(text: str) -> ParsedLog:
     has_sets = any(exercise.sets for exercise in body.exercises)
     reported = done or skipped or partial or bool(body.exercises) or body.strong
     if (not (reported or body.rpe is not None)
-            or (_QUESTION.search(low) and not (done and has_sets))
+            or (_QUESTION.search(low) and not (done and (has_sets or _opens_with_done(low))))
             or (_NOT_YET.search(low) and not has_sets)
             or (_FUTURE.search(low) and not (done or skipped or partial))):
         return _NOT_A_LOG
@@ -302,6 +303,12 @@ def parse_log(text: str) -> ParsedLog:
         pain_area=body.pain, unclear=tuple(body.unclear),
         as_prescribed=(completion == "completed" and done and not body.exercises
                        and not body.unclear))
+
+
+def _opens_with_done(low: str) -> bool:
+    """"Finished. The squats felt easier, is that ok?": a report first, then a question."""
+    first = re.split(r"[.!\n]", low, maxsplit=1)[0]
+    return bool(_DONE.search(first)) and "?" not in first and not _QUESTION.search(first)
 
 
 _SET_SPEC: Final = re.compile(r"\b\d+\s*x\s*\d+(?:\s*(?:reps?|s|secs?|sec))?\b")

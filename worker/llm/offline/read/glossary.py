@@ -19,7 +19,8 @@ _MARKERS: Final[dict[str, re.Pattern[str]]] = {
     "es": re.compile(r"\b(?:quiero|tengo|puedo|d[ií]as|semana|mancuernas|hola|pero|tambi[eé]n|"
                      r"me llamo|nada|hace|a[nñ]os|lunes|martes|mi[eé]rcoles|jueves|viernes|"
                      r"s[aá]bado|porfa|mándamelo|hecho|listo|hoy|ayer|rodilla|espalda|gimnasio|"
-                     r"pesas|veces|muy|para|las|los|del|con|mi|es|está|estoy|soy)\b", _I),
+                     r"pesas|veces|muy|para|las|los|del|con|mi|es|está|estoy|soy|una|corro|"
+                     r"preparando|objetivo|ahora|quiero)\b", _I),
     "pt": re.compile(r"\b(?:tenho|quero|halteres|oi|n[aã]o|manh[aã]|segunda|ter[cç]a|quarta|"
                      r"quinta|sexta|meu nome|anos|s[oó] isso|treino|hoje|feito|fiz|agachamento|"
                      r"por semana|qualquer|menos|m[aá]ximo|porque|minha|voc[eê]|obrigad[oa]|"
@@ -56,6 +57,9 @@ GLOSSARY: Final[dict[str, list[Rule]]] = {
     "es": _rules([
         *_WEEKDAYS_ES,
         (r"\bme llamo\b", "my name is"), (r"\bmi nombre es\b", "my name is"),
+        (r"\bmedia marat[oó]n\b", "half marathon"), (r"\bmarat[oó]n\b", "marathon"),
+        (r"\bestoy preparando\b", "i'm training for"), (r"\bcorro\b", "i run"),
+        (r"\ba[nñ]adir\b", "add"),
         (r"\btengo (\d{1,2}) a[nñ]os\b", r"i'm \1 years old"),
         (r"\bhace (?:como )?(\d+ )?a[nñ]os\b", r"\1years ago"),
         (r"\b(\d{1,2}) a[nñ]os\b", r"\1 years old"),

@@ -126,6 +126,8 @@ _GOAL_CONTEXT: Final = re.compile(
     r"trying|looking|after|into|aim|aiming)\b",
     CI,
 )
+_ADDING: Final = re.compile(r"\b(?:add|adding|add in|incorporate|some|a bit of|supplement)\b"
+                            r"[^.;]*$", CI)
 _PAST_ACTIVITY: Final = re.compile(
     r"\b(?:competed|did|done|ran|raced|finished|completed|used to (?:do|compete|run|play)|"
     r"retired from)\s+(?:in\s+|a\s+|an\s+|the\s+|my\s+|some\s+)?$",
@@ -145,6 +147,8 @@ def _goal_hits(
                 continue
             if _PAST_ACTIVITY.search(low[max(0, match.start() - 30):match.start()]):
                 continue
+            if goal == "strength" and _ADDING.search(low[max(0, match.start() - 25):match.start()]):
+                continue  # "add 2 strength days" to a runner's week: her goal is still the race
             if needs_context and not asked and not _goal_context(low, match.start(),
                                                                  match.end()):
                 continue

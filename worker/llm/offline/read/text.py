@@ -252,7 +252,8 @@ OTHERS: Final = re.compile(
 _THEIR_THING: Final = re.compile(
     r"\s*(?:'s\b|(?:\w+\s+){0,2}(?:has|have|had|got|gets|owns|own|uses|use|used|does|did|is|"
     r"was|says|said|keeps|bought|buys|gave|lent|lends|swears|trains|lifts|runs|hat|tem|tiene|"
-    r"does|do|can|could|let|lets|wants|thinks)\b)", CI)
+    r"does|do|can|could|let|lets|wants|thinks|compr[oó]|comprou|usa|faz|hace|tiene|gekauft|"
+    r"kaufte|benutzt|ha comprato|usa)\b)", CI)
 _HOUSEHOLD: Final = re.compile(r"\b(?:husband|wife|partner)\b", CI)
 _AT_HOME: Final = re.compile(r"\b(?:garage|basement|at home|in the house|in our|home gym)\b", CI)
 _REJECTED: Final = re.compile(
@@ -322,7 +323,8 @@ def without_others(sentence: str) -> str:
             end = end_match.start() if end_match else len(out)
             out = out[:match.start()] + " " * (end - match.start()) + out[end:]
     segments = [s for s in re.split(r"(,|;|\bbut\b)", out)]
-    kept = [s for s in segments if not _REJECTED.search(s)]
+    # "nah make it 3pm": the rejection is of what came before; what replaces it is kept.
+    kept = [s for s in segments if not _REJECTED.search(s) or CORRECTION.search(s)]
     return "".join(kept)
 
 

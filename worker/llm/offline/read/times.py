@@ -11,7 +11,7 @@ import re
 from datetime import time
 from typing import Final
 
-from worker.llm.offline.read.text import CI, clause
+from worker.llm.offline.read.text import CI, CORRECTION, clause
 from worker.localtime import parse_clock_time
 
 _TIME_RE: Final = re.compile(
@@ -131,5 +131,14 @@ def read_send_time(text: str, *, context: str, asked: bool) -> str | None:
     low = _COMPACT_TIME.sub(lambda m: f"{m.group(1)}:{m.group(2)}{m.group(3) or ''}", low)
     about_texts = bool(re.search(r"\b(?:send|text|txt|message|msg|texting)\b|\bmornings? (?:is|are)"
                                  r" (?:best|good)\b|\bbest time\b", context.lower()))
+    # "actually nah make it 3pm": a clock time corrected is the text's time, the only clock
+    # time a profile holds.
+    about_texts = about_texts or bool(CORRECTION.search(low) and re.search(
+        r"\d\s*(?:am|pm)\b|\bnoon\b", low))
     hits = _send_time_hits(low, asked=asked, about_texts=about_texts)
-    return max(hits)[1] if hits else None
+    # The time a correction names wins over one mentioned after it as the reason ("make it
+    # 3pm, noon I'm always in meetings").
+    chosen = [hit for hit in hits
+              if re.search(r"\b(?:make it|make that|change it to|actually|no wait|wait)\W*$",
+                           low[max(0, hit[0] - 25):hit[0]])]
+    return max(chosen or hits)[1] if hits else None
