@@ -15,6 +15,8 @@ country table below.
 
 from __future__ import annotations
 
+import unicodedata
+
 import csv
 import re
 from collections.abc import Mapping
@@ -520,4 +522,8 @@ PLACE_WORDS: Final = frozenset(place for place in PLACES if " " not in place)
 def zone_for_place(place: str) -> str | None:
     """The IANA zone of a city, state or country name an athlete texts, or None."""
     key = place.strip().lower()
-    return PLACES.get(key) or NAME_LIKE_PLACES.get(key)
+    # "Montréal", "Québec", "São Paulo", "Zürich": accents as typed, or left off
+    plain = "".join(c for c in unicodedata.normalize("NFKD", key)
+                    if not unicodedata.combining(c))
+    return (PLACES.get(key) or NAME_LIKE_PLACES.get(key) or PLACES.get(plain)
+            or NAME_LIKE_PLACES.get(plain))

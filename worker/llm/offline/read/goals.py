@@ -170,13 +170,17 @@ def _pick_goal(text: str, low: str, asked: bool) -> tuple[Goal, str] | None:
         found = _goal_hits(low, _BARE_GOALS, asked)
     if not found:
         return None
-    chosen = found[0]
+    chosen, kept = found[0], found
     for seg_start, seg_end in segments(low):
         inside = [hit for hit in found if seg_start <= hit[0] < seg_end]
-        if inside:
-            chosen = inside[0]
+        if inside:  # a correction ("actually no, mainly lose fat") drops what it corrects
+            chosen, kept = inside[0], inside
     start, end, goal = chosen
-    return goal, phrase(text, start, end)
+    # "get up off the floor, carry my groceries and manage the stairs": every aim named in
+    # the text is kept with the goal, so the plan can practise each.
+    others = [phrase(text, s, e) for s, e, _ in kept if (s, e) != (start, end)]
+    detail = "; ".join(dict.fromkeys([phrase(text, start, end), *others]))
+    return goal, detail
 
 
 # --------------------------------------------------------------------------------------------

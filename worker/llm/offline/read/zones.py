@@ -8,6 +8,7 @@ country (the phone number says which), and "5:30 central" names a zone too.
 from __future__ import annotations
 
 import re
+import unicodedata
 import zoneinfo
 from functools import lru_cache
 from typing import Final
@@ -84,6 +85,7 @@ def _timezone_hits(
         zone = _valid_zone(match.group(1))
         if zone:
             found.append((match.start(), zone))
+    low = _plain(low)  # "Montréal", "Zürich": places match with or without their accents
     for match in _PLACE_RE.finditer(low):
         place = match.group(1).lower()
         original = text[match.start(1):match.end(1)]
@@ -128,7 +130,20 @@ def _timezone_hits(
                 found.append((match.start(1), zone))
         for match in re.finditer(r"\b(" + "|".join(NAME_LIKE_PLACES) + r")\b", low):
             found.append((match.start(), NAME_LIKE_PLACES[match.group(1)]))
+    if len({zone for _, zone in found}) > 1:
+        # "exchange student in Montréal (I'm from Lyon)": where they come from is not where
+        # they are.
+        found = [(at, zone) for at, zone in found if not _ORIGIN.search(low, 0, at)] or found
     return found
+
+
+_ORIGIN: Final = re.compile(r"\b(?:from|de|d'|originally from|grew up in|born in|native of|"
+                            r"viens de|vengo de|sou de|komme aus)\s*$", CI)
+
+
+def _plain(text: str) -> str:
+    """``text`` with accents dropped, one character for one, so match positions still hold."""
+    return "".join(unicodedata.normalize("NFKD", c)[0] for c in text)
 
 
 # --------------------------------------------------------------------------------------------
