@@ -15,10 +15,9 @@ country table below.
 
 from __future__ import annotations
 
-import unicodedata
-
 import csv
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
