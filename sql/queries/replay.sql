@@ -7,6 +7,8 @@ SELECT min(t) FROM (
     SELECT next_daily_at AS t FROM users
     UNION ALL
     SELECT next_weekly_at FROM users
+    UNION ALL
+    SELECT not_before FROM message_queues WHERE done_at IS NULL  -- texts held for their window
 ) scheduled
 WHERE t > $1 AND t <= $2;
 
@@ -99,3 +101,17 @@ SELECT * FROM jsonb_populate_recordset(NULL::agent_definitions, $3::jsonb);
 
 -- name: replay_active_agents
 SELECT name, version FROM agent_definitions WHERE is_active ORDER BY name;
+
+-- name: replay_plan_score
+SELECT score, violations FROM fitness_plans WHERE user_id = $1 AND status = 'active';
+
+-- name: replay_week
+-- The athlete's days in [$2, $3), for week expectations.
+SELECT date, title, status, is_rest_day, blocks, estimated_minutes
+FROM workout_instances
+WHERE user_id = $1 AND date >= $2 AND date < $3
+ORDER BY date;
+
+-- name: replay_library
+SELECT e.slug, p.slug AS pattern, e.tags
+FROM exercises e JOIN movement_patterns p ON p.id = e.pattern_id;

@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import asyncpg
 
+from tests.acceptance.replaying import SCENARIOS
+from tests.acceptance.replaying import run_replay as _replay
 from tests.conftest import RunWorker, SendText
 from worker.agents import registry
 from worker.agents.definitions import read_source
 from worker.paths import AGENTS_DIR, PROMPTS_DIR
-
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
-
-
-def _replay(*args: str, cwd: Path | None = None, database_url: str | None = None
-            ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TWILIO_", "OPENAI_", "TEXTCOACH_")) and k != "DATABASE_URL"}
-    if database_url is not None:
-        env["DATABASE_URL"] = database_url
-    return subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "worker", "replay", *args], env=env, cwd=cwd,
-        capture_output=True, text=True, timeout=600, check=False)
 
 
 def test_every_scenario_replays_and_matches_its_golden_transcript() -> None:

@@ -34,12 +34,13 @@ from worker.domain.windows import window_for
 from worker.errors import ConfigError
 from worker.jobs.app import build_worker
 from worker.llm.types import Provider
-from worker.localtime import resolve_day
+from worker.localtime import WEEKDAY_ABBR, resolve_day
 from worker.queue import connect_redis
 from worker.replay.scenario import (
     Expect,
     ExpectExerciseLog,
     ExpectPlan,
+    ExpectWeek,
     ExpectWorkout,
     Scenario,
     parse_at,
@@ -389,6 +390,11 @@ async def check_expectations(
             profile = await latest_profile(conn, user["id"])
         problems += _compare("profile", profile.model_dump(mode="json") if profile else {},
                              expect.profile)
+    if expect.profile_lacks:
+        async with pool.acquire() as conn:
+            profile = await latest_profile(conn, user["id"])
+        problems += _compare("profile", profile.model_dump(mode="json") if profile else {},
+                             expect.profile_lacks, lacks=True)
     if expect.athlete:
         problems += _compare("athlete", dict(user), expect.athlete)
     if expect.outbound_kinds_include:
@@ -409,6 +415,8 @@ async def check_expectations(
             problems.append(f"no achievement {sorted(missing)} (has: {sorted(have)})")
     if expect.plan is not None:
         problems += await _expect_plan(pool, user["id"], expect.plan)
+    if expect.week is not None:
+        problems += await _expect_week(pool, user, expect.week)
     return problems
 
 
@@ -514,6 +522,90 @@ async def _expect_plan(pool: asyncpg.Pool, user_id: Any, wanted: ExpectPlan) -> 
             problems.append(f"no active plan, expected goal {wanted.goal!r}")
         elif goal != wanted.goal:
             problems.append(f"active plan goal is {goal!r}, expected {wanted.goal!r}")
+    if wanted.score_at_least is not None or wanted.violations is not None:
+        scored = await pool.fetchrow(sql("replay_plan_score"), user_id)
+        if scored is None or scored["score"] is None:
+            problems.append("the active plan has no rubric score")
+        else:
+            rules = [f"{v['rule']}: {v['detail']}" for v in scored["violations"] or []]
+            if wanted.score_at_least is not None and scored["score"] < wanted.score_at_least:
+                problems.append(f"plan scores {scored['score']}, expected at least "
+                                f"{wanted.score_at_least} ({'; '.join(rules) or 'no violations'})")
+            if wanted.violations is not None and sorted(
+                    r.split(":")[0] for r in rules) != sorted(wanted.violations):
+                problems.append(f"plan violations are {rules}, expected {wanted.violations}")
+    return problems
+
+
+#: Which library patterns and tags stand for each group a session may have to train.
+GROUPS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "push": (frozenset({"horizontal_push", "vertical_push"}), frozenset()),
+    "pull": (frozenset({"horizontal_pull", "vertical_pull"}), frozenset()),
+    "lower": (frozenset({"squat", "hinge"}), frozenset()),
+    "balance": (frozenset({"balance"}), frozenset()),
+    "skill": (frozenset(), frozenset({"skill"})),
+    "functional": (frozenset(), frozenset({"functional"})),
+    "conditioning": (frozenset({"locomotion"}), frozenset({"conditioning"})),
+}
+
+
+async def _expect_week(pool: asyncpg.Pool, user: Any, wanted: ExpectWeek) -> list[str]:
+    today = now().astimezone(ZoneInfo(user["timezone"])).date()
+    start = resolve_day(wanted.start, today)
+    rows = [r for r in await pool.fetch(sql("replay_week"), user["id"], start,
+                                        start + timedelta(days=7)) if not r["is_rest_day"]]
+    library = {r["slug"]: r for r in await pool.fetch(sql("replay_library"))}
+    what = f"week from {start:%a %d %b}"
+    problems: list[str] = []
+    work = [(r, item) for r in rows for b in r["blocks"] or [] if b.get("kind") != "warmup"
+            for item in b.get("exercises") or []]
+    slugs = {str(item["exercise"]) for _, item in work}
+    if wanted.sessions is not None and len(rows) != wanted.sessions:
+        problems.append(f"{what}: {len(rows)} sessions, expected {wanted.sessions}")
+    if wanted.days is not None:
+        # Weekdays in week order, wherever the seven days start.
+        days = [f"{r['date']:%a}" for r in sorted(rows, key=lambda r: r["date"].isoweekday())]
+        if days != sorted(wanted.days, key=WEEKDAY_ABBR.index):
+            problems.append(f"{what}: sessions on {days}, expected {wanted.days}")
+    missing = [s for s in wanted.includes or [] if s not in slugs]
+    if missing:
+        problems.append(f"{what} has no {missing} (has: {sorted(slugs)})")
+    if wanted.includes_any and not set(wanted.includes_any) & slugs:
+        problems.append(f"{what} has none of {wanted.includes_any} (has: {sorted(slugs)})")
+    present = sorted(set(wanted.excludes or []) & slugs)
+    if present:
+        problems.append(f"{what} includes {present}, expected not")
+    tagged = sorted(s for s in slugs if s in library
+                    and set(library[s]["tags"]) & set(wanted.excludes_tags or []))
+    if tagged:
+        problems.append(f"{what} includes {tagged}, tagged {wanted.excludes_tags}")
+    if wanted.minutes is not None:
+        low, high = wanted.minutes
+        off = [f"{r['date']:%a} {r['estimated_minutes']}" for r in rows
+               if not low <= (r["estimated_minutes"] or 0) <= high]
+        if off:
+            problems.append(f"{what}: sessions of {off} min, expected {low}-{high}")
+    if wanted.max_load is not None:
+        heavy = [f"{item['exercise']} @{_number(item['load'])}" for _, item in work
+                 if item.get("load") is not None and float(item["load"]) > wanted.max_load]
+        if heavy:
+            problems.append(f"{what}: loads above {wanted.max_load:g}: {heavy}")
+    for group in wanted.each_session or []:
+        patterns, tags = GROUPS.get(group, (frozenset(), frozenset()))
+        lacking = [f"{r['date']:%a}" for r in rows if not any(
+            (library.get(str(item["exercise"])) is not None) and (
+                library[str(item["exercise"])]["pattern"] in patterns
+                or set(library[str(item["exercise"])]["tags"]) & tags)
+            for b in r["blocks"] or [] if b.get("kind") != "warmup"
+            for item in b.get("exercises") or [])]
+        if lacking:
+            problems.append(f"{what}: no {group} on {lacking}")
+    if wanted.first_block is not None:
+        wrong = [f"{r['date']:%a}" for r in rows if next(
+            (b.get("kind") for b in r["blocks"] or [] if b.get("kind") != "warmup"), None)
+            != wanted.first_block]
+        if wrong:
+            problems.append(f"{what}: first block not {wanted.first_block} on {wrong}")
     return problems
 
 
@@ -531,19 +623,40 @@ def _same(got: Any, wanted: Any) -> bool:
     return bool(got == wanted)
 
 
-def _compare(what: str, actual: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
+def _compare(what: str, actual: dict[str, Any], wanted: dict[str, Any], *,
+             lacks: bool = False) -> list[str]:
+    """Each wanted field against the record; with ``lacks``, each must NOT match."""
     problems = []
     for key, value in wanted.items():
         got = actual.get(key)
-        if isinstance(got, list | tuple) and not isinstance(value, list):
-            ok = value in got or any(isinstance(g, dict) and value in g.values() for g in got)
-        elif isinstance(got, time) and isinstance(value, str):
-            ok = got.strftime("%H:%M") == value
-        else:
-            ok = got == value or (isinstance(value, list) and sorted(got or []) == sorted(value))
-        if not ok:
-            problems.append(f"{what}.{key} is {got!r}, expected {value!r}")
+        if _matches(got, value) == lacks:
+            verb = "has" if lacks else "expected"
+            problems.append(f"{what}.{key} is {got!r}, {verb} {value!r}")
     return problems
+
+
+def _matches(got: Any, value: Any) -> bool:
+    """``value`` as a pattern: a scalar against a list is membership (or a value of one of its
+    objects), an object matches an object with at least those fields, an object against a list
+    matches one of its items, a list against a list matches item for item in any order."""
+    if isinstance(got, time) and isinstance(value, str):
+        return got.strftime("%H:%M") == value
+    if isinstance(value, dict):
+        if isinstance(got, dict):
+            return all(_matches(got.get(k), v) for k, v in value.items())
+        if isinstance(got, list | tuple):
+            return any(_matches(item, value) for item in got)
+        return False
+    if isinstance(value, list):
+        items = list(got or [])
+        if len(items) != len(value):
+            return False
+        if all(not isinstance(v, dict | list) for v in value):
+            return sorted(map(str, items)) == sorted(map(str, value))
+        return all(any(_matches(item, v) for item in items) for v in value)
+    if isinstance(got, list | tuple):
+        return value in got or any(isinstance(g, dict) and value in g.values() for g in got)
+    return bool(got == value)
 
 
 async def new_database(admin_dsn: str) -> tuple[str, str]:

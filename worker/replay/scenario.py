@@ -31,7 +31,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from worker.localtime import resolve_day
 
@@ -122,6 +122,45 @@ class ExpectPlan(BaseModel):
     status_count: dict[PlanStatus, int] | None = Field(
         default=None, description="How many of the athlete's plans have each status.")
     goal: str | None = Field(default=None, description="The active plan's goal.")
+    score_at_least: int | None = Field(
+        default=None, ge=0, le=100, description="The programme rubric's score of the plan.")
+    violations: list[str] | None = Field(
+        default=None, description="The rubric's hard violations, by rule ([] = none).")
+
+
+class ExpectWeek(BaseModel):
+    """The athlete's sessions over seven days from ``start`` (athlete-local)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: str = Field(default="today", description="today, tomorrow, a weekday or YYYY-MM-DD.")
+    sessions: int | None = Field(default=None, ge=0, le=7)
+    days: list[str] | None = Field(default=None, description="Weekdays with a session: Mon..")
+    includes: list[str] | None = Field(default=None, description="Slugs in some session.")
+    includes_any: list[str] | None = Field(
+        default=None, description="At least one of these slugs in some session.")
+    excludes: list[str] | None = Field(default=None, description="Slugs in no session.")
+    excludes_tags: list[str] | None = Field(
+        default=None, description="Library tags no exercise may carry (impact, kneeling...).")
+    minutes: tuple[int, int] | None = Field(
+        default=None, description="Every session's estimated minutes within [low, high].")
+    max_load: float | None = Field(default=None, description="No prescribed load above this.")
+    each_session: list[str] | None = Field(
+        default=None, description="Groups every session trains: push, pull, lower, skill, "
+        "balance, functional, conditioning.")
+    first_block: str | None = Field(
+        default=None, description="The kind of every session's first block after warm-up.")
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, value: str) -> str:
+        resolve_day(value, date(2026, 1, 1))
+        return value
+
+    @field_validator("includes", "includes_any", "excludes", mode="before")
+    @classmethod
+    def _slug_or_list(cls, value: str | list[str] | None) -> list[str] | None:
+        return _slugs(value)
 
 
 class Expect(BaseModel):
@@ -134,7 +173,11 @@ class Expect(BaseModel):
     no_reply: bool | None = None
     plan_exists: bool | None = None
     workouts_at_least: int | None = None
-    profile: dict[str, Any] | None = None
+    profile: dict[str, Any] | None = Field(
+        default=None, description="Profile fields: a value, a list (same items, any order), "
+        "an object (at least these fields) or an item the field's list contains.")
+    profile_lacks: dict[str, Any] | None = Field(
+        default=None, description="Profile fields that must NOT match, e.g. equipment: barbell.")
     athlete: dict[str, Any] | None = None
     exercise_logs_at_least: int | None = None
     outbound_kinds_include: list[str] | None = None
@@ -144,6 +187,24 @@ class Expect(BaseModel):
         default=None, description="Metric name -> its latest value.")
     achievements_include: list[str] | None = None
     plan: ExpectPlan | None = None
+    week: ExpectWeek | None = None
+    plan_score_at_least: int | None = Field(
+        default=None, ge=0, le=100, description="Shorthand for plan: {score_at_least: N}.")
+    plan_violations: list[str] | None = Field(
+        default=None, description="Shorthand for plan: {violations: [...]}.")
+
+    @model_validator(mode="after")
+    def _plan_shorthands(self) -> Expect:
+        """``plan_score_at_least`` and ``plan_violations`` are the plan's rubric checks."""
+        if self.plan_score_at_least is None and self.plan_violations is None:
+            return self
+        plan = self.plan or ExpectPlan()
+        self.plan = plan.model_copy(update={
+            "score_at_least": self.plan_score_at_least if self.plan_score_at_least is not None
+            else plan.score_at_least,
+            "violations": self.plan_violations if self.plan_violations is not None
+            else plan.violations})
+        return self
 
     @field_validator("reply_matches", "reply_not_matches")
     @classmethod
