@@ -265,9 +265,17 @@ async def test_partial_logs_the_first_half_and_a_late_rpe_lands_on_the_last_exer
     pool: asyncpg.Pool,
 ) -> None:
     user_id = await _athlete(pool)
-    prescribed = work_items((await _workout(pool, user_id, MONDAY))["blocks"])
+    workout = await _workout(pool, user_id, MONDAY)
+    blocks = [dict(b) for b in workout["blocks"]]
+    if len(work_items(blocks)) % 2 == 0:  # an odd count shows the rounding: drop one
+        last = next(b for b in reversed(blocks) if b.get("kind") != "warmup")
+        last["exercises"] = last["exercises"][:-1]
+        blocks = [b for b in blocks if b.get("exercises")]
+        await pool.execute("UPDATE workout_instances SET blocks = $2 WHERE id = $1",
+                           workout["id"], blocks)
+    prescribed = work_items(blocks)
     half = -(-len(prescribed) // 2)  # rounded up
-    assert len(prescribed) % 2 == 1, "an odd count shows the rounding"
+    assert len(prescribed) % 2 == 1
 
     result = await _log(pool, user_id, completion="partial", fraction=0.5)
     assert result.completion == "partial"

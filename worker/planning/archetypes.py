@@ -326,13 +326,29 @@ GOAL_MOVES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
 )
 
 
+#: The strength a skill is built on, by library chain: the dip and the high pull of a
+#: muscle-up, the overhead press of a handstand push-up.
+SKILL_FEEDERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "muscle_up": (("ring_dip", "parallel_bar_dip"), ("chest_to_bar_pull_up",)),
+    "hspu": (("pike_push_up", "partial_wall_handstand_push_up"),),
+    "handstand": (("pike_push_up",),),
+}
+#: Each exercise asked for -> the exercises that practise the same thing (one a week is enough
+#: to count it as practised).
+GOAL_MOVE_GROUPS: dict[str, tuple[str, ...]] = {
+    slug: slugs for _, slugs in GOAL_MOVES for slug in slugs} | {
+    slug: group for groups in SKILL_FEEDERS.values() for group in groups for slug in group}
+
+
 def goal_moves(profile: Profile) -> tuple[str, ...]:
     """The exercises that practise what the athlete said they want to be able to do ("get up
     off the floor", "the stairs at church", "carry my groceries"), in the order they said it."""
     text = " ".join([*profile.goals, *(t.what for t in profile.targets)])
     found = sorted(((m.start(), slugs) for pattern, slugs in GOAL_MOVES
                     if (m := pattern.search(text)) is not None), key=lambda hit: hit[0])
-    return tuple(slug for _, slugs in found for slug in slugs)
+    feeders = [slug for chain in skill_chains(profile) for group in SKILL_FEEDERS.get(chain, ())
+               for slug in group]
+    return tuple(dict.fromkeys([*(slug for _, slugs in found for slug in slugs), *feeders]))
 
 
 def skill_chains(profile: Profile) -> list[str]:

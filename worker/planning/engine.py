@@ -31,6 +31,7 @@ from worker.domain.workouts import (
 )
 from worker.library.seed import load_library_file
 from worker.planning.archetypes import (
+    GOAL_MOVE_GROUPS,
     LOWER,
     PULL,
     PUSH,
@@ -355,8 +356,10 @@ def choose(plan: Plan, slot: Slot, used: set[str], avoid: set[str], *,
         flexion_core = slot.role == "core" and "spinal_flexion" in c.tags
         distance = abs(c.difficulty - aim) + (2 if c.slug in repeats else 0)
         tags = c.tags | ({"unilateral"} if c.unilateral else set())
-        # What they asked to be able to do comes first, spread over the week's sessions.
-        asked = c.slug in plan.wanted and c.slug not in repeats
+        # What they asked to be able to do comes first, once a week each (the stairs once,
+        # then the usual choice: a sit-to-stand, not the stairs again in another form).
+        asked = slot.role != "skill" and c.slug in plan.wanted and not (
+            set(GOAL_MOVE_GROUPS.get(c.slug, (c.slug,))) & repeats)
         order = plan.wanted.index(c.slug) if asked else len(plan.wanted)
         return (c.slug != prefer_slug and not asked, order, isolation or flexion_core,
                 bool(slot.prefer) and not (tags & slot.prefer), c.slug in avoid,

@@ -290,7 +290,8 @@ def parse_log(text: str) -> ParsedLog:
         last = body.exercises[-1]
         sets = (*last.sets[:-1], ParsedSet(reps=int(short_last.group(1)), load=last.sets[-1].load))
         body.exercises[-1] = ParsedExercise(last.name, sets, last.load_unit, last.rpe)
-    said = next((e.load_unit for e in body.exercises if e.load_unit), None)
+    units = {e.load_unit for e in body.exercises if e.load_unit}
+    said = units.pop() if len(units) == 1 else None  # mixed units: each keeps its own
     if said is not None:  # "rows 20 kg, goblet squat w 16": one unit for the whole text
         body.exercises = [e if e.load_unit or not any(s.load for s in e.sets) else
                           ParsedExercise(e.name, e.sets, said, e.rpe) for e in body.exercises]
