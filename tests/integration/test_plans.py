@@ -197,6 +197,31 @@ async def test_building_twice_writes_one_plan(pool: asyncpg.Pool) -> None:
     assert await pool.fetchval("SELECT count(*) FROM fitness_plans") == 1
 
 
+async def test_stated_lifts_set_the_first_weeks_loads(pool: asyncpg.Pool) -> None:
+    """'DL 180x3, squat 140x5' becomes working loads in the week the athlete receives, not
+    'start light': the numbers survive the week writer and the progression pass."""
+    clock.freeze(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+    user_id = await athlete_with_profile(
+        pool, days=[2, 4, 6], minutes=75, experience="intermediate", goal="strength",
+        equipment=["barbell", "squat_rack", "bench", "dumbbell", "pull_up_bar"], injuries=[])
+    await pool.execute(
+        "UPDATE fitness_profiles SET lifts = $2 WHERE user_id = $1", user_id,
+        [{"exercise": "deadlift", "load": 180, "unit": "kg", "reps": 3},
+         {"exercise": "squat", "load": 140, "unit": "kg", "reps": 5}])
+    await build_plan(pool, offline_runtime(pool), user_id, trace_id=uuid.uuid4())
+    loads: dict[str, list[float]] = {}
+    for row in await pool.fetch("SELECT blocks FROM workout_instances WHERE user_id = $1"
+                                " AND NOT is_rest_day ORDER BY date", user_id):
+        for block in row["blocks"]:
+            for item in block["exercises"]:
+                if item.get("load") is not None:
+                    assert item["load_unit"] == "kg"
+                    loads.setdefault(item["exercise"], []).append(item["load"])
+    # e1RM 198 kg and 163 kg: heavy work at roughly 75-85% of them, never above the best set.
+    assert loads["deadlift"] and all(140 <= x <= 180 for x in loads["deadlift"])
+    assert loads["back_squat"] and all(110 <= x <= 140 for x in loads["back_squat"])
+
+
 async def test_onboarding_with_bare_answers_and_a_uk_number(
     send_text: SendText, run_worker: RunWorker, pool: asyncpg.Pool, channel: LocalChannel
 ) -> None:

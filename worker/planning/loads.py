@@ -163,9 +163,19 @@ class TargetRate:
     realistic: bool
 
     def words(self) -> str:
+        lift = self.slug.replace("_", " ")
+        if self.per_week < WITHIN_REACH_PER_WEEK:
+            # An estimate from a set of 3-5 is not a tested single: say what the plan is for.
+            return (f"{lift}: your numbers put a single near {self.start:.0f}{self.unit} "
+                    f"already, so {self.goal:g}{self.unit} is within reach; the plan builds "
+                    "you to a true single")
         pace = "realistic" if self.realistic else "ambitious, so we'll see how the first weeks go"
-        return (f"{self.slug.replace('_', ' ')}: about {self.start:.0f}{self.unit} now, "
-                f"{self.goal:g}{self.unit} is +{self.per_week:.1f}{self.unit} a week ({pace})")
+        return (f"{lift}: about {self.start:.0f}{self.unit} for one now, {self.goal:g}"
+                f"{self.unit} is +{self.per_week:.1f}{self.unit} a week ({pace})")
+
+
+#: Below this weekly gain a target is as good as reached, on paper.
+WITHIN_REACH_PER_WEEK = 0.25
 
 
 def target_rates(profile: Profile, today: date) -> list[TargetRate]:

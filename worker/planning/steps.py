@@ -227,6 +227,10 @@ def _apply(
     if position is None:
         return item
     slug, load, unit = position.slug, position.load, position.load_unit
+    if load is None and slug == item["exercise"] and item.get("load") is not None:
+        # No step has set a load yet: the one the engine wrote (from the athlete's stated
+        # numbers) stands.
+        load, unit = float(item["load"]), _unit(item.get("load_unit"))
     decision = decisions.get(slug)
     if decision is not None and decision.changed:
         if decision.action == "add_reps":

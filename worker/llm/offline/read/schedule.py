@@ -142,6 +142,9 @@ def _training_days(low: str, asked: bool) -> Days:
         for match in re.finditer(r"\bweekdays\b|\bweek ?days\b|\bworkdays\b", segment):
             (excluded if _day_excluded(segment, match.start()) else included).update(range(1, 6))
         for match in re.finditer(r"\bweekends?\b", segment):
+            if match.group(0) == "weekend" and re.search(
+                    r"\b(?:that|this|next|last|a|one)\s+$", segment[:match.start()]):
+                continue  # "a meet that weekend", "this weekend": a date, not a routine
             if not (asked or match.group(0) == "weekends" or _SCHEDULE_WORDS.search(segment)
                     or _excluded_after(segment, match.end())):
                 continue
