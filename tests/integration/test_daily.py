@@ -16,6 +16,7 @@ from arq.connections import ArqRedis
 from tests.conftest import RunWorker, SendText, athlete_with_profile, offline_runtime
 from worker.agents.plans import build_plan
 from worker.clock import clock
+from worker.db.queries import sql
 from worker.jobs.context import Deps
 from worker.jobs.daily import send_daily
 from worker.outbox import conversation_for, write_outbound
@@ -166,6 +167,23 @@ async def test_nothing_goes_to_opted_out_or_paused_athletes(
     await run_worker()
     assert await dailies(pool, paused) == ["2026-03-05"]
     assert await dailies(pool, stopped) == []
+
+
+async def test_a_session_moved_or_skipped_ahead_gets_no_morning_text(
+    run_worker: RunWorker, pool: asyncpg.Pool, channel: LocalChannel
+) -> None:
+    clock.freeze(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    user_id = await athlete(pool, "Europe/London", time(9, 0))  # trains Mon, Wed, Fri
+    # "Wed -> Thu this week" and "skip Friday", said on Monday.
+    await pool.execute(sql("clear_rest_day"), user_id, date(2026, 3, 5))
+    assert await pool.fetchval(sql("move_workout"), user_id, date(2026, 3, 4),
+                               date(2026, 3, 5)) is not None
+    await pool.execute(sql("set_workout_status"), user_id, date(2026, 3, 6), "skipped", None)
+    for day in (4, 5, 6):
+        clock.freeze(datetime(2026, 3, day, 9, 0, tzinfo=UTC))
+        await run_worker()
+        await run_worker()
+    assert await dailies(pool, user_id) == ["2026-03-05"]
 
 
 async def test_quiet_hours_are_checked_when_sending(

@@ -109,6 +109,11 @@ async def send_daily(ctx: dict[str, Any], user_id: str) -> str:
     if workout is None or (workout["is_rest_day"] and not user["rest_day_texts"]):
         await _advance(d, athlete, user, due, trips)
         return "nothing to send today"
+    if workout["status"] in SETTLED_AHEAD:
+        # "Sat -> Sun this week", "skip tomorrow": the athlete already said what happens to
+        # this day, so its morning text would only contradict them.
+        await _advance(d, athlete, user, due, trips)
+        return f"today's session was {workout['status']}"
 
     trace = uuid.uuid4()
     async with d.pool.acquire() as conn:
@@ -135,6 +140,10 @@ async def send_daily(ctx: dict[str, Any], user_id: str) -> str:
     for message_id in ids:
         await enqueue_send(d.redis, message_id)
     return f"sent {len(ids)} part(s) for {local_date}"
+
+
+#: Workout statuses settled before the day comes: no morning text for them.
+SETTLED_AHEAD = frozenset({"moved", "skipped"})
 
 
 def _next(user: Any, due: datetime, trips: Sequence[Trip]) -> datetime:

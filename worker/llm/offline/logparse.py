@@ -73,7 +73,8 @@ _QUESTION: Final = re.compile(
     r"|(?:is|are) (?:it|there|that|this|i)\b"
     r"|(?:can|could|should|shall|do|does|did) (?:i|you|u|we)\b)")
 _FUTURE: Final = re.compile(r"\b(?:will|i'?ll|gonna|going to|plan(?:ning)? to|want to|wanna|"
-                            r"about to|tomorrow)\b")
+                            r"about to|tomorrow|like to|need to|have to|got to|gotta|"
+                            r"hope to|try to)\b")
 _NOT_YET: Final = re.compile(r"\b(?:not (?:done|finished|yet)|haven'?t|have not|yet to)\b")
 _DONE: Final = re.compile(r"\b(?:did|done|finished|finshed|finsihed|finised|completed?|crushed|"
                           r"smashed|nailed|killed it|"
@@ -263,7 +264,7 @@ def parse_log(text: str) -> ParsedLog:
     short_last = _SHORT_LAST.search(low)
     if short_last:
         low = low[:short_last.start()] + " ; " + low[short_last.end():]
-    done, skipped = bool(_DONE.search(low)), bool(_SKIP.search(low))
+    done, skipped = _done_said(low), bool(_SKIP.search(low))
     rest, fraction = _take_fraction(low)
     partial = fraction is not None or bool(_PARTIAL.search(low))
     rest, felt = _take_felt(rest)
@@ -304,6 +305,13 @@ def parse_log(text: str) -> ParsedLog:
         pain_area=body.pain, unclear=tuple(body.unclear),
         as_prescribed=(completion == "completed" and done and not body.exercises
                        and not body.unclear))
+
+
+def _done_said(low: str) -> bool:
+    """A "done" that reports, not one that intends ("I like to get it done before the kids
+    are up" asks for an early text; it logs nothing)."""
+    return any(not _FUTURE.search(low[max(0, m.start() - 25):m.start()])
+               for m in _DONE.finditer(low))
 
 
 def _opens_with_done(low: str) -> bool:
