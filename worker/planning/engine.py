@@ -721,7 +721,8 @@ def _fits(slot: Slot, theme: frozenset[str] | None, present: set[str | None]) ->
     stays on its theme) or goes anywhere (core, balance, conditioning), and the session has
     none of it yet."""
     first = slot.patterns[0]
-    if first in present and first not in ("core_stability", "anti_rotation"):
+    if first in present and first not in ("core_stability", "anti_rotation") \
+            and "isolation" not in slot.prefer:  # curls beside pull-ups are arm work, not more
         return False
     return theme is None or bool(set(slot.patterns) & (theme | ANY_SESSION))
 

@@ -155,7 +155,8 @@ def _word_set(words: str) -> frozenset[str]:
 
 #: Words dropped from exercise names ("did the squats" -> "squats").
 _FILLER: Final = _word_set(
-    "i i've ive did done finished completed complete just only also then so the a an some my "
+    "i i've ive did done finished completed complete just only also then so but and the a an "
+    "some my "
     "of with at for on in each total about around roughly another extra more it workout "
     "session training today today's tonight yesterday morning evening again got crushed "
     "smashed nailed killed knocked out x rpe legs arms everything all ok okay them they "
@@ -269,8 +270,9 @@ def parse_log(text: str) -> ParsedLog:
     partial = fraction is not None or bool(_PARTIAL.search(low))
     rest, felt = _take_felt(rest)
     rest = _TRAILING_COMMENT.sub(r"\1 ; ", rest)
-    for pattern in (_PARTIAL, _SKIP, _PER_SIDE):
+    for pattern in (_PARTIAL, _SKIP):
         rest = pattern.sub(" ; ", rest)
+    rest = _PER_SIDE.sub(" ", rest)  # "3x10 each leg w the 12.5s": the load still belongs
     body = _read_body(rest)
     has_sets = any(exercise.sets for exercise in body.exercises)
     reported = done or skipped or partial or bool(body.exercises) or body.strong

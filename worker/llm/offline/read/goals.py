@@ -126,6 +126,10 @@ _GOAL_CONTEXT: Final = re.compile(
     r"trying|looking|after|into|aim|aiming)\b",
     CI,
 )
+_MAKING_WEIGHT: Final = re.compile(
+    r"\bmake (?:weight|\d{2,3})\b|\bweigh[- ]?ins?\b|\bweight class\b|\bcut(?:ting)? (?:weight )?"
+    r"for (?:state|regionals|sectionals|districts|nationals|(?:a|the|my) (?:meet|match|fight|bout|"
+    r"tournament|comp|competition|show))\b", CI)
 _ADDING: Final = re.compile(r"\b(?:add|adding|add in|incorporate|some|a bit of|supplement)\b"
                             r"[^.;]*$", CI)
 _PAST_ACTIVITY: Final = re.compile(
@@ -149,6 +153,8 @@ def _goal_hits(
                 continue
             if goal == "strength" and _ADDING.search(low[max(0, match.start() - 25):match.start()]):
                 continue  # "add 2 strength days" to a runner's week: her goal is still the race
+            if goal == "fat_loss" and _MAKING_WEIGHT.search(low):
+                continue  # "cutting for state, gotta make 152": a weigh-in, not a new goal
             if needs_context and not asked and not _goal_context(low, match.start(),
                                                                  match.end()):
                 continue

@@ -217,7 +217,8 @@ def _activity(
 _EXCLUDED_AFTER: Final = re.compile(
     r"^\W*(?:no\b|nope\b|not\b|is out|are out|doesn'?t work|don'?t work|won'?t work|"
     r"(?:is|are|r)\s+(?:bad|tough|insane|chaos|busy|hard|crazy|family day|my long shift|"
-    r"impossible|off limits)|i (?:have|got) (?:my |the )?(?:grand)?(?:kids|children|son|"
+    r"impossible|off limits|tournaments?|games?|matches|races?|meets?|competitions?)|"
+    r"i (?:have|got) (?:my |the )?(?:grand)?(?:kids|children|son|"
     r"daughter|grandchildren)|is my (?:long )?shift|i (?:have|got) a standing|i work)", CI)
 _ONE_OFF_WEEK: Final = re.compile(
     r"\b(?:(?:til|till|until)\s+(?:mon|tue|wed|thu|fri|sat|sun|next|the weekend)|this wk|"

@@ -244,13 +244,14 @@ OTHERS: Final = re.compile(
     r"\b(?:(?:my|his|her|our|their|a|the)\s+)?(?:(?:best|old|work|gym)\s+)?(?:friend|friends|"
     r"buddy|bud|mate|neighbou?r|roommate|room mate|flatmate|husband|wife|partner|boyfriend|"
     r"girlfriend|bf|gf|cousin|primo|prima|coworker|co-worker|colleague|trainer|guy at the gym|"
-    r"novio|novia|amig[oa]|freund|freundin|marido|esposa|esposo|vizinh[oa]|vecin[oa])s?"
+    r"novio|novia|amig[oa]|freund|freundin|marido|esposa|esposo|vizinh[oa]|vecin[oa]|"
+    r"guy|dude|lady|girl|someone|somebody|stranger)s?"
     r"(?:'s)?\b"
     r"|\b(?:my|his|her|our|their)\s+(?:boy|son|daughter|grandson|granddaughter|sister|brother|"
     r"sis|bro|mom|mum|mother|dad|father|boss|kids?)(?:'s)?\b", CI)
 #: After another person's name, what makes the clause about them: what they have or do.
 _THEIR_THING: Final = re.compile(
-    r"\s*(?:'s\b|(?:\w+\s+){0,2}(?:has|have|had|got|gets|owns|own|uses|use|used|does|did|is|"
+    r"\s*(?:'s\b|(?:(?!i\b)\w+\s+){0,4}(?:has|have|had|got|gets|owns|own|uses|use|used|does|did|is|"
     r"was|says|said|keeps|bought|buys|gave|lent|lends|swears|trains|lifts|runs|hat|tem|tiene|"
     r"does|do|can|could|let|lets|wants|thinks|compr[oó]|comprou|usa|faz|hace|tiene|gekauft|"
     r"kaufte|benutzt|ha comprato|usa)\b)", CI)
