@@ -37,7 +37,7 @@ from worker.domain.context import AthleteContext, Recorded, TurnFacts
 from worker.domain.onboarding import onboarding_state
 from worker.domain.profile import Profile, ProfileUpdate, Source
 from worker.domain.replies import CoachReply
-from worker.domain.safety import REFERRAL, declines, screen
+from worker.domain.safety import declines, screen
 from worker.domain.vocabulary import GYM_EQUIPMENT
 from worker.domain.windows import window_for
 from worker.llm.types import ToolOutcome
@@ -77,11 +77,12 @@ async def take_turn(
 
     flag = screen(texts)
     if flag is not None:
-        async with pool.acquire() as conn:
-            await conn.fetchval(sql("skip_if_scheduled"), user_id, context.today_date(),
-                                f"red flag: {flag.kind}")
+        if flag.clears_session:
+            async with pool.acquire() as conn:
+                await conn.fetchval(sql("skip_if_scheduled"), user_id, context.today_date(),
+                                    f"red flag: {flag.kind}")
         outcome.red_flag = flag.kind
-        outcome.replies.append(Reply("chat", REFERRAL))
+        outcome.replies.append(Reply("chat", flag.answer))
         return outcome
 
     extracted = await runtime.run("profile_extractor", call, context.variables())

@@ -41,6 +41,12 @@ RED_FLAGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("breathless", re.compile(
         r"\b(?:short of breath|can'?t (?:catch my|get my) breath|struggling to breathe)\b", _I)),
     ("dizzy", re.compile(r"\b(?:dizzy|dizziness|light[- ]?headed|mareado|tontura)\b", _I)),
+    # Making weight by dehydrating: what a coach stops first, above all in a young athlete.
+    ("unsafe_cut", re.compile(
+        r"\b(?:trash|garbage|plastic) bags?\b|\b(?:sauna|rubber|plastic|sweat) suits?\b"
+        r"|\bspit(?:ting)? (?:in(?:to)?|in a) (?:a )?(?:bottle|cup)\b|\blaxatives?\b"
+        r"|\bdiuretics?\b|\bno (?:water|fluids|drinking)\b[^.!?]{0,40}\b(?:weigh|cut|make)\w*"
+        r"|\b(?:stop|quit) (?:drinking|eating)\b[^.!?]{0,40}\b(?:weigh|cut|make)\w*", _I)),
 )
 _NEGATION = re.compile(
     r"\b(?:no|not|never|without|don'?t|dont|didn'?t|didnt|isn'?t|wasn'?t|haven'?t|hasn'?t|"
@@ -52,11 +58,28 @@ REFERRAL = (
     "by a doctor or physio (urgent care or emergency services if it is severe or sudden). "
     "I've cleared today's session. Text me once you've been seen."
 )
+UNSAFE_CUT = (
+    "Please don't cut that way: sweating in a bag, spitting and going without water drain your "
+    "strength and can put you in hospital. Talk to your coach or athletic trainer (and your "
+    "parents) about making weight safely: keep drinking water, eat normally, and if the class "
+    "isn't reachable that way, wrestle up a class."
+)
 
 
 @dataclass(frozen=True)
 class RedFlag:
     kind: str
+
+    @property
+    def answer(self) -> str:
+        """What the coach says: a weight cut by dehydration gets its own answer; every other
+        flag is a referral."""
+        return UNSAFE_CUT if self.kind == "unsafe_cut" else REFERRAL
+
+    @property
+    def clears_session(self) -> bool:
+        """Symptoms clear today's session; a cutting plan is stopped, not the training."""
+        return self.kind != "unsafe_cut"
 
 
 def _clean(text: str) -> str:
