@@ -521,8 +521,11 @@ PLACE_WORDS: Final = frozenset(place for place in PLACES if " " not in place)
 def zone_for_place(place: str) -> str | None:
     """The IANA zone of a city, state or country name an athlete texts, or None."""
     key = place.strip().lower()
-    # "Montréal", "Québec", "São Paulo", "Zürich": accents as typed, or left off
-    plain = "".join(c for c in unicodedata.normalize("NFKD", key)
-                    if not unicodedata.combining(c))
+    plain = without_accents(key)  # "Montréal", "Zürich": accents as typed, or left off
     return (PLACES.get(key) or NAME_LIKE_PLACES.get(key) or PLACES.get(plain)
             or NAME_LIKE_PLACES.get(plain))
+
+
+def without_accents(text: str) -> str:
+    """``text`` with accents dropped one character for one, so match positions still hold."""
+    return "".join(unicodedata.normalize("NFKD", c)[0] for c in text)

@@ -8,7 +8,6 @@ country (the phone number says which), and "5:30 central" names a zone too.
 from __future__ import annotations
 
 import re
-import unicodedata
 import zoneinfo
 from functools import lru_cache
 from typing import Final
@@ -21,6 +20,7 @@ from worker.timezones import (
     PLACES,
     REGION_ZONES,
     ZONE_ABBREVIATIONS,
+    without_accents,
 )
 
 _PLACE_RE: Final = re.compile(
@@ -85,7 +85,7 @@ def _timezone_hits(
         zone = _valid_zone(match.group(1))
         if zone:
             found.append((match.start(), zone))
-    low = _plain(low)  # "Montréal", "Zürich": places match with or without their accents
+    low = without_accents(low)  # "Montréal", "Zürich": places match with or without accents
     for match in _PLACE_RE.finditer(low):
         place = match.group(1).lower()
         original = text[match.start(1):match.end(1)]
@@ -139,11 +139,6 @@ def _timezone_hits(
 
 _ORIGIN: Final = re.compile(r"\b(?:from|de|d'|originally from|grew up in|born in|native of|"
                             r"viens de|vengo de|sou de|komme aus)\s*$", CI)
-
-
-def _plain(text: str) -> str:
-    """``text`` with accents dropped, one character for one, so match positions still hold."""
-    return "".join(unicodedata.normalize("NFKD", c)[0] for c in text)
 
 
 # --------------------------------------------------------------------------------------------
