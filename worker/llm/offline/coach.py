@@ -129,8 +129,9 @@ def compose_reply(context: AthleteContext, texts: list[str], outcomes: list[Tool
                                                   "progress_summary", "get_workout"}
     if asked and not answered:
         whole = " ".join(prepare(t, spoken) for t in texts)
-        faq = (_need_answer(context, " ".join(asked)) or faq_answer(" ".join(asked))
-               or faq_answer(whole))
+        goal = context.profile.primary_goal if context.profile else None
+        faq = (_need_answer(context, " ".join(asked)) or faq_answer(" ".join(asked), goal)
+               or faq_answer(whole, goal))
         if faq:
             lines.append(faq)
         elif not lines:

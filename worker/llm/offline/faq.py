@@ -87,8 +87,7 @@ FAQ: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
      "enough to hit your reps with good form; the plan lists the rest for each exercise."),
     (re.compile(r"\b(protein|protien|eat|diet|nutrition|calories)\b", _I),
      "Basics first: protein at each meal (about 1.6 g per kg of body weight a day helps muscle), "
-     "plenty of plants, and enough food to fuel training. For fat loss, a modest deficit and "
-     "steady training beat crash diets."),
+     "plenty of plants, and enough food to fuel training.{goal_food}"),
     (re.compile(r"\b(warm ?up|warm-up)\b", _I),
      "5-10 min: something easy to raise your heart rate, then the session's warm-up moves, then "
      "one or two lighter sets of your first exercise before the work sets."),
@@ -116,6 +115,16 @@ FAQ: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
 )
 
 
-def faq_answer(text: str) -> str | None:
-    """The answer to the first question pattern the text matches, if any."""
-    return next((answer for pattern, answer in FAQ if pattern.search(text)), None)
+#: The line of a food answer that depends on what the athlete is training for.
+GOAL_FOOD: dict[str, str] = {
+    "fat_loss": " For fat loss, a modest deficit and steady training beat crash diets.",
+    "hypertrophy": (" To build muscle, eat a little more than you burn (about 250-500 kcal a "
+                    "day over); food first, a protein shake only if it's easier."),
+}
+
+
+def faq_answer(text: str, goal: str | None = None) -> str | None:
+    """The answer to the first question pattern the text matches, if any, for their goal."""
+    answer = next((answer for pattern, answer in FAQ if pattern.search(text)), None)
+    return None if answer is None else answer.replace("{goal_food}",
+                                                      GOAL_FOOD.get(goal or "", ""))

@@ -1,0 +1,15 @@
+"""The offline coach's training answers are worded for the athlete's goal."""
+
+from __future__ import annotations
+
+from worker.llm.offline.faq import faq_answer
+
+
+def test_a_food_question_is_answered_for_the_goal() -> None:
+    bulking = faq_answer("do i need protien powder or can i just eat alot", "hypertrophy")
+    cutting = faq_answer("how many calories should I eat", "fat_loss")
+    general = faq_answer("what should I eat", None)
+    assert bulking is not None and "eat a little more than you burn" in bulking
+    assert "deficit" not in bulking
+    assert cutting is not None and "modest deficit" in cutting
+    assert general is not None and "{" not in general and "deficit" not in general
