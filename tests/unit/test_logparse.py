@@ -367,3 +367,42 @@ def test_no_digit_and_no_log_word_is_not_a_log(text: str) -> None:
                 max_size=12).map(" ".join))
 def test_chat_without_numbers_or_done_words_is_not_a_log(text: str) -> None:
     assert parse_log(text) == NOT_A_LOG
+
+
+# --- Reports written the way athletes write them ----------------------------------------------
+
+def test_a_best_effort_is_that_exercises_set() -> None:
+    found = parse_log("done. freestanding best was 6 sec today!! wall holds 3x40")
+    assert [(e.name, e.sets) for e in found.exercises] == [
+        ("freestanding", (ParsedSet(seconds=6),)),
+        ("wall holds", (ParsedSet(reps=40),) * 3),
+    ]
+
+
+def test_an_exercise_named_with_how_it_went_was_done() -> None:
+    found = parse_log("I did my exercises this morning. The chair stands were fine")
+    assert found.completion == "completed"
+    assert [e.name for e in found.exercises] == ["chair stands"]
+    # How a body part or the warm-up felt names no exercise.
+    assert parse_log("did it! my knee felt fine").exercises == ()
+    assert parse_log("finished, the warm up was good").exercises == ()
+
+
+def test_the_weight_used_goes_with_the_exercise_the_text_names() -> None:
+    found = parse_log("done!! what weight should i use for the goblet squats next time? "
+                      "i grabbed a 10kg kb and it was ok")
+    assert found.exercises == (
+        ParsedExercise("kb goblet squats", (ParsedSet(load=10),), "kg"),)
+
+
+def test_a_unitless_load_takes_the_unit_said_before_it() -> None:
+    """A metric athlete in an American gym: the stack says lb, and so do the 15s after it."""
+    found = parse_log("goblet squat 3x10 w 12kg kb, lat pulldown 3x12 at 70lbs, "
+                      "db bench 3x10 w the 15s")
+    assert [(e.name, e.load_unit) for e in found.exercises] == [
+        ("goblet squat", "kg"), ("lat pulldown", "lb"), ("db bench", "lb")]
+
+
+def test_a_guessed_number_is_the_weight() -> None:
+    found = parse_log("leg press i just guesed 180 was that ok")
+    assert found.exercises == (ParsedExercise("leg press", (ParsedSet(load=180),)),)

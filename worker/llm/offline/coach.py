@@ -64,6 +64,11 @@ def choose_tools(context: AthleteContext, texts: list[str]) -> ToolPlan:
     if context.check_in_open and (check_in := intents.check_in_plan(prepared)):
         return plan + check_in
     parsed = intents.parsed_log(said)
+    if parsed.unclear and not parsed.exercises and asked:
+        # "what weight for the goblet squats? i grabbed a 10kg kb": the question names what the
+        # statement's weight was for.
+        whole = intents.parsed_log(f"{said}\n{asked}")
+        parsed = whole if whole.exercises and not whole.unclear else parsed
     if len(parsed.unclear) == 1 and not parsed.exercises and (main := _main_lift(context)):
         # "3x5 @ 85 today" on a bench day: the numbers are the day's main lift.
         parsed = intents.parsed_log(f"{main} {parsed.unclear[0]}. {said}")

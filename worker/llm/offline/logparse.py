@@ -105,7 +105,7 @@ _N_OF_M: Final = re.compile(r"(?<![\w.])(\d{1,2}) (?:out )?of (?:the |my )?(\d{1
 _FELT: Final[tuple[tuple[Felt, re.Pattern[str]], ...]] = (
     ("ok", re.compile(r"\bnot (?:too |that |so |very )?(?:hard|bad|tough)\b")),
     ("hard", re.compile(r"\bnot (?:too |that |so |very )?easy\b")),
-    ("ok", re.compile(r"\b(?:felt|was) (?:ok|okay|fine|good|alright|decent|solid)\b"
+    ("ok", re.compile(r"\b(?:felt|was|were|went) (?:ok|okay|fine|good|alright|decent|solid)\b"
                       r"|\bgood (?:session|workout|one)\b|\b(?:manageable|moderate)\b")),
     ("easy", re.compile(r"\b(?:(?:too|very|really|pretty|super|felt|was) )?(?:easy|easier)\b"
                         r"|\b(?:a )?breeze\b|\bpiece of cake\b")),
@@ -144,6 +144,9 @@ _TIME_UNITS: Final = {"s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
 _REPS: Final = frozenset({"rep", "reps"})
 _SETS: Final = frozenset({"set", "sets", "round", "rounds"})
 _CLOCK_WORDS: Final = frozenset({"at", "by", "around", "until", "before", "after", "from"})
+#: Words before a bare number that make it the weight used.
+_LOAD_VERBS: Final = frozenset({"guessed", "guesed", "guess", "used", "using", "loaded", "put",
+                                "grabbed", "tried"})
 _NUMBER_SUFFIXES: Final = frozenset({"am", "pm", "st", "nd", "rd", "th"})
 _RPE_GLUE: Final = frozenset({"of", "at", "a", "an", "was", "is", "around", "about", "like",
                               ":", "="})
@@ -162,7 +165,7 @@ _FILLER: Final = _word_set(
     "smashed nailed killed knocked out x rpe legs arms everything all ok okay them they "
     "monday's tuesday's wednesday's thursday's friday's saturday's sunday's yesterday's monday "
     "tuesday wednesday thursday friday saturday sunday one ones hotel gym home park w belt "
-    "straps chalk shift work")
+    "straps chalk shift work guessed guesed guess used using tried loaded")
 #: Words that mean a segment is chat, not an exercise ("I weigh 80kg", "3 days").
 _BLOCK: Final = _word_set(
     "i'm im me you your we us weigh weight want need have has had train days day week weeks "
@@ -246,6 +249,23 @@ _HELD: Final = re.compile(
     r"|(?=\s*(?:felt|was|were|went|,|;|\.|$|and\b|but\b)))")
 #: "plank 30s x3": three holds of 30 seconds.
 _HOLD_TIMES: Final = re.compile(r"\b(\d{1,3})\s*(s|sec|secs|seconds)\s*x\s*(\d{1,2})\b(?!\s*x)")
+#: "freestanding best was 6 sec", "plank max: 70s": a best effort is that exercise's set.
+_BEST: Final = re.compile(r"\b(?:best|max|pb|pr|record)(?: (?:hold|set|effort))?"
+                          r"\s*(?:was|is|of|=|:)?\s*(?:like |about |around |~)?(?=\d)")
+#: "the chair stands were fine": in a done report, an exercise named with how it went was done.
+_NAMED_HOW: Final = re.compile(
+    r"\b(?:the|my) ((?:[a-z]+[ -]){0,2}[a-z]+) (?=(?:felt|were|was|went) (?:(?:really|pretty|"
+    r"very|super|a bit|quite) )?(?:ok|okay|fine|good|great|alright|decent|solid|easy|easier|"
+    r"hard|harder|tough|brutal)\b)")
+_NOT_NAMES: Final = frozenset({"warm up", "warmup", "warm-up", "cool down", "cooldown", "last set",
+                               "first set", "last one", "session", "workout", "weights"})
+#: "what weight for the goblet squats? i grabbed a 10kg kb": the weight used, for the exercise
+#: the same text names.
+_USED: Final = re.compile(
+    r"\bi (?:grabbed|used|went with|took|picked up)\s+(?:a |an |the |my )?(?P<n>\d+(?:\.\d+)?)\s*"
+    r"(?P<u>kgs?|lbs?|pounds)\s*(?P<kit>kbs?|kettlebells?|dbs?|dumbbells?|bells?)?\b")
+_REFERRED: Final = re.compile(r"\b(?:for|on|with) (?:the|my) (?P<name>(?:[a-z]+ ){0,2}?[a-z]+?)"
+                              r"(?= next time| today| tomorrow|\?|,|\.|$)")
 #: "incline db 80s x10,9,8": the dumbbells held, then the reps.
 _DB_NUMBER_S: Final = re.compile(r"\b(dbs?|kbs?) (\d{1,3}(?:\.\d)?)s\b(?=\s*x\s*\d)")
 
@@ -253,6 +273,12 @@ _DB_NUMBER_S: Final = re.compile(r"\b(dbs?|kbs?) (\d{1,3}(?:\.\d)?)s\b(?=\s*x\s*
 def parse_log(text: str) -> ParsedLog:
     """What an athlete's text reports about a workout; ``is_log`` False for anything else."""
     low = _NON_ASCII.sub(" ", text[:_MAX_CHARS].translate(_QUOTES).lower())
+    if (used := _USED.search(low)) and (referred := _REFERRED.search(low)):
+        kit = used.group("kit") or ""
+        held = "db " if kit.startswith("d") else "kb " if kit else ""  # a kb goblet squat
+        held = "" if held.strip() in referred.group("name").split() else held
+        low = (f"{low[:used.start()]} ; {held}{referred.group('name')} {used.group('n')} "
+               f"{used.group('u')} ; {low[used.end():]}")
     low = _IN_RESERVE.sub(lambda m: f" rpe {10 - int(m.group(1))} ", low)
     low = _LOAD_SETS_REPS.sub(lambda m: f"{m.group(2)}x{m.group(3)} @ {m.group(1)}", low)
     low = _LOAD_THEN_SETS.sub(
@@ -261,11 +287,15 @@ def parse_log(text: str) -> ParsedLog:
     low = _THE_NUMBER_S.sub(lambda m: f" @ {m.group(1)} ", low)
     low = _DB_NUMBER_S.sub(lambda m: f"{m.group(1)} @ {m.group(2)} ", low)
     low = _HOLD_TIMES.sub(lambda m: f"{m.group(3)}x{m.group(1)}s", low)
+    low = _BEST.sub(" ", low)
     low = _split_runs(low)
     short_last = _SHORT_LAST.search(low)
     if short_last:
         low = low[:short_last.start()] + " ; " + low[short_last.end():]
     done, skipped = _done_said(low), bool(_SKIP.search(low))
+    if done:
+        low = _NAMED_HOW.sub(lambda m: m.group() if _AREA.fullmatch(m.group(1)) or m.group(1)
+                             in _NOT_NAMES else f" ; did {m.group(1)} ; ", low)
     rest, fraction = _take_fraction(low)
     partial = fraction is not None or bool(_PARTIAL.search(low))
     rest, felt = _take_felt(rest)
@@ -293,11 +323,7 @@ def parse_log(text: str) -> ParsedLog:
         last = body.exercises[-1]
         sets = (*last.sets[:-1], ParsedSet(reps=int(short_last.group(1)), load=last.sets[-1].load))
         body.exercises[-1] = ParsedExercise(last.name, sets, last.load_unit, last.rpe)
-    units = {e.load_unit for e in body.exercises if e.load_unit}
-    said = units.pop() if len(units) == 1 else None  # mixed units: each keeps its own
-    if said is not None:  # "rows 20 kg, goblet squat w 16": one unit for the whole text
-        body.exercises = [e if e.load_unit or not any(s.load for s in e.sets) else
-                          ParsedExercise(e.name, e.sets, said, e.rpe) for e in body.exercises]
+    body.exercises = _carry_units(body.exercises)
     return ParsedLog(
         is_log=True, completion=completion,
         explicit=done or skipped or partial or body.strong or body.rpe is not None
@@ -307,6 +333,22 @@ def parse_log(text: str) -> ParsedLog:
         pain_area=body.pain, unclear=tuple(body.unclear),
         as_prescribed=(completion == "completed" and done and not body.exercises
                        and not body.unclear))
+
+
+def _carry_units(exercises: list[ParsedExercise]) -> list[ParsedExercise]:
+    """Loads without a unit take the unit said last before them ("rows 20 kg, goblet squat w
+    16"; "pulldown 70lbs, db bench w the 15s"), or the one unit of the text when none came
+    before."""
+    units = {e.load_unit for e in exercises if e.load_unit}
+    last: LoadUnit | None = next(iter(units)) if len(units) == 1 else None
+    out = []
+    for e in exercises:
+        if e.load_unit:
+            last = e.load_unit
+        elif last is not None and any(s.load for s in e.sets):
+            e = ParsedExercise(e.name, e.sets, last, e.rpe)
+        out.append(e)
+    return out
 
 
 def _done_said(low: str) -> bool:
@@ -545,6 +587,8 @@ def _number_spec(toks: list[_Token], i: int, value: float) -> tuple[_Spec | None
             return None, i + 2
         if len(word) <= 3:
             return _Spec("bad"), i + 2  # "5km", "3k": a unit this parser does not know
+    if i and toks[i - 1].text in _LOAD_VERBS and value > MAX_SETS_WRITTEN:
+        return _Spec("load", (value,)), i + 1  # "leg press i just guessed 180": the weight
     if i and toks[i - 1].text in _CLOCK_WORDS:
         if toks[i - 1].text == "at" and value > 24:  # "RDLs at 95": a load, not a time
             return _Spec("load", (value,)), i + 1
