@@ -36,7 +36,7 @@ from worker.agents.toolbase import ToolContext
 from worker.agents.tools import TOOLS
 from worker.clock import clock, now
 from worker.coach.achievements import announce, award, take_unannounced
-from worker.coach.logbook import work_items
+from worker.coach.logbook import resolve_logged, work_items
 from worker.coach.profile_changes import ProfileChange, apply_update
 from worker.coach.results import LogResult
 from worker.coach.streaks import session_streak, week_streak
@@ -245,6 +245,28 @@ async def test_itemised_log_resolves_aliases_and_copies_prescriptions(
     assert await pool.fetchval(
         "SELECT count(*) FROM exercise_logs WHERE exercise_name ILIKE '%zorb%'") == 0
     assert (await _workout(pool, user_id, MONDAY))["status"] == "completed"
+
+
+@pytest.mark.parametrize(
+    ("typed", "prescribed", "name", "logged"),
+    [
+        # A named variant that is not the day's one is what they did (no bench for Bulgarians).
+        ("split squats", "dumbbell_bulgarian_split_squat", "Dumbbell Bulgarian split squat",
+         "split_squat"),
+        ("bench", "incline_bench_press", "Incline bench press", "bench_press"),
+        # The day's exercise in fewer words is the day's exercise.
+        ("floor press", "dumbbell_floor_press", "Dumbbell floor press", "dumbbell_floor_press"),
+        ("rows", "one_arm_dumbbell_row", "One-arm dumbbell row", "one_arm_dumbbell_row"),
+        # A stray word after the name ("leg press i just guesed 180").
+        ("leg press guesed", "dumbbell_floor_press", "Dumbbell floor press", "leg_press"),
+    ],
+)
+async def test_a_logged_name_means_the_exercise_it_names(
+    pool: asyncpg.Pool, typed: str, prescribed: str, name: str, logged: str,
+) -> None:
+    async with pool.acquire() as conn:
+        row = await resolve_logged(conn, typed, [{"exercise": prescribed, "name": name}])
+    assert row is not None and row["slug"] == logged
 
 
 async def test_generic_name_on_a_loaded_day_counts_for_the_prescribed_lift(

@@ -75,10 +75,36 @@ def item_named(name: str, items: Sequence[Mapping[str, Any]]) -> dict[str, Any] 
     """The one prescribed item an athlete's loose name means: "squats" on a back-squat day is
     the back squat, "the lunges" is the session's lateral lunge. None if none or several."""
     key = _key(FILLER.sub(" ", name))
-    key = key[:-1] if key.endswith("s") and len(key) > 4 else key
+    key = key[:-1] if key.endswith("s") and len(key) > 3 else key
     found = [dict(i) for i in items
              if key and (key in _key(str(i.get("name") or "")) or key in _key(str(i["exercise"])))]
     return found[0] if len(found) == 1 else None
+
+
+#: Words that say what an exercise is done with, not which exercise it is.
+_EQUIPMENT_WORDS = re.compile(r"\b(?:dumbbells?|db|barbells?|bb|kettlebells?|kb|cable|machine|"
+                              r"band(?:ed)?|weighted|bodyweight|smith)\b", re.I)
+
+
+#: Words that make a lift another lift: "bench" is not the incline bench, "squat" not the front.
+_VARIANT = re.compile(r"\b(?:incline|decline|front|sumo|bulgarian|romanian|close[- ]grip|"
+                      r"paused?|deficit|hack|overhead)\b", re.I)
+
+
+def _names_another(name: str, item: Mapping[str, Any]) -> bool:
+    """Whether a logged name is a different exercise from the prescribed one it is part of:
+    "split squats" is not "Dumbbell Bulgarian split squat" and "bench" is not "Incline bench
+    press", while "floor press" is "Dumbbell floor press" and "rows" is the day's row."""
+    typed = FILLER.sub(" ", name).split()
+    prescribed_name = str(item.get("name") or item["exercise"])
+    if len(typed) < 2:
+        # "bench" on an incline day is the flat bench: a variant is named when it is meant
+        variant = _VARIANT.search(prescribed_name.replace("_", " "))
+        return variant is not None and variant.group().lower() not in name.lower()
+    key = _key(" ".join(typed))
+    key = key[:-1] if key.endswith("s") and len(key) > 3 else key
+    prescribed = _key(_EQUIPMENT_WORDS.sub(" ", prescribed_name))
+    return key != prescribed and key != prescribed.rstrip("s")
 
 
 async def resolve_logged(
@@ -86,13 +112,21 @@ async def resolve_logged(
 ) -> Any:
     """The library exercise a logged name means, the day's prescription first.
 
-    Then the library's names and aliases, as typed and without filler words ("pullups too").
+    Then the library's names and aliases, as typed and without filler words ("pullups too"),
+    then without a last word that is not part of the name ("leg press guesed").
     """
     item = item_named(name, items)
+    if item is not None and _names_another(name, item):
+        named = await resolve_exercise(conn, " ".join(FILLER.sub(" ", name).split()))
+        if named is not None and named["slug"] != item["exercise"]:
+            return named  # "split squats" on a Bulgarian day: no bench, so the plain ones
     for text in ([str(item["exercise"])] if item else []) + [name, FILLER.sub(" ", name)]:
         row = await resolve_exercise(conn, " ".join(text.split()))
         if row is not None:
             return row
+    words = FILLER.sub(" ", name).split()
+    if len(words) >= 2:  # "leg press guesed": a stray word after the name
+        return await resolve_logged(conn, " ".join(words[:-1]), items)
     return None
 
 
