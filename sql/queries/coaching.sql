@@ -125,8 +125,15 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 RETURNING id;
 
 -- name: insert_metric
+-- One measurement per metric per text: the profile reader ("im 82 rn") and a log_metric call
+-- may both take the same number from one message, and it is stored once. A metric without a
+-- source text (NULL $7) is always stored.
 INSERT INTO progress_metrics (user_id, metric, value, unit, measured_at, data, source_message_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+SELECT $1, $2, $3, $4, $5, $6, $7
+WHERE $7::uuid IS NULL OR NOT EXISTS (
+    SELECT 1 FROM progress_metrics
+    WHERE user_id = $1 AND metric = $2 AND source_message_id = $7::uuid
+)
 RETURNING id;
 
 -- name: active_plan

@@ -500,3 +500,38 @@ def test_oversized_and_odd_input_is_survived() -> None:
     assert read_profile([]) == read_profile([""])
     odd: list[Any] = [None, 3]
     assert read_profile(odd).name is None
+
+
+# --- Facts in passing ---------------------------------------------------------------------------
+
+def test_a_body_weight_is_where_they_are_now() -> None:
+    update = read_profile(["i want to lose like 10kg by summer, im 82 rn 😩 31F"])
+    assert update.body_weight is not None
+    assert (update.body_weight.value, update.body_weight.unit) == (82, "kg")
+    assert read_profile(["I'm 40"]).body_weight is None  # an age
+    assert read_profile(["my goal weight is 70kg"]).body_weight is None  # a target
+
+
+def test_loads_in_a_workout_report_do_not_change_units() -> None:
+    report = "did it, goblet squat 3x10 w 12kg kb, lat pulldown 3x12 at 70lbs"
+    assert read_profile([report]).units is None
+    assert read_profile(["bench 3x5 at 100kg, weighed in at 80kg"]).units == "metric"
+
+
+def test_a_weight_used_is_not_the_heaviest_owned() -> None:
+    assert read_profile(["done! i grabbed a 10kg kb and it was ok"]).load_caps is None
+    caps = read_profile(["i have a 16kg kb"]).load_caps
+    assert caps is not None and caps[0].max_load == 16
+
+
+def test_a_depth_they_stay_above_is_avoided() -> None:
+    update = read_profile(["deadlifts still bother it. squats are ok-ish if i dont go deep"])
+    assert update.injuries is not None
+    assert "deep squats" in (update.injuries[0].avoid or [])
+
+
+def test_negation_in_other_languages() -> None:
+    assert read_profile(["Tirada larga 20k done 🙌 piernas bien, nada de ITB"]).injuries is None
+    injuries = read_profile(["la ITB me molesta a veces después de las tiradas largas. ITB "
+                             "en inglés creo. Nada grave"]).injuries
+    assert injuries is not None and injuries[0].severity == "mild"

@@ -42,6 +42,7 @@ from worker.domain.vocabulary import GYM_EQUIPMENT
 from worker.domain.windows import window_for
 from worker.llm.types import ToolOutcome
 from worker.localtime import WEEKDAY_ABBR
+from worker.planning.archetypes import PREHAB
 
 #: How much of a turn's texts a profile field's source keeps.
 SOURCE_TEXT_LIMIT = 240
@@ -183,9 +184,13 @@ CONFIRMABLE = ("primary_goal", "days_per_week", "session_minutes", "send_time", 
 
 
 def confirmed(update: ProfileUpdate, change: ProfileChange) -> list[Recorded]:
+    """Facts restated as they already were. Equipment only when restated whole: "a 10kg kb"
+    in a gym-goer's log is not them confirming their gym."""
     facts = update.facts()
     return [Recorded(field=name, value=_display(name, facts[name], change.profile))
-            for name in CONFIRMABLE if name in facts and name not in change.changed]
+            for name in CONFIRMABLE if name in facts and name not in change.changed
+            and (name != "equipment" or update.training_location is not None
+                 or set(facts[name]) >= set(change.profile.equipment))]
 
 
 
@@ -240,6 +245,9 @@ def _injury_words(injury: dict[str, Any]) -> str:
         return f"your {area}"
     avoid = [a for a in injury.get("avoid") or [] if a != "jumping"]
     if injury.get("severity") == "mild" and not avoid:
+        if injury.get("status") in (None, "current") and injury.get("area") in PREHAB:
+            return f"your {area} (mild: I've added side planks, which steady it, and I'll " \
+                   "keep an eye on it)"
         return f"your {area} (mild, I'll keep an eye on it)"
     return f"your {area}" + (f" (I'll keep {', '.join(avoid)} out)" if avoid else "")
 

@@ -18,6 +18,7 @@ from datetime import date, time, timedelta
 from typing import Any
 from uuid import UUID
 
+from worker.clock import now
 from worker.db.pool import Conn
 from worker.db.profiles import insert_profile_version, latest_profile
 from worker.db.queries import sql
@@ -27,6 +28,7 @@ from worker.domain.travel import trip_on
 from worker.domain.vocabulary import normalize_equipment
 from worker.domain.windows import clamp_send_time
 from worker.localtime import parse_clock_time
+from worker.planning.archetypes import PREHAB
 from worker.schedule import reschedule, trips_for
 
 #: Changes that lay the rest of the plan out again.
@@ -78,6 +80,9 @@ async def apply_update(
     status = await conn.fetchval(sql("user_status"), user_id)
     if {"timezone", "send_time"} & set(identity_changed) and status == "active":
         await reschedule(conn, user_id)
+    if update.body_weight is not None:  # a measurement, kept with the others, not a profile fact
+        await conn.execute(sql("insert_metric"), user_id, "body_weight", update.body_weight.value,
+                           update.body_weight.unit, now(), {}, source_message_id)
     if plan_active:
         await _plan_effects(conn, user_id, profile, merged, today, change)
     return change
@@ -147,7 +152,7 @@ async def _plan_effects(
 
 def _injuries_matter(before: Profile, merged: Merged) -> bool:
     """New or changed injuries that change sessions: not healed ones, and not a mild ache
-    with no movement ruled out (that is noted, and watched)."""
+    with no movement ruled out and no prehab for it (that is noted, and watched)."""
     old = {i.area: i for i in before.injuries}
     rank = {None: 1, "mild": 0, "moderate": 1, "severe": 2}
     for injury in merged.profile.injuries:
@@ -155,7 +160,7 @@ def _injuries_matter(before: Profile, merged: Merged) -> bool:
         if injury.status == "past":
             continue
         if known is None:
-            if injury.severity == "mild" and not injury.avoid:
+            if injury.severity == "mild" and not injury.avoid and injury.area not in PREHAB:
                 continue
             return True
         if (set(injury.avoid or []) - set(known.avoid or [])

@@ -58,6 +58,13 @@ class Target(Strict):
     by: str | None = Field(default=None, description="Target date, YYYY-MM-DD, if given.")
 
 
+class BodyWeight(Strict):
+    """What they weigh now: "im 82 rn", "I weigh 180 lbs"; stored as a progress metric."""
+
+    value: float = Field(gt=20, lt=400)
+    unit: LoadUnit
+
+
 class LoadCap(Strict):
     """The heaviest of something they own: "dumbbells up to 24 kg", "a 16kg kettlebell"."""
 
@@ -118,6 +125,8 @@ class ProfileUpdate(Strict):
     send_time: str | None = Field(default=None,
                                   description="Local time for the daily text, HH:MM 24-hour.")
     units: Units | None = None
+    body_weight: BodyWeight | None = Field(
+        default=None, description="Their body weight now, if they state it (not a target).")
     correction: bool | None = Field(
         default=None, description="True when they correct something said before ('no, I "
         "said full gym', 'actually 4 days'): what they state replaces it.")

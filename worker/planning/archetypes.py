@@ -326,6 +326,10 @@ GOAL_MOVES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
 )
 
 
+#: Prehab a coach adds for a current, non-serious complaint: the side plank's hip abductors
+#: steady a knee or an ITB that flares after long runs, and a hip that aches.
+PREHAB: dict[str, tuple[str, ...]] = {"knee": ("side_plank",), "hip": ("side_plank",)}
+
 #: The strength a skill is built on, by library chain: the dip and the high pull of a
 #: muscle-up, the overhead press of a handstand push-up.
 SKILL_FEEDERS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -342,13 +346,17 @@ GOAL_MOVE_GROUPS: dict[str, tuple[str, ...]] = {
 
 def goal_moves(profile: Profile) -> tuple[str, ...]:
     """The exercises that practise what the athlete said they want to be able to do ("get up
-    off the floor", "the stairs at church", "carry my groceries"), in the order they said it."""
+    off the floor", "the stairs at church", "carry my groceries"), in the order they said it,
+    then the strength their skills rest on and the prehab a current ache calls for."""
     text = " ".join([*profile.goals, *(t.what for t in profile.targets)])
     found = sorted(((m.start(), slugs) for pattern, slugs in GOAL_MOVES
                     if (m := pattern.search(text)) is not None), key=lambda hit: hit[0])
     feeders = [slug for chain in skill_chains(profile) for group in SKILL_FEEDERS.get(chain, ())
                for slug in group]
-    return tuple(dict.fromkeys([*(slug for _, slugs in found for slug in slugs), *feeders]))
+    prehab = [slug for injury in profile.injuries if injury.status in (None, "current")
+              and injury.severity != "severe" for slug in PREHAB.get(injury.area, ())]
+    return tuple(dict.fromkeys([*(slug for _, slugs in found for slug in slugs), *feeders,
+                                *prehab]))
 
 
 def skill_chains(profile: Profile) -> list[str]:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Final
 
 from worker.llm.offline.logparse import ParsedLog, parse_log
+from worker.llm.offline.read.body import BODY_WEIGHT, read_body_weight
 from worker.llm.offline.read.equipment import read_kit
 from worker.timezones import zone_for_place
 
@@ -92,9 +93,6 @@ PROGRESS: Final = re.compile(r"\b(?:how am i doing|how'?m i doing|my progress|pr
                              r"(?:report|summary|update)|am i (?:getting|making) (?:stronger|"
                              r"progress))\b", _I)
 NO_FIVE_THREE_ONE: Final = re.compile(r"\bnot?\s+(?:\w+\s+)?5/3/1\b|\bno more 5/3/1\b", _I)
-WEIGHT: Final = re.compile(
-    r"\b(?:weigh(?:ed|t)?(?: in)?|weight is|scale (?:said|says|says|showed|read))\D{0,12}"
-    r"(?P<v>\d{2,3}(?:\.\d)?)\s*(?P<u>kg|kgs|kilos|lb|lbs|pounds)?", _I)
 METRICS: Final = (
     (re.compile(r"\bresting (?:hr|heart ?rate)\D{0,12}(\d{2,3})\b", _I), "resting_hr", "bpm"),
     (re.compile(r"\bwaist\D{0,12}(\d{2,3}(?:\.\d)?)\s*(cm|in|inches)?\b", _I), "waist", None),
@@ -119,7 +117,7 @@ def _day_ref(word: str, today: date) -> str:
 #: Words every exercise name carries one of; "judo", "shift" or "the dot" are not exercises.
 EXERCISE_WORDS: Final = re.compile(
     r"squat|press|bench|row|curl|pull|push|chin|dip|lunge|plank|deadlift|\bdl\b|rdl|hinge|"
-    r"swing|raise|fly|flye|extension|crunch|bridge|thrust|step|carry|hang|hold|handstand|"
+    r"swing|raise|fly|flye|extension|crunch|bridge|thrust|step|carry|hang|hold|handstand|freestanding|"
     r"muscle|lever|sit-?ups?|stands?\b|snatch|clean|jerk|thruster|burpee|jump|hop|climber|crawl|"
     r"bird ?dog|dead ?bug|pallof|face ?pull|pulldown|pushdown|kickback|shrug|calf|glute|ham|"
     r"nordic|pistol|shrimp|l-?sit|planche|ring|sled|erg|stretch|balance|get[- ]?up|"
@@ -336,10 +334,10 @@ def question_plan(joined: str) -> ToolPlan:
 
 def metric_plan(joined: str, units: str) -> ToolPlan:
     plan: ToolPlan = []
-    if (weight := WEIGHT.search(joined)) is not None:
-        unit = weight.group("u") or ("kg" if units == "metric" else "lb")
-        plan.append(("log_metric", {"metric": "body_weight", "value": float(weight.group("v")),
-                                    "unit": "kg" if unit.lower().startswith("k") else "lb"}))
+    weight = read_body_weight(joined, default_unit="kg" if units == "metric" else "lb")
+    if weight is not None:
+        plan.append(("log_metric", {"metric": "body_weight", "value": weight.value,
+                                    "unit": weight.unit}))
     for pattern, metric, unit in METRICS:
         if (match := pattern.search(joined)) is not None:
             stated = (match.group(2) or "") if pattern.groups > 1 else ""
@@ -405,6 +403,6 @@ def parsed_log(text: str) -> ParsedLog:
     80kg" are metrics, not 52 reps of something)."""
     if SCHEDULE_TALK.search(text) and not DONE_WORDS.search(text):
         return parse_log("")
-    for pattern in (WEIGHT, WEIGHT_CHANGE, *(p for p, _, _ in METRICS)):
+    for pattern in (BODY_WEIGHT, WEIGHT_CHANGE, *(p for p, _, _ in METRICS)):
         text = pattern.sub(" ", text)
     return parse_log(text)

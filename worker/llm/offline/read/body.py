@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from worker.domain.profile import Injury
+from worker.domain.profile import BodyWeight, Injury
 from worker.llm.offline.read.names import NAME_PREFIX
 from worker.llm.offline.read.text import CI, blank, clause, negated, phrase, tidy
 
@@ -193,7 +193,8 @@ _STILL: Final = re.compile(r"\b(?:still|now|lately|currently|these days|when i|s
                            r"gets?|flares?)\b", CI)
 _MILD: Final = re.compile(
     r"\b(?:a bit|a little|bit|slight(?:ly)?|sometimes|minor|nothing serious|not bad|cranky|"
-    r"tight|achy|twinge|niggle|stiff|tendy|tender|un poco|not serious|nada grave|"
+    r"tight|achy|twinge|niggle|stiff|tendy|tender|un poco|not serious|nada grave|a veces|"
+    r"de vez en cuando|às vezes|parfois|manchmal|"
     r"nothing diagnosed|a touch|kinda|kind of|sorta|nothing torn)\b", CI)
 _SEVERE: Final = re.compile(r"\b(?:torn|tore|really bad|severe|sharp|can'?t|cannot|surgery "
                             r"(?:next|soon))\b", CI)
@@ -228,6 +229,10 @@ def _sentence_around(low: str, start: int) -> str:
     left = max((m.end() for m in re.finditer(r"[.!?\n]", low[:start])), default=0)
     right_match = re.search(r"[.!?\n]", low[start:])
     right = start + right_match.start() if right_match else len(low)
+    # "... after long runs. nothing serious.": a short sentence after it still describes it
+    after = re.match(r"[.!?\n]\s*([^.!?\n]{1,25})(?=[.!?\n]|$)", low[right:])
+    if after and len(after.group(1).split()) <= 3:
+        right += after.end()
     return low[left:right]
 
 
@@ -267,10 +272,17 @@ _HURTS: Final = re.compile(r"\b(?:hurts?|bothers?|bother|flares?|flare up|pinch|
                            r"i feel it|aggravat\w*|uncomfortable|irritat\w*|fastidios\w*)\b", CI)
 
 
+#: "squats are ok-ish if i dont go deep": squatting is fine, the depth is not.
+_NOT_DEEP: Final = re.compile(
+    r"\b(?P<what>squats?|lunges?)\b[^.!?\n]{0,30}\b(?:if|as long as|when|provided)\s+i\s+"
+    r"(?:don'?t|dont|do not|never|avoid going)\s+(?:go(?:ing)?\s+)?(?:too\s+|very\s+|real\s+)?"
+    r"(?:deep|low|all the way down|below parallel)\b", CI)
+
+
 def read_avoid(text: str) -> list[str]:
     """Movements the athlete says hurt, even without naming the body part ("deadlifts still
-    bother it", "overhead press hurts")."""
-    found: set[str] = set()
+    bother it", "overhead press hurts"), and depths they said to stay above."""
+    found: set[str] = {f"deep {m.group('what').rstrip('s')}s" for m in _NOT_DEEP.finditer(text)}
     for sentence in re.split(r"[.!?\n]", text.lower()):
         if not _HURTS.search(sentence):
             continue
@@ -305,3 +317,24 @@ def read_age(text: str) -> int | None:
                 if 13 <= value <= 100:
                     return value
     return None
+
+
+#: "weighed in at 81.5", "scale said 81.3", "im 82 rn": a body weight stated as where they are
+#: now, never a goal ("goal weight is 70") and never an age ("I'm 40").
+BODY_WEIGHT: Final = re.compile(
+    r"\b(?<!goal )(?<!target )(?<!dream )(?:weigh(?:ed|t)?(?: in)?|weight is|scale (?:said|says|"
+    r"showed|read))\D{0,12}(?P<v>\d{2,3}(?:\.\d)?)\s*(?P<u>kg|kgs|kilos|lb|lbs|pounds)?"
+    r"|\b(?:i'?m|i am)\s+(?:at\s+)?(?P<v2>\d{2,3}(?:\.\d)?)\s*(?P<u2>kg|kgs|kilos|lb|lbs|pounds)?"
+    r"\s*(?:rn|right now|now|currently|atm|at the moment)\b", CI)
+
+
+def read_body_weight(text: str, *, default_unit: str) -> BodyWeight | None:
+    """The athlete's body weight now, in their units when they give none."""
+    match = BODY_WEIGHT.search(text)
+    if match is None:
+        return None
+    value = float(match.group("v") or match.group("v2"))
+    unit = (match.group("u") or match.group("u2") or default_unit).lower()
+    weight = BodyWeight(value=value, unit="kg" if unit.startswith("k") else "lb") \
+        if 20 < value < 400 else None
+    return weight

@@ -227,6 +227,12 @@ _CAP_PATTERNS: Final = (
 )
 
 
+#: "i grabbed a 10kg kb", "squats w the 20kg db": a weight used in a session, not the heaviest
+#: they own (a gym has heavier ones).
+_USED_BEFORE: Final = re.compile(r"\b(?:grabbed|used|using|went with|took|picked up|w/?|with)\s+"
+                                 r"(?:a|an|the|my|two|2)?\s*$", CI)
+
+
 def _cap_equipment(word: str) -> str:
     word = word.lower()
     return "kettlebell" if word.startswith(("kettle", "kb")) else "dumbbell"
@@ -239,6 +245,8 @@ def read_caps(text: str, *, default_unit: str) -> list[LoadCap]:
     low = text.lower()
     for pattern in _CAP_PATTERNS:
         for match in pattern.finditer(low):
+            if _USED_BEFORE.search(low[max(0, match.start() - 20):match.start()]):
+                continue
             groups = match.groupdict()
             value = float(groups["n"])
             unit_word = groups.get("u") or ""

@@ -19,7 +19,7 @@ from typing import Any, Final
 from worker.domain.onboarding import CHOICE_VALUES
 from worker.domain.profile import Injury, ProfileUpdate
 from worker.domain.vocabulary import Units
-from worker.llm.offline.read.body import read_age, read_avoid, read_injuries
+from worker.llm.offline.read.body import read_age, read_avoid, read_body_weight, read_injuries
 from worker.llm.offline.read.equipment import read_kit
 from worker.llm.offline.read.experience import (
     read_experience,
@@ -51,11 +51,22 @@ _CORRECTION: Final = re.compile(
 _BARE_CHOICE: Final = re.compile(r"^\W*(?:option\s*)?(\d)\W*$")
 
 
+#: A workout report: the loads in it are what the gym's machines say, not how the athlete
+#: wants to be spoken to (a metric athlete still pulls down "70lbs" on an American stack).
+_REPORT: Final = re.compile(r"\b\d+\s*x\s*\d+\b|\bsets? of\b|\b(?:did|done|finished) it\b", CI)
+#: What makes a unit in a report still a preference: their body weight, or the units asked for.
+_BODY_UNITS: Final = re.compile(r"\b(?:weigh\w*|weight|scale|lose|lost|gain|drop|bw|metric|"
+                                r"imperial|in (?=kgs?|lbs?|pounds|kilos))\b", CI)
+
+
 def _units(text: str) -> Units | None:
     low = text.lower()
+    report = bool(_REPORT.search(low))
     hits: list[tuple[int, Units]] = []
     for units, pattern in (("metric", _METRIC), ("imperial", _IMPERIAL)):
         for match in pattern.finditer(low):
+            if report and not _BODY_UNITS.search(low[max(0, match.start() - 30):match.end()]):
+                continue
             if not negated(low, match.start(), max_words=1):
                 hits.append((match.start(), units))  # type: ignore[arg-type]
     return max(hits)[1] if hits else None
@@ -127,6 +138,8 @@ def _read(
     facts["timezone"] = read_timezone(text, asked="timezone" in asked, country=country)
     facts["send_time"] = read_send_time(text, context=context, asked="send_time" in asked)
     facts["units"] = _units(text)
+    facts["body_weight"] = read_body_weight(text, default_unit=(
+        "kg" if facts["units"] == "metric" else "lb" if facts["units"] else default_unit))
     if _CORRECTION.search(context):
         facts["correction"] = True
     return ProfileUpdate.model_validate({k: v for k, v in facts.items() if v is not None})

@@ -109,7 +109,7 @@ CORRECTION: Final = re.compile(
 )
 NEGATION: Final = re.compile(
     r"\b(?:no|not|never|without|don'?t|dont|doesn'?t|didn'?t|haven'?t|havent|hasn'?t|"
-    r"can'?t|cant|cannot|won'?t|isn'?t|aren'?t|hate|avoid|skip|lack|nor|zero|none)\b",
+    r"can'?t|cant|cannot|won'?t|isn'?t|aren'?t|hate|avoid|skip|lack|nor|zero|none|nada|sin|ni|sem|sans|pas|kein\w*|nicht)\b",
     CI,
 )
 _UNNEGATE: Final = re.compile(
