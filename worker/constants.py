@@ -39,7 +39,7 @@ DAILY_MAX_TRIES = 6
 DAILY_FANOUT_BATCH = 20_000
 
 #: Weeks are written this many days before they start (athlete-local), never on the day.
-WEEK_LEAD_DAYS = 2
+WEEK_LEAD_DAYS = 3
 
 #: How long process_inbox waits for another worker's turn on the same athlete before retrying.
 INBOX_LOCK_WAIT_S = 5.0
