@@ -36,13 +36,16 @@ ORDER BY m.seq;
 
 -- name: replay_latest_exercise_log
 -- The athlete's most recent exercise log, of one exercise (library slug, else the name as
--- logged) when $2 is given, with the status of the workout it answered.
+-- logged) when $2 is given, with the status of the workout it answered. With $3 true, only
+-- logs that report numbers: a check of sets or loads is about what the athlete reported, not
+-- a later "done" logged as prescribed.
 SELECT coalesce(e.slug, l.exercise_name) AS exercise, l.sets, l.top_load, l.load_unit, l.rpe,
        l.pain, w.status AS completion
 FROM exercise_logs l
 LEFT JOIN exercises e ON e.id = l.exercise_id
 LEFT JOIN workout_instances w ON w.id = l.workout_instance_id
 WHERE l.user_id = $1 AND ($2::text IS NULL OR coalesce(e.slug, l.exercise_name) = $2::text)
+  AND (NOT $3::boolean OR l.top_load IS NOT NULL OR jsonb_array_length(l.sets) > 0)
 ORDER BY l.created_at DESC, l.performed_on DESC
 LIMIT 1;
 

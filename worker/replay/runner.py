@@ -423,7 +423,9 @@ async def check_expectations(
 async def _expect_exercise_log(
     pool: asyncpg.Pool, user_id: Any, wanted: ExpectExerciseLog
 ) -> list[str]:
-    row = await pool.fetchrow(sql("replay_latest_exercise_log"), user_id, wanted.exercise)
+    reported = any(v is not None for v in (wanted.reps, wanted.seconds, wanted.load))
+    row = await pool.fetchrow(sql("replay_latest_exercise_log"), user_id, wanted.exercise,
+                              reported)
     what = f"exercise_log {wanted.exercise}" if wanted.exercise else "exercise_log"
     if row is None:
         logged = [r["exercise"] for r in await pool.fetch(
