@@ -552,6 +552,22 @@ async def test_a_trip_without_equipment_rewrites_its_days_only(pool: asyncpg.Poo
         assert {s: list(library[s]["equipment"]) for s in slugs} == {s: [] for s in slugs}
 
 
+async def test_news_from_a_trip_describes_it_not_another(pool: asyncpg.Pool) -> None:
+    """"hotel gym legit tiny, dbs only up to 25" on day two: the same trip, its kit now known."""
+    user_id = await _lifter(pool)
+    _on(WEDNESDAY)
+    await _tool(pool, user_id, "plan_trip", {
+        "start": "wednesday", "until": "friday", "place": "Singapore",
+        "timezone": "Asia/Singapore", "equipment": None, "hotel_gym": True, "reason": "work"})
+    _on(THURSDAY)
+    result = await _tool(pool, user_id, "plan_trip", {
+        "start": None, "until": None, "place": None, "timezone": None,
+        "equipment": ["dumbbell", "treadmill"], "hotel_gym": True, "reason": "trip"})
+    assert (result.starts_on, result.ends_on, result.timezone, result.equipment) == (
+        WEDNESDAY.isoformat(), FRIDAY.isoformat(), "Asia/Singapore", ["dumbbell", "treadmill"])
+    assert await pool.fetchval("SELECT count(*) FROM trips WHERE user_id = $1", user_id) == 1
+
+
 async def test_a_trip_next_week_changes_nothing_until_that_week_is_written(
     pool: asyncpg.Pool,
 ) -> None:

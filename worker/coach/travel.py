@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
 
+from asyncpg import Record
+
 from worker.db.pool import Conn
 from worker.db.queries import sql
 from worker.domain.vocabulary import HOTEL_EQUIPMENT, normalize_equipment
@@ -45,8 +47,17 @@ async def plan_trip(
     end = min(max(end, start), start + timedelta(days=MAX_TRIP_DAYS))
     kit = normalize_equipment(equipment) if equipment is not None else (
         sorted(HOTEL_EQUIPMENT) if hotel_gym else None)
-    await conn.execute(sql("insert_trip"), user_id, start, end, place, timezone, kit, reason,
-                       source_message_id)
+    current = await _current_trip(conn, user_id, today)
+    if current is not None and starts_on is None and place in (None, current["place"]) \
+            and timezone in (None, current["timezone"]):
+        # "hotel gym legit tiny, dbs up to 25" from the trip: more about this trip, not another
+        row = await conn.fetchrow(sql("update_trip"), user_id, current["id"], None, kit, ends_on)
+        assert row is not None
+        start, end, place, timezone = (row["starts_on"], row["ends_on"], row["place"],
+                                       row["timezone"])
+    else:
+        await conn.execute(sql("insert_trip"), user_id, start, end, place, timezone, kit,
+                           reason, source_message_id)
     rewritten = 0
     plan = await conn.fetchrow(sql("active_plan"), user_id)
     if plan is not None and kit is not None:
@@ -59,3 +70,10 @@ async def plan_trip(
     if await conn.fetchval(sql("user_status"), user_id) == "active":
         await reschedule(conn, user_id)
     return PlannedTrip(start, end, place, timezone, kit, rewritten)
+
+
+async def _current_trip(conn: Conn, user_id: UUID, today: date) -> Record | None:
+    """The trip the athlete is on today (the one planned last, where two overlap)."""
+    rows = await conn.fetch(sql("athlete_trips"), user_id, today)
+    on = [r for r in rows if r["starts_on"] <= today <= r["ends_on"]]
+    return on[-1] if on else None

@@ -13,7 +13,7 @@ import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,6 +30,7 @@ from worker.db.migrate import migrate
 from worker.db.pool import Conn, connect, create_pool
 from worker.db.profiles import latest_profile
 from worker.db.queries import sql
+from worker.domain.travel import Trip
 from worker.domain.windows import window_for
 from worker.errors import ConfigError
 from worker.jobs.app import build_worker
@@ -46,6 +47,7 @@ from worker.replay.scenario import (
     parse_at,
     parse_duration,
 )
+from worker.schedule import trips_for, zone_at
 from worker.settings import Settings
 from worker.sms.channel import LocalChannel
 from worker.web.app import WebDeps, create_app
@@ -65,6 +67,8 @@ class Line:
     who: str
     text: str
     kind: str = "chat"
+    #: When it was sent (UTC), for checks in the athlete's own zone, which a trip changes.
+    moment: datetime | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,8 @@ class Outcome:
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "ok": self.ok, "failures": self.failures,
                 "agents": [a.__dict__ for a in self.agents],
-                "transcript": [line.__dict__ for line in self.transcript]}
+                "transcript": [{k: v for k, v in line.__dict__.items() if k != "moment"}
+                               for line in self.transcript]}
 
 
 #: ``{"prompts": [...], "context_templates": [...], "agent_definitions": [...]}``: whole rows.
@@ -265,7 +270,7 @@ class Replay:
         self.seen = len(self.channel.sent)
         kinds = {r["id"]: r["kind"] for r in await self.pool.fetch(
             sql("replay_message_kinds"), [t.message_id for t in fresh])} if fresh else {}
-        lines = [Line(self._local(), "coach", t.body, kinds.get(t.message_id, "chat"))
+        lines = [Line(self._local(), "coach", t.body, kinds.get(t.message_id, "chat"), now())
                  for t in fresh]
         outcome.transcript.extend(lines)
         return lines
@@ -292,11 +297,19 @@ class Replay:
             if len(keys) != len(set(keys)):
                 outcome.failures.append("more than one morning text on a local day")
         if "no_quiet_hours" in scenario.checks:
+            user = await self.pool.fetchrow(sql("replay_athlete"), scenario.persona.phone)
+            trips: list[Trip] = []
+            if user is not None:
+                async with self.pool.acquire() as conn:
+                    trips = await trips_for(conn, user["id"], date.min)
             for line in outcome.transcript:
                 window = window_for(line.kind) if line.who == "coach" else None
                 if window is None:
                     continue
                 stamp = datetime.strptime(line.at, "%a %d %b %H:%M")
+                if line.moment is not None and user is not None:  # where the athlete was
+                    stamp = line.moment.astimezone(ZoneInfo(zone_at(user["timezone"], trips,
+                                                                    line.moment)))
                 if not window.contains(stamp.time()):
                     outcome.failures.append(f"{line.kind} sent at {line.at}, outside "
                                             f"{window.words()}")
