@@ -21,7 +21,7 @@ from worker.queue import enqueue_inbox, enqueue_send
 from worker.settings import Settings
 from worker.sms.keywords import KIND_BY_KEYWORD, REPLIES, Keyword, classify
 from worker.sms.segments import segment_info
-from worker.timezones import guess_timezone
+from worker.timezones import guess_timezone, guess_units
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,8 @@ async def accept_inbound(
         # A new athlete's zone is guessed from their number until they confirm it.
         guess = guess_timezone(text.from_number).timezone
         user = await conn.fetchrow(
-            sql("upsert_user_by_phone"), text.from_number, guess or settings.default_timezone
+            sql("upsert_user_by_phone"), text.from_number, guess or settings.default_timezone,
+            guess_units(text.from_number),
         )
         assert user is not None
         user_id: UUID = user["id"]

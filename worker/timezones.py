@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final
+from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 from worker.clock import now
@@ -529,3 +529,18 @@ def zone_for_place(place: str) -> str | None:
 def without_accents(text: str) -> str:
     """``text`` with accents dropped one character for one, so match positions still hold."""
     return "".join(unicodedata.normalize("NFKD", c)[0] for c in text)
+
+
+#: Calling codes of the countries that weigh in pounds: North America (+1), Liberia, Myanmar.
+_IMPERIAL_CODES = ("1", "231", "95")
+
+
+def guess_units(phone: str) -> Literal["metric", "imperial"]:
+    """The units a new athlete most likely lifts in, from their number's country (they can say
+    otherwise): pounds in North America, kilograms nearly everywhere else. Anything that is
+    not a plausible E.164 number keeps pounds, the product's first market."""
+    match = _E164_RE.fullmatch(phone.translate(_FORMATTING))
+    if match is None:
+        return "imperial"
+    return "imperial" if match.group(1).startswith(_IMPERIAL_CODES) else "metric"
+

@@ -1,8 +1,9 @@
 -- name: upsert_user_by_phone
 -- First contact creates the athlete; later texts find them. DO UPDATE (not DO NOTHING) so the
--- row is locked and returned either way, which also serialises one athlete's webhooks.
-INSERT INTO users (phone, timezone, opted_in_at)
-VALUES ($1, $2, now())
+-- row is locked and returned either way, which also serialises one athlete's webhooks. The
+-- zone ($2) and units ($3) are guesses from the number, until the athlete says otherwise.
+INSERT INTO users (phone, timezone, units, opted_in_at)
+VALUES ($1, $2, $3, now())
 ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone
 RETURNING id, phone, name, timezone, status, opted_out_at, (xmax = 0) AS created;
 

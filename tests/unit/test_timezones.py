@@ -358,3 +358,11 @@ def test_guess_never_raises_on_number_like_strings(text: str) -> None:
     assert guess.timezone is None or is_valid_zone(guess.timezone)
     assert (guess.label is None) == (guess.timezone is None)
     assert not (guess.confident and guess.timezone is None)
+
+
+def test_units_follow_the_numbers_country() -> None:
+    from worker.timezones import guess_units
+    assert guess_units("+15125550100") == "imperial"
+    assert guess_units("+919845550147") == "metric"
+    assert guess_units("+442079460107") == "metric"
+    assert guess_units("not a number") == "imperial"
