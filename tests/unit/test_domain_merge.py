@@ -57,3 +57,14 @@ def test_named_days_set_the_count_and_identity_goes_to_users() -> None:
     assert merged.profile.days_per_week == 3
     assert merged.identity == {"name": "Ana", "send_time": "06:30"}
     assert not set(merged.changed) & {"name", "send_time"}
+
+
+def test_a_lasting_condition_stays_one_when_a_stiff_day_is_mentioned() -> None:
+    from worker.domain.profile import Injury, Profile, ProfileUpdate, Source
+    from worker.domain.merge import merge
+
+    before = Profile(injuries=[Injury(area="hand", note="osteoarthritis", status="condition")])
+    stiff = ProfileUpdate(injuries=[Injury(area="hand", note="stiff this morning",
+                                           status="current", severity="mild")])
+    (after,) = merge(before, stiff, Source(text="stiff")).profile.injuries
+    assert (after.status, after.severity) == ("condition", None)

@@ -13,3 +13,12 @@ def test_a_food_question_is_answered_for_the_goal() -> None:
     assert "deficit" not in bulking
     assert cutting is not None and "modest deficit" in cutting
     assert general is not None and "{" not in general and "deficit" not in general
+
+
+def test_training_terms_are_explained_in_plain_words() -> None:
+    from worker.coach.answers import explain_term
+
+    hinge = explain_term("hip hinge")
+    assert hinge is not None and hinge.found and "flat back" in (hinge.term or "")
+    assert explain_term("RIR") is not None
+    assert explain_term("romanian deadlift") is None  # an exercise: the library answers it

@@ -406,3 +406,19 @@ def test_a_unitless_load_takes_the_unit_said_before_it() -> None:
 def test_a_guessed_number_is_the_weight() -> None:
     found = parse_log("leg press i just guesed 180 was that ok")
     assert found.exercises == (ParsedExercise("leg press", (ParsedSet(load=180),)),)
+
+
+def test_load_by_reps_then_sets_apart() -> None:
+    assert parse_log("bench 70x8 x3").exercises == (reps("bench", 8, 8, 8, load=70),)
+    assert parse_log("incline db 22.5s for 10s").exercises == (
+        reps("incline db", 10, load=22.5),)
+    assert [e.name for e in parse_log("pull day done. lat pulldown 55x10 x3, cable rows, "
+                                      "curls. back 100%").exercises] == [
+        "lat pulldown", "cable rows", "curls"]
+
+
+def test_when_a_weight_was_changed_is_not_how_much_was_done() -> None:
+    found = parse_log("I did the exercises. The sit-to-stand from the kitchen chair was fine. "
+                      "so I changed to the 2 kg ones halfway through")
+    assert (found.completion, found.fraction) == ("completed", None)
+    assert [e.name for e in found.exercises] == ["sit-to-stand"]

@@ -535,3 +535,86 @@ def test_negation_in_other_languages() -> None:
     injuries = read_profile(["la ITB me molesta a veces después de las tiradas largas. ITB "
                              "en inglés creo. Nada grave"]).injuries
     assert injuries is not None and injuries[0].severity == "mild"
+
+
+def _read(text: str, asked: list[str] | None = None) -> ProfileUpdate:
+    return read_profile([text], asked=asked or [], today=date(2026, 3, 10))
+
+
+def test_names_said_in_passing() -> None:
+    assert _read("actually 430. i roll at 5. names Dale btw").name == "Dale"
+    assert _read("30 min max. send it around 4 when i get home from school. its bryce btw"
+                 ).name == "Bryce"
+    assert _read("its cold here").name is None
+    assert _read("i know the names of exercises").name is None
+
+
+def test_a_clock_time_after_school_is_the_afternoon() -> None:
+    assert _read("send it around 4 when i get home from school").send_time == "16:00"
+    assert _read("send it at 6 after work").send_time == "18:00"
+    assert _read("text me at 7").send_time == "07:00"
+    # The coach's last text set the time: "actually 430" corrects it, in a longer text too.
+    assert _read("actually 430. i roll at 5.", asked=["send_time"]).send_time == "04:30"
+
+
+def test_the_number_they_can_count_on() -> None:
+    assert _read("NO SET DAYS. 3 maybe 4 times a wk").days_per_week == 3
+    assert _read("3 or 4 days a week").days_per_week == 3
+    update = _read("5 days ideally mon-fri, weekends are for family / chilling")
+    assert (update.training_days, update.excluded_days) == ([1, 2, 3, 4, 5], [6, 7])
+
+
+def test_caps_said_loosely() -> None:
+    caps = _read("got a kettlebell in the cab 35 lb and some bands").load_caps
+    assert caps is not None and (caps[0].equipment, caps[0].max_load) == ("kettlebell", 35)
+    assert _read("kettlebell swings at 35 lb").load_caps is None
+    caps = _read("squat rack, bench, dbs till 40, cables").load_caps
+    assert caps is not None and caps[0].max_load == 40
+
+
+def test_an_injury_said_to_be_fine_now_is_past() -> None:
+    injuries = _read("tweaked my lower back ~2 months ago lifting a box. it's fine now, no "
+                     "pain at all").injuries
+    assert injuries is not None and injuries[0].status == "past"
+    injuries = _read("my knee hurts. its been 2 weeks").injuries
+    assert injuries is not None and injuries[0].status == "current"
+
+
+def test_numbers_then_and_now() -> None:
+    lifts = _read("used to bench 100 back in the day, prob 70 now lol").lifts
+    assert lifts is not None
+    assert [(lift.load, lift.past) for lift in lifts] == [(100, True), (70, None)]
+    assert _read("im a wrestler, 17 but 18 next month fr").age == 17
+
+
+def test_weight_targets_said_loosely() -> None:
+    targets = _read("trying to lose this gut 😂 like 20-25 lbs").targets
+    assert targets is not None and (targets[0].value, targets[0].change) == (-25, True)
+    update = _read("also cutting for state in like 2 wks. gotta make 152, im walkin around "
+                   "158 rn")
+    assert update.targets is not None and update.targets[0].value == 152
+    assert update.body_weight is not None and update.body_weight.value == 158
+
+
+def test_a_proposal_asked_as_a_question_states_what_they_want() -> None:
+    assert _read("Would around half past eight in the morning suit for your message?"
+                 ).send_time == "08:30"
+    update = _read("As for how often, perhaps three mornings a week? I would rather not do "
+                   "anything on a Sunday, as I have church")
+    assert (update.days_per_week, update.excluded_days) == (3, [7])
+    assert _read("would it be ok to skip legs?").days_per_week is None
+
+
+def test_polite_english_facts() -> None:
+    assert _read("I don't think I'd want to be at it much longer than half an hour."
+                 ).session_minutes == 30
+    assert _read("it takes less than 20 min to get there").session_minutes is None
+    assert _read("Apart from a Keep Fit class a great many years ago, I have never done "
+                 "anything of this sort.").experience == "beginner"
+    assert _read("Apart from a Keep Fit class a great many years ago").primary_goal is None
+    update = _read("I walk every day, and I should very much like to stay strong enough for "
+                   "proper hill walking.")
+    assert (update.primary_goal, update.days_per_week) == ("general_fitness", None)
+    injuries = _read("I have osteoarthritis in both hands").injuries
+    assert injuries is not None and (injuries[0].area, injuries[0].status) == ("hand",
+                                                                               "condition")

@@ -184,13 +184,14 @@ CONFIRMABLE = ("primary_goal", "days_per_week", "session_minutes", "send_time", 
 
 
 def confirmed(update: ProfileUpdate, change: ProfileChange) -> list[Recorded]:
-    """Facts restated as they already were. Equipment only when restated whole: "a 10kg kb"
-    in a gym-goer's log is not them confirming their gym."""
+    """Facts restated as they already were. Equipment only when restated as a whole ("I
+    only have dumbbells", "I train at the gym"): "a 10kg kb" or "the 4 kg weights" in a
+    workout report is not them confirming their kit."""
     facts = update.facts()
     return [Recorded(field=name, value=_display(name, facts[name], change.profile))
             for name in CONFIRMABLE if name in facts and name not in change.changed
             and (name != "equipment" or update.training_location is not None
-                 or set(facts[name]) >= set(change.profile.equipment))]
+                 or bool(update.equipment_only))]
 
 
 

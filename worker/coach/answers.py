@@ -20,8 +20,48 @@ from worker.library.seed import resolve_exercise
 from worker.planning.progression import next_load
 from worker.planning.steps import positions
 
+#: Words of the coach's own texts an athlete may ask about, in plain words. Checked before the
+#: library, so "what's a hip hinge?" is not answered as "not in my library".
+TERMS: dict[str, tuple[str, str]] = {
+    "hinge": ("A hip hinge", "bending forward from the hips with a flat back and soft knees, as "
+              "if closing a car door with your bottom: the hips go back, the back stays long, "
+              "and you feel it in the back of the thighs and the seat, not the lower back"),
+    "rir": ("RIR (reps in reserve)", "how many more reps you could have done when you stop the "
+            "set: 2 RIR means you stop with about 2 good reps left, short of failure"),
+    "rpe": ("RPE", "how hard a set felt from 1 to 10: 10 is nothing left, 8 is about 2 reps "
+            "left in the tank"),
+    "amrap": ("AMRAP", "as many reps as possible with good form"),
+    "superset": ("A superset", "two exercises done back to back, then the rest"),
+    "deload": ("A deload", "a lighter week (fewer sets, lighter loads) so your body catches up "
+               "and the next block goes better"),
+    "tempo": ("Tempo", "how fast each part of a rep goes; slower lowering makes a light weight "
+              "work harder"),
+    "emom": ("EMOM", "every minute on the minute: start a set at the top of each minute and rest "
+             "for what's left of it"),
+}
+_TERM_WORDS: dict[str, str] = {
+    "hip hinge": "hinge", "hinge": "hinge", "hinging": "hinge", "rir": "rir",
+    "reps in reserve": "rir", "rpe": "rpe", "amrap": "amrap", "superset": "superset",
+    "supersets": "superset", "deload": "deload", "deload week": "deload", "tempo": "tempo",
+    "emom": "emom",
+}
+
+
+def explain_term(name: str) -> ExerciseExplained | None:
+    """The meaning of a training term in the coach's texts, or None if it is not one."""
+    key = " ".join(name.lower().replace("'", " ").replace('"', " ").split())
+    key = key.removeprefix("a ").removeprefix("an ").removeprefix("the ")
+    term = _TERM_WORDS.get(key)
+    if term is None:
+        return None
+    title, meaning = TERMS[term]
+    return ExerciseExplained(found=True, name=title, term=meaning)
+
 
 async def explain_exercise(conn: Conn, name: str) -> ExerciseExplained:
+    term = explain_term(name)
+    if term is not None:
+        return term
     row = await resolve_exercise(conn, name)
     if row is None:
         return ExerciseExplained(found=False)

@@ -113,7 +113,7 @@ async def resolve_logged(
     """The library exercise a logged name means, the day's prescription first.
 
     Then the library's names and aliases, as typed and without filler words ("pullups too"),
-    then without a last word that is not part of the name ("leg press guesed").
+    then the longest run of its words that names one ("leg press guesed").
     """
     item = item_named(name, items)
     if item is not None and _names_another(name, item):
@@ -125,8 +125,15 @@ async def resolve_logged(
         if row is not None:
             return row
     words = FILLER.sub(" ", name).split()
-    if len(words) >= 2:  # "leg press guesed": a stray word after the name
-        return await resolve_logged(conn, " ".join(words[:-1]), items)
+    # "leg press guesed", "before standup squat": stray words around the name; the longest
+    # run of words that names an exercise is it.
+    for size in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - size + 1):
+            part = " ".join(words[start:start + size])
+            item = item_named(part, items)
+            row = await resolve_exercise(conn, str(item["exercise"]) if item else part)
+            if row is not None:
+                return row
     return None
 
 

@@ -111,6 +111,8 @@ class TripPlanned(Result):
 
 class ExerciseExplained(Result):
     found: bool
+    #: A training term rather than an exercise ("hip hinge", "RIR"): its meaning, in plain words.
+    term: str | None = None
     name: str | None = None
     slug: str | None = None
     pattern: str | None = None

@@ -52,9 +52,13 @@ def _merge_injury(old: Injury, new: Injury) -> Injury:
     note = new.note if new.note and new.note not in old.note else old.note
     if new.note and new.note not in old.note and old.note:
         note = f"{old.note}; {new.note}"[:200]
-    status = old.status if new.status is None or (old.status == "replaced") else new.status
+    # A replaced joint stays replaced, and a lasting condition (arthritis, osteopenia) stays a
+    # condition when a day's stiffness is mentioned: only "healed" (past) changes it.
+    lasting = old.status == "replaced" or (old.status == "condition" and new.status != "past")
+    status = old.status if new.status is None or lasting else new.status
+    severity = None if status == "condition" else (new.severity or old.severity)
     return Injury(area=old.area, note=note, status=status or new.status,
-                  severity=new.severity or old.severity, avoid=avoid)
+                  severity=severity, avoid=avoid)
 
 
 def merge(profile: Profile, update: ProfileUpdate, source: Source) -> Merged:

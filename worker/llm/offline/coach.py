@@ -81,6 +81,8 @@ def choose_tools(context: AthleteContext, texts: list[str]) -> ToolPlan:
     plan += intents.metric_plan(prepared, context.athlete.units)
     plan += intents.plan_wishes(prepared)
     plan += intents.rest_texts_plan(prepared)
+    if asked and re.search(r"\bexplain (?:it|that|this)\b", asked, re.I):
+        asked = f"{prepared} {asked}"  # "...what was meant by a 'hip hinge'. Could you explain it?"
     plan += intents.question_plan(asked) if asked else intents.lookup_plan(prepared)
     return _unique(plan)
 

@@ -314,13 +314,19 @@ def lookup_plan(joined: str) -> ToolPlan:
     return []
 
 
+_MEANT: Final = re.compile(
+    r"^(?:what (?:is|was) meant by|(?:is |was )?meant by|what is|what's|what)\s+(?:an?\s+|the\s+)?"
+    r"['\"]?", _I)
+
+
 def question_plan(joined: str) -> ToolPlan:
     plan: ToolPlan = []
     if (heavy := HOW_HEAVY.search(joined)) is not None:
         plan.append(("load_advice", {"exercise": (heavy.group("what") or "").strip() or None}))
     elif (what := EXPLAIN.search(joined)) is not None and not NOT_EXERCISE.match(
-            what.group("what")):
-        plan.append(("explain_exercise", {"exercise": what.group("what").strip()}))
+            _MEANT.sub("", what.group("what"))):
+        # "explain what is meant by a hip hinge": the thing after the framing words
+        plan.append(("explain_exercise", {"exercise": _MEANT.sub("", what.group("what")).strip()}))
     if PROGRESS.search(joined):
         plan.append(("progress_summary", {"days": 7 if re.search(r"\bthis week\b", joined, _I)
                                           else 30}))

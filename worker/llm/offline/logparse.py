@@ -165,7 +165,8 @@ _FILLER: Final = _word_set(
     "smashed nailed killed knocked out x rpe legs arms everything all ok okay them they "
     "monday's tuesday's wednesday's thursday's friday's saturday's sunday's yesterday's monday "
     "tuesday wednesday thursday friday saturday sunday one ones hotel gym home park w belt "
-    "straps chalk shift work guessed guesed guess used using tried loaded")
+    "straps chalk shift work guessed guesed guess used using tried loaded before after standup "
+    "class lunch break")
 #: Words that mean a segment is chat, not an exercise ("I weigh 80kg", "3 days").
 _BLOCK: Final = _word_set(
     "i'm im me you your we us weigh weight want need have has had train days day week weeks "
@@ -173,6 +174,7 @@ _BLOCK: Final = _word_set(
     "hour hours year years old am is are was were be been felt feel feels feeling like that "
     "what how why when where should can could would text call send thanks thank thx ty coach "
     "hi hey hello ok okay yes no yeah yep took spent lasted time because move later great "
+    "changed switched swapped "
     "nice awesome cool love fun lol haha tired")
 _LIST_VERBS: Final = frozenset({"did", "finished", "completed"})
 _LEAD: Final = frozenset({"i", "just", "also", "then", "so", "only"})
@@ -222,6 +224,21 @@ _IN_RESERVE: Final = re.compile(r"\b(?:maybe |about |like |~)?(\d)\s+(?:reps? )?
 #: "last set i only got 7": the last set's reps, lower than prescribed.
 _SHORT_LAST: Final = re.compile(r"\b(?:the )?last (?:set|one)\s*(?:i\s+)?(?:(?:only\s+)?(?:got|did|"
                                 r"managed|hit)|only|was(?: only)?)\s+(\d{1,2})\b")
+#: "did db press + rows w the 25s, 4x12 each": one set scheme (and load) for every name listed.
+_NAME: Final = r"(?:[a-z]+ ){0,2}[a-z]+"
+_EACH: Final = re.compile(
+    rf"\b(?P<list>{_NAME}(?:\s*(?:\+|&|,|\band\b)\s*{_NAME})+)\s*(?:w(?:/|ith)?\s+(?:the\s+)?"
+    r"(?P<load>\d+(?:\.\d+)?)s?\s*(?P<unit>kg|kgs|lbs?)?\s*,?\s*)?(?:for\s+)?"
+    r"(?P<sets>\d+\s*x\s*\d+)\s+each\b")
+#: "dbs only up to 25": what the gym has, not a set of 25.
+_KIT_UP_TO: Final = re.compile(
+    r"\b(?:dbs?|dumbbells?|kbs?|kettlebells?|weights|plates)\s+(?:only\s+)?(?:go\s+)?"
+    r"(?:up to|till|until)\s+\d+(?:\.\d+)?\s*(?:kg|kgs|lbs?)?")
+#: "bench 70x8 x3": a load x reps, then "x3" apart: three sets of them.
+_LOAD_REPS_TIMES: Final = re.compile(
+    r"\b(\d{2,3}(?:\.\d)?)\s*x\s*(\d{1,2})\s+x\s?([1-9])\b(?!\s*x)")
+#: "incline db 22.5s for 10s": the dumbbells held, for sets of ten.
+_HELD_FOR: Final = re.compile(r"\b(\d{1,3}(?:\.\d)?)s for (\d{1,2})s?\b(?!\s*(?:sec|s\b))")
 #: "160x3x3": a load, then sets x reps.
 _LOAD_SETS_REPS: Final = re.compile(r"\b(\d{2,3}(?:\.\d)?)\s*x\s*(\d{1,2})\s*x\s*(\d{1,2})\b")
 #: "squat 135 3x5": a load, then sets x reps (the unit, if any, stays with the load).
@@ -254,7 +271,8 @@ _BEST: Final = re.compile(r"\b(?:best|max|pb|pr|record)(?: (?:hold|set|effort))?
                           r"\s*(?:was|is|of|=|:)?\s*(?:like |about |around |~)?(?=\d)")
 #: "the chair stands were fine": in a done report, an exercise named with how it went was done.
 _NAMED_HOW: Final = re.compile(
-    r"\b(?:the|my) ((?:[a-z]+[ -]){0,2}[a-z]+) (?=(?:felt|were|was|went) (?:(?:really|pretty|"
+    r"\b(?:the|my) ((?:[a-z]+[ -]){0,2}[a-z]+)(?: (?:from|on|with|at|in|off) (?:the|my|a) "
+    r"(?:[a-z]+ ){0,2}[a-z]+)? (?=(?:felt|were|was|went) (?:(?:really|pretty|"
     r"very|super|a bit|quite) )?(?:ok|okay|fine|good|great|alright|decent|solid|easy|easier|"
     r"hard|harder|tough|brutal)\b)")
 _NOT_NAMES: Final = frozenset({"warm up", "warmup", "warm-up", "cool down", "cooldown", "last set",
@@ -280,6 +298,10 @@ def parse_log(text: str) -> ParsedLog:
         low = (f"{low[:used.start()]} ; {held}{referred.group('name')} {used.group('n')} "
                f"{used.group('u')} ; {low[used.end():]}")
     low = _IN_RESERVE.sub(lambda m: f" rpe {10 - int(m.group(1))} ", low)
+    low = _KIT_UP_TO.sub(" ; ", low)
+    low = _EACH.sub(_each, low)
+    low = _LOAD_REPS_TIMES.sub(lambda m: f"{m.group(3)}x{m.group(2)} @ {m.group(1)}", low)
+    low = _HELD_FOR.sub(lambda m: f"@ {m.group(1)} {m.group(2)} reps", low)
     low = _LOAD_SETS_REPS.sub(lambda m: f"{m.group(2)}x{m.group(3)} @ {m.group(1)}", low)
     low = _LOAD_THEN_SETS.sub(
         lambda m: f"{m.group(3)}x{m.group(4)} @ {m.group(1)}{m.group(2) or ''}", low)
@@ -333,6 +355,16 @@ def parse_log(text: str) -> ParsedLog:
         pain_area=body.pain, unclear=tuple(body.unclear),
         as_prescribed=(completion == "completed" and done and not body.exercises
                        and not body.unclear))
+
+
+def _each(match: re.Match[str]) -> str:
+    load = f" @ {match.group('load')}{match.group('unit') or ''}" if match.group("load") else ""
+    names = [n for n in re.split(r"\s*(?:\+|&|,|\band\b)\s*", match.group("list")) if n]
+    kit = re.match(r"(?:did |done |then )*(db|kb|bb|dumbbell|kettlebell|barbell|cable) ", names[0])
+    if kit:  # "db press + rows": dumbbell rows too
+        names = [names[0]] + [n if re.match(r"(?:db|kb|bb|dumbbell|kettlebell|barbell|cable) ",
+                                            n) else f"{kit.group(1)} {n}" for n in names[1:]]
+    return " , ".join(f"{name} {match.group('sets')}{load}" for name in names)
 
 
 def _carry_units(exercises: list[ParsedExercise]) -> list[ParsedExercise]:
@@ -417,10 +449,14 @@ def _take_felt(text: str) -> tuple[str, Felt | None]:
 
 
 def _take_fraction(text: str) -> tuple[str, float | None]:
-    """The text without its "how much got done" phrases, and the fraction they state."""
+    """The text without its "how much got done" phrases, and the fraction they state ("changed
+    to the 2 kg ones halfway through" is when, not how much)."""
     found: list[float] = []
 
     def words(match: re.Match[str]) -> str:
+        if re.search(r"\b(?:changed|switched|swapped|moved|dropped)\b[^.;!?]*$",
+                     text[max(0, match.start() - 40):match.start()]):
+            return match.group()
         found.append(_FRACTION_WORDS[re.sub(r"[- ]+", " ", match.group())])
         return " ; "
 
@@ -566,6 +602,8 @@ def _number_spec(toks: list[_Token], i: int, value: float) -> tuple[_Spec | None
     word, sym = _at(toks, i + 1, "word"), _at(toks, i + 1, "sym")
     if sym == ":" and _num(toks, i + 2) is not None:
         return None, i + 3  # a clock time
+    if sym == "%":
+        return None, i + 2  # "back 100%": how something feels
     if word in _LOAD_UNITS:
         return _Spec("load", (value,), unit=_LOAD_UNITS[word]), i + 2
     if word in _TIME_UNITS:

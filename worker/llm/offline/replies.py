@@ -206,6 +206,8 @@ def explained(result: ExerciseExplained) -> str:
     if not result.found:
         return ("That one isn't in my exercise library. Describe it, or tell me where you saw "
                 "it, and I'll find the closest match.")
+    if result.term:
+        return f"{result.name} means {result.term}."
     kit = ", ".join(e.replace("_", " ") for e in result.equipment) or "no equipment"
     text = f"{result.name} is a {result.pattern} exercise ({kit}). {result.cue or ''}"
     more = [f"easier: {result.easier}"] if result.easier else []

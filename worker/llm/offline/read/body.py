@@ -58,7 +58,8 @@ _AREAS: Final[tuple[tuple[str, str], ...]] = (
 _INJURY_WORD: Final = re.compile(
     r"\b(?:pain(?:s|ful)?|hurts?|hurting|injur\w*|uncomfortable|discomfort|bad|dodgy|tweak\w*|strain\w*|"
     r"sprain\w*|torn|tore|tear|pulled|broke|broken|fractur\w*|surgery|surgeries|operation|"
-    r"issues?|problems?|niggles?|niggly|acting up|bother\w*|ach(?:e|es|ed|y|ing)|arthritis|"
+    r"issues?|problems?|niggles?|niggly|acting up|bother\w*|ach(?:e|es|ed|y|ing)|"
+    r"(?:osteo)?arthritis|osteoarthritic|rheumatoid|"
     r"arthritic|tendon\w*|tendin\w*|bursitis|rehab\w*|recover\w*|replace\w*|reconstruct\w*|"
     r"herniat\w*|dislocat\w*|impinge\w*|inflam\w*|swollen|swelling|gave out|gives out|"
     r"grumpy|busted|messed up|jacked up|screwed up|blown|wonky|cranky|clicks|clicking|"
@@ -210,7 +211,8 @@ _FINE: Final = re.compile(r"\b(?:it'?s fine|its fine|it'?s ok|not bad|nothing se
 #: "cranky if I do a ton of handstand volume": the dose is the problem, not the movement.
 _TOO_MUCH: Final = re.compile(r"\b(?:a ton of|tons of|too much|too many|lots of|a lot of|loads of)"
                               r"\b[^.;]{0,25}\bvolume\b|\btoo much\b", CI)
-_CONDITION_WORDS: Final = re.compile(r"osteop\w+|postpartum|post-partum|had (?:my|a) "
+_CONDITION_WORDS: Final = re.compile(r"osteop\w+|(?:osteo)?arthritis|rheumatoid|postpartum|"
+                                     r"post-partum|had (?:my|a) "
                                      r"(?:baby|daughter|son)|pregnan\w*|c-?section", CI)
 
 
@@ -230,8 +232,10 @@ def _sentence_around(low: str, start: int) -> str:
     right_match = re.search(r"[.!?\n]", low[start:])
     right = start + right_match.start() if right_match else len(low)
     # "... after long runs. nothing serious.": a short sentence after it still describes it
-    after = re.match(r"[.!?\n]\s*([^.!?\n]{1,25})(?=[.!?\n]|$)", low[right:])
-    if after and len(after.group(1).split()) <= 3:
+    after = re.match(r"[.!?\n]\s*([^.!?\n]{1,60})(?=[.!?\n]|$)", low[right:])
+    # ... or one that goes on about it: "tweaked my lower back. it's fine now, no pain at all"
+    if after and (len(after.group(1).split()) <= 3 or re.match(
+            r"(?:but |and )?(?:it'?s|its|it is|it was|all good|now)\b", after.group(1))):
         right += after.end()
     return low[left:right]
 
@@ -297,6 +301,9 @@ _AGES: Final = (
     re.compile(r"(?:^|[\s,.(])(?P<n>\d{2})\s*(?:f|m)\b", CI),
     re.compile(r"^\W*(?:hi|hey|hello)?\W*(?:[A-Za-z']+\s+){0,2}[A-Za-z]+\s*,\s*(?P<n>\d{2})"
                r"\s*(?:,|$|\.)", CI),
+    # "im a wrestler, 17 but 18 next month": the age now, then the birthday coming
+    re.compile(r"\b(?P<n>1[3-9]|[2-9]\d)\s+(?:but|and|turning)\s+(?:turning\s+)?\d{2}\s+"
+               r"(?:next|in|this|soon)\b", CI),
     # "Kenji desu. 30, seattle": an age then a place, opening a sentence
     re.compile(r"(?:^|[.!?]\s+)(?P<n>\d{2})\s*,\s*[A-Za-z]{3,}\s*$", CI),
     re.compile(r"\b(?:ich bin|bin|tengo|tenho|j'ai|ho)\s+(?P<n>\d{2})\b(?!\s*(?:kg|kilo|lbs?|"
@@ -324,7 +331,8 @@ def read_age(text: str) -> int | None:
 BODY_WEIGHT: Final = re.compile(
     r"\b(?<!goal )(?<!target )(?<!dream )(?:weigh(?:ed|t)?(?: in)?|weight is|scale (?:said|says|"
     r"showed|read))\D{0,12}(?P<v>\d{2,3}(?:\.\d)?)\s*(?P<u>kg|kgs|kilos|lb|lbs|pounds)?"
-    r"|\b(?:i'?m|i am)\s+(?:at\s+)?(?P<v2>\d{2,3}(?:\.\d)?)\s*(?P<u2>kg|kgs|kilos|lb|lbs|pounds)?"
+    r"|\b(?:i'?m|i am)\s+(?:(?:at|walking|walkin|sitting|sittin|hovering|around|about|like)"
+    r"\s+){0,2}(?P<v2>\d{2,3}(?:\.\d)?)\s*(?P<u2>kg|kgs|kilos|lb|lbs|pounds)?"
     r"\s*(?:rn|right now|now|currently|atm|at the moment)\b", CI)
 
 

@@ -215,7 +215,8 @@ _REMOVED: Final = re.compile(
     r"machines?|cables?|pull[- ]?up bar)\b", CI)
 _CAP_PATTERNS: Final = (
     re.compile(r"\b(?P<eq>dumbbells?|dumbells?|dbs?|kettlebells?|kbs?|weights|halteres)\b"
-               r"[^.;]{0,40}?\bup to\s+(?P<n>\d{1,3}(?:\.\d+)?)\s*(?P<u>kg|kgs|lbs?|pounds)?", CI),
+               r"[^.;]{0,40}?\b(?:up to|up till|go to|till|til|until)\s+(?P<n>\d{1,3}(?:\.\d+)?)"
+               r"\s*(?P<u>kg|kgs|lbs?|pounds)?", CI),
     re.compile(r"\b(?P<n>\d{1,3}(?:\.\d+)?)\s*(?P<u>kg|kgs|lbs?|pounds)\s*(?:adjustable\s+)?"
                r"(?P<eq>dumbbells?|dumbells?|dbs?|kettlebells?|kbs?|hand weights|weights)\b", CI),
     re.compile(r"\b(?P<eq>dumbbells?|dumbells?|kettlebells?|halteres|hand weights)\s+"
@@ -224,7 +225,13 @@ _CAP_PATTERNS: Final = (
                r"(?P<list>(?:\d{1,3}(?:\.\d+)?\s*(?:lb|lbs|kg)?\s*(?:,|and|&)\s*)+)"
                r"(?P<n>\d{1,3}(?:\.\d+)?)\s*(?P<u>kg|kgs|lbs?|pounds)", CI),
     re.compile(r"\b(?P<n>\d{1,3}(?:\.\d+)?)s are the heaviest\b", CI),
+    # "a kettlebell in the cab 35 lb": the bell, a few words, then its weight
+    re.compile(r"\b(?P<eq>kettlebells?|kbs?)\b(?P<gap>[^\d.;,]{1,20}?)(?P<n>\d{1,3}(?:\.\d+)?)\s*"
+               r"(?P<u>kg|kgs|lbs?|pounds)\b", CI),
 )
+#: Words between a bell and a number that make the number an exercise's load, not the bell's.
+_EXERCISE_GAP: Final = re.compile(r"\b(?:swings?|press\w*|squats?|rows?|cleans?|snatch\w*|"
+                                  r"deadlifts?|carr\w+|at|for|x)\b", CI)
 
 
 #: "i grabbed a 10kg kb", "squats w the 20kg db": a weight used in a session, not the heaviest
@@ -248,6 +255,8 @@ def read_caps(text: str, *, default_unit: str) -> list[LoadCap]:
             if _USED_BEFORE.search(low[max(0, match.start() - 20):match.start()]):
                 continue
             groups = match.groupdict()
+            if _EXERCISE_GAP.search(groups.get("gap") or ""):
+                continue
             value = float(groups["n"])
             unit_word = groups.get("u") or ""
             unit = ("lb" if unit_word.startswith(("lb", "pound")) else "kg") if unit_word\

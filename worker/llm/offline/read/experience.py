@@ -23,7 +23,7 @@ _EXPERIENCE_PATTERNS: Final[tuple[tuple[Experience, re.Pattern[str]], ...]] = (
         r"exercis\w*|excercis\w*|fitness|weights|strength training|running|all (?:of )?this)\b"
         r"|\bnever (?:really |properly |seriously )?(?:lifted|trained|worked out|exercised|"
         r"been to (?:a|the) gym|done (?:any|much|this)|been (?:athletic|sporty|active)|"
-        r"lifted weights|been in a gym)\b"
+        r"lifted weights|been in a gym|done anything (?:of|like) (?:this|that)(?: sort| kind)?)\b"
         r"|\b(?:just|only) (?:started|starting|begun|beginning)\b"
         r"|\bstarting (?:out|from scratch|from zero)\b|\bfrom scratch\b"
         r"|\bcomplete(?:ly)? (?:new|beginner|novice)\b|\b(?:no|zero|little|very little|not much)"
@@ -210,6 +210,13 @@ _PAST_MAX: Final = re.compile(
     r"(?:\s*for\s+(?:a\s+)?(?P<reps>\d{1,2}|triple|double|single|reps))?", CI)
 _VERB_LIFTS: Final = {"squatted": "squat", "benched": "bench press", "pulled": "deadlift",
                       "deadlifted": "deadlift"}
+#: "used to bench 100 back in the day, prob 70 now": the best then, and the number now.
+_THEN_NOW: Final = re.compile(
+    r"\bused to (?P<verb>bench|squat|deadlift|pull|press)\s+(?P<then>\d{2,3})\s*(?P<unit>kg|lbs?)?"
+    r"[^.;!?]{0,30}?\b(?:prob(?:ably)?|maybe|like|about|~|around)?\s*(?P<now>\d{2,3})\s*"
+    r"(?P<unit2>kg|lbs?)?\s+(?:now|rn|these days|today)\b", CI)
+_VERB_NAMES: Final = {"bench": "bench press", "squat": "squat", "deadlift": "deadlift",
+                      "pull": "deadlift", "press": "overhead press"}
 
 
 def read_lifts(text: str, *, default_unit: str) -> list[Lift]:
@@ -231,6 +238,14 @@ def read_lifts(text: str, *, default_unit: str) -> list[Lift]:
                                       before + " "):
             continue
         found.append(_lift(low, match, lifts[-1].group(1), default_unit))
+    for match in _THEN_NOW.finditer(low):
+        unit_word = match.group("unit2") or match.group("unit") or ""
+        unit = "lb" if unit_word.startswith("lb") or (not unit_word and default_unit == "lb") \
+            else "kg"
+        what = _VERB_NAMES[match.group("verb")]
+        found.append(Lift(exercise=what, load=float(match.group("then")), unit=unit,  # type: ignore[arg-type]
+                          past=True))
+        found.append(Lift(exercise=what, load=float(match.group("now")), unit=unit))  # type: ignore[arg-type]
     for match in _PAST_MAX.finditer(low):
         reps_text = match.group("reps") or "single"
         reps = 5 if reps_text == "reps" else _REP_WORDS.get(reps_text) or int(reps_text)

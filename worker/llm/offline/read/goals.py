@@ -96,7 +96,9 @@ _GOAL_PATTERNS: Final[tuple[tuple[Goal, bool, re.Pattern[str]], ...]] = (
         r"\bget(?:ting)?\s+(?:back\s+)?(?:fit|fitter|in(?:to)?\s+(?:better\s+|good\s+)?shape"
         r"|healthy|healthier|active|moving)\b"
         r"|\b(?:be|stay|become|keep)\s+(?:more\s+|a bit\s+)?(?:fit|fitter|healthy|"
-        r"healthier|active|in shape)\b|\bhealthier\b|\bgeneral (?:fitness|health)\b"
+        r"healthier|active|in shape|mobile|independent)\b"
+        r"|\bstay strong enough\b|\bhill ?walking\b|\bhik(?:e|es|ing)\b"
+        r"|\bhealthier\b|\bgeneral (?:fitness|health)\b"
         r"|\boverall (?:fitness|health)\b|\bmore energy\b|\blive longer\b|\blongevity\b"
         r"|\bkeep fit\b|\bback in shape\b|\bfeel (?:fit|strong|good)(?: again)?\b"
         r"|\b(?:have|get) (?:some |more )?energy\b"
@@ -139,6 +141,10 @@ _PAST_ACTIVITY: Final = re.compile(
 )
 
 
+_LONG_AGO: Final = re.compile(r"\b(?:years ago|a long time ago|back in (?:the day|school|"
+                              r"college)|as a kid|when i was (?:young|a kid|younger))\b", CI)
+
+
 def _goal_hits(
     low: str, patterns: tuple[tuple[Goal, bool, re.Pattern[str]], ...], asked: bool
 ) -> list[tuple[int, int, Goal]]:
@@ -151,6 +157,9 @@ def _goal_hits(
                 continue
             if _PAST_ACTIVITY.search(low[max(0, match.start() - 30):match.start()]):
                 continue
+            left, right = clause(low, match.start(), match.end())
+            if _LONG_AGO.search(low[left:right]):
+                continue  # "a Keep Fit class a great many years ago": history, not a goal
             if goal == "strength" and _ADDING.search(low[max(0, match.start() - 25):match.start()]):
                 continue  # "add 2 strength days" to a runner's week: her goal is still the race
             if goal == "fat_loss" and _MAKING_WEIGHT.search(low):
@@ -184,8 +193,11 @@ def _pick_goal(text: str, low: str, asked: bool) -> tuple[Goal, str] | None:
     start, end, goal = chosen
     # "get up off the floor, carry my groceries and manage the stairs": every aim named in
     # the text is kept with the goal, so the plan can practise each.
-    others = [phrase(text, s, e) for s, e, _ in kept if (s, e) != (start, end)]
-    detail = "; ".join(dict.fromkeys([phrase(text, start, end), *others]))
+    others = [phrase(text, s, e) for s, e, _ in kept if (s, e) != (start, end)
+              and not start <= s < end]  # one aim said in overlapping words is one aim
+    first = phrase(text, start, end)
+    others = [o for o in others if o[:12] not in first]  # the same words seen twice
+    detail = "; ".join(dict.fromkeys([first, *others]))
     return goal, detail
 
 
@@ -226,9 +238,16 @@ _SKILLS: Final = (
     ("pull_up", r"(?:first|strict|unassisted|my first) pull[- ]?ups?"),
 )
 _WEIGHT_CHANGE: Final = re.compile(
-    r"\b(?:lose|drop|shed|lost|down)\s+(?:like |about |around |~|unos |some )*"
+    # "lose this gut 😂 like 20-25 lbs": a few words may come between the verb and the amount
+    r"\b(?:lose|drop|shed|lost|down)\s+(?:(?:this|the|my|that) [a-z]+\W{0,6}\s*)?"
+    r"(?:like |about |around |~|unos |some )*"
     r"(?P<a>\d{1,3}(?:\.\d)?)(?:\s*-\s*(?P<b>\d{1,3}))?\s*(?P<unit>kg|kgs|kilos?|lbs?|pounds)\b",
     CI)
+_CUTTING: Final = re.compile(r"\b(?:cut(?:ting)?|weigh[- ]?ins?|weight class|make weight|"
+                             r"weigh in)\b", CI)
+_MAKE_WEIGHT: Final = re.compile(r"\b(?:make|making|cut(?:ting)? (?:down )?to|get down to)\s+"
+                                 r"(?P<v>\d{2,3}(?:\.\d)?)\s*(?P<unit>kg|kgs|lbs?|pounds)?\b"
+                                 r"(?!\s*(?:reps|x\b|%|min|sec))", CI)
 _EVENTS: Final = re.compile(r"\b(?P<event>half[- ]?marathon|marathon|ultra|triathlon|10k|5k|"
                             r"wedding|meet|competition|race)\b", CI)
 
@@ -302,6 +321,11 @@ def read_targets(text: str, *, today: date, default_unit: str) -> list[Target]:
         found.append(Target(what="body weight", value=-amount,
                             unit=_unit(match.group("unit"), default_unit), change=True,
                             by=_by_date(low[match.start():], today)))
+    if _CUTTING.search(low):  # "cutting for state, gotta make 152": a weight class to make
+        for match in _MAKE_WEIGHT.finditer(low):
+            found.append(Target(what="body weight", value=float(match.group("v")),
+                                unit=_unit(match.group("unit"), default_unit),
+                                by=_by_date(low[max(0, match.start() - 60):], today)))
     for match in _EVENTS.finditer(low):
         left, right = clause(low, match.start(), match.end())
         context = low[max(0, left - 60):min(len(low), right + 40)]

@@ -77,6 +77,10 @@ _STRONG_NAME: Final = re.compile(
     r"mi nombre es)\s+[\"']?" + _NAME_PART,
     CI,
 )
+#: "... i roll at 5. names Dale btw": "names" for "name's", only opening a sentence.
+_NAMES_OPENING: Final = re.compile(
+    r"(?:^|[.!?\n])\s*(?:names\s+[\"']?" + _NAME_PART + r"|(?:it'?s|its)\s+" + _NAME_PART
+    + r"(?=\s+(?:btw|by the way)\b|\s*[!.]?\s*$))", CI)
 _WEAK_NAME: Final = re.compile(r"\b(i'm|im|i am|this is|soy)\s+[\"']?" + _NAME_PART, CI)
 _GREETING: Final = (
     r"(?:(?:hi|hey|hello|hiya|yo|howdy|hola|ok|okay|sure|yes|yeah|yep|yup|of course|"
@@ -125,8 +129,8 @@ def _format_name(token: str) -> str:
 
 def _name_hits(text: str, low: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
-    for match in _STRONG_NAME.finditer(text):
-        token = match.group(1)
+    for match in [*_STRONG_NAME.finditer(text), *_NAMES_OPENING.finditer(text)]:
+        token = match.group(1) or match.group(2)
         if _name_token_ok(token, weak=False) and not _AFTER_NAME_BAD.match(text, match.end()):
             found.append((match.start(), _format_name(token)))
     for match in _WEAK_NAME.finditer(text):

@@ -159,7 +159,13 @@ def answered(texts: Sequence[str], asked: Sequence[str]) -> list[str]:
     words = sum(len(re.findall(r"[^\W_]+", t)) for t in texts if isinstance(t, str))
     if words <= BARE_WORDS:
         return list(asked)
-    return [f for f in asked if f in LONG_ANSWERS]
+    # "actually 430. i roll at 5": a number corrected is still the answer, in a longer text
+    corrected = any(_CORRECTED_NUMBER.search(t) for t in texts if isinstance(t, str))
+    return [f for f in asked if f in LONG_ANSWERS or (corrected and f == "send_time")]
+
+
+_CORRECTED_NUMBER: Final = re.compile(r"\b(?:actually|make it|make that|no wait|i mean)\W+\d",
+                                      CI)
 
 
 def _attach_avoid(injuries: list[Injury] | None, avoid: list[str]) -> list[Injury]:

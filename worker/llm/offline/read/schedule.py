@@ -31,7 +31,8 @@ class Days:
 
 _RANGE_SEP: Final = r"\s*(?:-|to|or|/)\s*"
 _DAYS_COUNT: Final = re.compile(
-    r"\b([1-7])(?:" + _RANGE_SEP + r"([1-7]))?\s*(?:x|times|days?|d|sessions?|workouts?)"
+    r"\b([1-7])(?:" + _RANGE_SEP + r"([1-7]))?\s*(?:x|times|days?|d|sessions?|workouts?|"
+    r"mornings?|evenings?|nights?|lunchtimes?)"
     r"\s*(?:a|an|per|/|each|every|in a|p)?\s*(?:week|wk|w)\b"
     r"|\b([1-7])(?:" + _RANGE_SEP + r"([1-7]))?\s*(days|x(?![\d]))(?!\s*(?:ago|off|of rest|rest|"
     r"later|from now|in a row|left|before|after|until|till|bigger|more|as|longer|x|\d))"
@@ -121,7 +122,9 @@ def _training_days(low: str, asked: bool) -> Days:
                 target.update(span)
                 consumed.update((i, i + 1))
         for i, (match, day, full) in enumerate(tokens):
-            plural = match.group(0).lower().endswith("s") and full
+            # "Sundays", "on a Sunday": every one of them, a routine
+            plural = (match.group(0).lower().endswith("s") and full) or (full and bool(
+                re.search(r"\bon an?\s+$", segment[:match.start()])))
             if i in consumed or not (plural or strong_list):
                 continue
             activity = _activity(segment, match, tokens)
@@ -156,6 +159,9 @@ def _training_days(low: str, asked: bool) -> Days:
             left, right = clause(segment, match.start(), match.end())
             if _SEND_CONTEXT.search(segment[left:right]):
                 continue
+            if re.search(r"\b(?:i|we)\s+(?:\w+\s+)?(?:walk|run|cycle|bike|swim|commute|hike)\b",
+                         segment[left:right]):
+                continue  # "I walk every day": what they do anyway, not training days
             if match.group(0) == "daily" and not asked:
                 continue
             included.update(range(1, 8))
@@ -217,7 +223,9 @@ def _activity(
 _EXCLUDED_AFTER: Final = re.compile(
     r"^\W*(?:no\b|nope\b|not\b|is out|are out|doesn'?t work|don'?t work|won'?t work|"
     r"(?:is|are|r)\s+(?:bad|tough|insane|chaos|busy|hard|crazy|family day|my long shift|"
-    r"impossible|off limits|tournaments?|games?|matches|races?|meets?|competitions?)|"
+    r"impossible|off limits|tournaments?|games?|matches|races?|meets?|competitions?|"
+    r"(?:for|family|my) (?:family|the family|kids|rest|chilling|chill|resting|off|my (?:wife|"
+    r"husband|partner|kids|family)))|"
     r"i (?:have|got) (?:my |the )?(?:grand)?(?:kids|children|son|"
     r"daughter|grandchildren)|is my (?:long )?shift|i (?:have|got) a standing|i work)", CI)
 _ONE_OFF_WEEK: Final = re.compile(
@@ -314,7 +322,7 @@ _MINUTES_AFTER_BAD: Final = re.compile(
     r"per (?:mile|km)|late|early|earlier|before (?:i|you)|each way|fitness)", CI
 )
 _MINUTES_BEFORE_BAD: Final = re.compile(
-    r"\b(?:in|every|within|than|the last|the past|24)\s*$|\d:\s*$", CI
+    r"\b(?:in|every|within|(?<!longer )(?<!more )than|the last|the past|24)\s*$|\d:\s*$", CI
 )
 
 
@@ -392,6 +400,9 @@ _USUALLY: Final = re.compile(r"\b(?:usually|normally|typically|about|around|prob
 def read_days(text: str, *, asked: bool) -> tuple[int | None, Days]:
     low = text.lower()
     low = re.sub(r"\bmaybe\s+\d\s+if\b[^,.;?!]*", " ", low)
+    # "3 maybe 4 times a wk", "3 or 4 days": plan the number they can count on
+    low = re.sub(r"\b([1-7])\s*(?:,\s*)?(?:or maybe|maybe|or|possibly|perhaps)\s+[1-7]\b(?=\s*"
+                 r"(?:x\b|times|days?|sessions|a week|per week|/\s*w))", r"\1", low)
     days = _training_days(low, asked)
     counts = _days_hits(low, [(0, low)], asked)
     minutes = _minutes_hits(low, [(0, low)], False)

@@ -231,11 +231,17 @@ _INTERROGATIVE: Final = re.compile(
     r"is|are|was|were|"
     r"(?:do|does|did)\s+(?:i|you|u|we|they|he|she|my)|should|shall|will|would|am i|can i|"
     r"could i|may i|can u|can you|could you|is it|is that|any (?:tips|advice|idea)|ok to|"
-    r"okay to|is this)\b|^[^?]*\b(?:what|how|why|when|where|which)\b[^.!]*\?\s*$", CI)
+    r"okay to|is this)\b|^[^?]*(?<!as for )(?<!as to )\b(?:what|how|why|when|where|which)\b"
+    r"[^.!]*\?\s*$", CI)
 _REQUEST: Final = re.compile(
     r"\b(?:can|could|would|will)\s+(?:you|u|ya)\b.{0,40}?\b(?:send|text|txt|message|msg|"
     r"schedule|make|change|move|switch|put|set)\b|\b(?:please|pls|plz)\b.{0,30}?\b(?:send|text|"
     r"make|change|move)\b", CI)
+#: "Would half past eight suit?", "does 3 days a week work?": a proposal, answered by the
+#: athlete as a question; it states what they want.
+_PROPOSAL: Final = re.compile(
+    r"^\W*(?:would|will|does|how about|what about)\b[^?]{1,70}?\b(?:suit|work|do|be (?:ok|okay|"
+    r"fine|alright|all right|possible))\b(?!\s+(?:i|to)\b)", CI)
 _ASK_ABOUT: Final = re.compile(
     r"\b(?:do|should|can|could|would)\s+i\s+(?:need|buy|get|use|do|try|add|keep|skip|drop)\b"
     r"|\bis (?:it|that|this) (?:ok|okay|safe|normal|bad|fine|good)\b"
@@ -282,7 +288,7 @@ def is_question(sentence: str) -> bool:
     stripped = sentence.strip()
     if not stripped:
         return False
-    if _REQUEST.search(stripped):
+    if _REQUEST.search(stripped) or _PROPOSAL.search(stripped):
         return False
     return bool(_INTERROGATIVE.search(stripped) or _ASK_ABOUT.search(stripped))
 
@@ -299,7 +305,7 @@ def sentences(text: str) -> list[Sentence]:
         if not piece:
             continue
         kind = "question" if is_question(piece) else (
-            "request" if _REQUEST.search(piece) else "statement")
+            "request" if _REQUEST.search(piece) or _PROPOSAL.search(piece) else "statement")
         if found and found[-1].kind == "question" and _QUESTION_TAIL.match(piece):
             kind = "question"  # "extra curls on wed? like 15 min": still the question
         found.append(Sentence(piece, kind))

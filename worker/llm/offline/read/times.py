@@ -29,7 +29,9 @@ _TIME_RE: Final = re.compile(
     r"|(?P<h6>\d{1,2})\s+at night)",
     CI,
 )
-_EVENING: Final = re.compile(r"\b(?:evening|evenings|night|tonight|after work|pm)\b", CI)
+_EVENING: Final = re.compile(r"\b(?:evening|evenings|night|tonight|after work|pm|afternoons?|"
+                             r"after (?:school|class|practice|my shift)|home from (?:school|work|"
+                             r"class|practice)|lunch(?:time)?)\b", CI)
 _SEND_WORDS: Final = re.compile(
     r"\b(?:text|texts|texting|txt|send|sent|message|msg|remind|reminder|ping|hit me|notify|"
     r"get it|receive|works|work for me|is good|is best|is fine|is perfect|suits|prefer|ideal|"
@@ -134,7 +136,7 @@ def read_send_time(text: str, *, context: str, asked: bool) -> str | None:
     # "actually nah make it 3pm": a clock time corrected is the text's time, the only clock
     # time a profile holds.
     about_texts = about_texts or bool(CORRECTION.search(low) and re.search(
-        r"\d\s*(?:am|pm)\b|\bnoon\b", low))
+        r"\d\s*(?:am|pm)\b|\bnoon\b|\b\d{1,2}:\d{2}\b", low))
     hits = _send_time_hits(low, asked=asked, about_texts=about_texts)
     # The time a correction names wins over one mentioned after it as the reason ("make it
     # 3pm, noon I'm always in meetings").
