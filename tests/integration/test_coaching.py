@@ -259,6 +259,7 @@ async def test_itemised_log_resolves_aliases_and_copies_prescriptions(
         ("rows", "one_arm_dumbbell_row", "One-arm dumbbell row", "one_arm_dumbbell_row"),
         # A stray word after the name ("leg press i just guesed 180").
         ("leg press guesed", "dumbbell_floor_press", "Dumbbell floor press", "leg_press"),
+        ("pull-ups", "dumbbell_lunge", "Dumbbell walking lunge", "pull_up"),
     ],
 )
 async def test_a_logged_name_means_the_exercise_it_names(
@@ -267,6 +268,17 @@ async def test_a_logged_name_means_the_exercise_it_names(
     async with pool.acquire() as conn:
         row = await resolve_logged(conn, typed, [{"exercise": prescribed, "name": name}])
     assert row is not None and row["slug"] == logged
+
+
+async def test_a_loaded_bodyweight_exercise_stays_the_same_movement(pool: asyncpg.Pool) -> None:
+    """"Klimmzüge 4x5 mit +5kg" on a day with dumbbell lunges: still pull-ups, not lunges."""
+    from worker.coach.logbook import _loaded_variant
+
+    items = [{"exercise": "pull_up", "name": "Pull-up"},
+             {"exercise": "dumbbell_lunge", "name": "Dumbbell walking lunge"}]
+    async with pool.acquire() as conn:
+        row = await _loaded_variant(conn, "pull-ups", items, "vertical_pull")
+    assert row is None or row["pattern"] == "vertical_pull"
 
 
 async def test_generic_name_on_a_loaded_day_counts_for_the_prescribed_lift(

@@ -60,8 +60,8 @@ def test_named_days_set_the_count_and_identity_goes_to_users() -> None:
 
 
 def test_a_lasting_condition_stays_one_when_a_stiff_day_is_mentioned() -> None:
-    from worker.domain.profile import Injury, Profile, ProfileUpdate, Source
     from worker.domain.merge import merge
+    from worker.domain.profile import Injury, Profile, ProfileUpdate, Source
 
     before = Profile(injuries=[Injury(area="hand", note="osteoarthritis", status="condition")])
     stiff = ProfileUpdate(injuries=[Injury(area="hand", note="stiff this morning",

@@ -130,6 +130,8 @@ async def resolve_logged(
     for size in range(len(words) - 1, 0, -1):
         for start in range(len(words) - size + 1):
             part = " ".join(words[start:start + size])
+            if not _EQUIPMENT_WORDS.sub(" ", part).strip():
+                continue  # "dumbbell" alone names no exercise
             item = item_named(part, items)
             row = await resolve_exercise(conn, str(item["exercise"]) if item else part)
             if row is not None:
@@ -199,7 +201,7 @@ async def record_log(
         row = await resolve_logged(conn, entry.name, items)
         if row is not None and _loaded(entry) and not set(row["equipment"] or []) & LOADABLE:
             # "squat 4x8 @ 100" is a loaded squat, not the bodyweight one.
-            row = await _loaded_variant(conn, entry.name, items) or row
+            row = await _loaded_variant(conn, entry.name, items, str(row["pattern"])) or row
         if row is not None and item_named(entry.name, items) is None:
             if owned is None:
                 profile = await latest_profile(conn, user_id)
@@ -283,10 +285,14 @@ async def _owned_variant(conn: Conn, name: str, owned: set[str]) -> Any:
     return None
 
 
-async def _loaded_variant(conn: Conn, name: str, items: Sequence[Mapping[str, Any]]) -> Any:
-    for prefix in ("barbell", "back", "dumbbell", "machine"):
+async def _loaded_variant(conn: Conn, name: str, items: Sequence[Mapping[str, Any]],
+                          pattern: str) -> Any:
+    """The loaded version of the same movement ("weighted pull-ups" for "pull-ups +5kg"),
+    never another movement that happens to be loaded."""
+    for prefix in ("barbell", "back", "dumbbell", "machine", "weighted"):
         row = await resolve_logged(conn, f"{prefix} {name}", items)
-        if row is not None and set(row["equipment"] or []) & LOADABLE:
+        if row is not None and set(row["equipment"] or []) & LOADABLE \
+                and str(row["pattern"]) == pattern:
             return row
     return None
 

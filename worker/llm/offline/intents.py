@@ -131,7 +131,8 @@ LONG_AGO: Final = re.compile(r"\b(?:in (?:high school|college)|years ago|used to
                              r"when i was|for (?:a few|many|several|\d+) years|never really)\b",
                              _I)
 #: "Done", "all done", "did it": the whole session, as prescribed.
-SESSION_DONE: Final = re.compile(r"\b(?:did it|done|finished|all done|completed(?: it)?|"
+SESSION_DONE: Final = re.compile(r"\b(?:did it|done|finished|finshed|finsihed|finised|all done|"
+                                 r"completed(?: it)?|"
                                  r"did (?:\w+'s|the (?:workout|session|exercises)|my "
                                  r"exercises)|hecho|fatto|feito|gemacht)\b", _I)
 

@@ -259,6 +259,7 @@ OTHERS: Final = re.compile(
 _THEIR_THING: Final = re.compile(
     r"\s*(?:'s\b|(?:(?!i\b)\w+\s+){0,4}(?:has|have|had|got|gets|owns|own|uses|use|used|does|did|is|"
     r"was|says|said|keeps|bought|buys|gave|lent|lends|swears|trains|lifts|runs|hat|tem|tiene|"
+    r"pulled|benched|squatted|deadlifted|lifted|hit|ran|pr'?d|maxed|"
     r"does|do|can|could|let|lets|wants|thinks|compr[oó]|comprou|usa|faz|hace|tiene|gekauft|"
     r"kaufte|benutzt|ha comprato|usa)\b)", CI)
 _HOUSEHOLD: Final = re.compile(r"\b(?:husband|wife|partner)\b", CI)
