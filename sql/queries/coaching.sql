@@ -59,6 +59,16 @@ WHERE user_id = $1 AND date < $2 AND date >= $2 - $3::int
 ORDER BY date DESC
 LIMIT 1;
 
+-- name: latest_trained_workout
+-- The latest training day on or in the $3 days before $2, done or not: the session "today's
+-- took me 30" is about.
+SELECT id, date, title, focus, status, is_rest_day, blocks, estimated_minutes, notes
+FROM workout_instances
+WHERE user_id = $1 AND date <= $2 AND date >= $2 - $3::int AND NOT is_rest_day
+  AND estimated_minutes IS NOT NULL
+ORDER BY date DESC
+LIMIT 1;
+
 -- name: workouts_between
 -- [start, end): the athlete's workouts in a date range, in date order.
 SELECT id, date, title, focus, status, is_rest_day, blocks, estimated_minutes

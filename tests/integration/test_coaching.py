@@ -121,8 +121,9 @@ async def _row(pool: asyncpg.Pool, query: str, *args: Any) -> asyncpg.Record:
 
 async def _workout(pool: asyncpg.Pool, user_id: UUID, day: date) -> asyncpg.Record:
     return await _row(
-        pool, "SELECT id, status, blocks, notes, completed_at, plan_id, is_rest_day"
-        " FROM workout_instances WHERE user_id = $1 AND date = $2", user_id, day)
+        pool, "SELECT id, status, blocks, notes, completed_at, plan_id, is_rest_day,"
+        " estimated_minutes FROM workout_instances WHERE user_id = $1 AND date = $2",
+        user_id, day)
 
 
 async def _logs(pool: asyncpg.Pool, user_id: UUID) -> list[asyncpg.Record]:
@@ -541,6 +542,25 @@ async def _rewrite_planned(pool: asyncpg.Pool, user_id: UUID, until: date) -> No
         " AND start_date <= $2 ORDER BY start_date", user_id, until)
     for week in due:
         await write_week(pool, offline_runtime(pool), week["id"], trace_id=uuid.uuid4())
+
+
+async def test_sessions_that_run_long_are_written_again_to_fit(pool: asyncpg.Pool) -> None:
+    """"Took me almost 60" for a session estimated at 40: the coming ones are trimmed so they
+    take the time asked at the athlete's pace; the time asked stays what they said."""
+    user_id = await _lifter(pool)
+    await _log(pool, user_id)
+    estimated = (await _workout(pool, user_id, MONDAY))["estimated_minutes"]
+    asked = (await pool.fetchrow("SELECT session_minutes FROM fitness_profiles WHERE user_id ="
+                                 " $1 ORDER BY version DESC LIMIT 1", user_id))["session_minutes"]
+    took = round(estimated * 1.5)
+    result = await _tool(pool, user_id, "session_length", {"minutes": took, "day": "today"})
+    assert result.found and result.replanned and result.pace == pytest.approx(1.3)
+    assert result.next_estimate < asked
+    await _rewrite_planned(pool, user_id, FRIDAY)
+    wednesday = await _workout(pool, user_id, WEDNESDAY)
+    assert wednesday["estimated_minutes"] <= result.next_estimate
+    on_time = await _tool(pool, user_id, "session_length", {"minutes": 41, "day": "wednesday"})
+    assert on_time.pace is None or on_time.replanned  # a report near the estimate changes little
 
 
 async def test_a_trip_without_equipment_rewrites_its_days_only(pool: asyncpg.Pool) -> None:

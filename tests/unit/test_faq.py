@@ -19,6 +19,6 @@ def test_training_terms_are_explained_in_plain_words() -> None:
     from worker.coach.answers import explain_term
 
     hinge = explain_term("hip hinge")
-    assert hinge is not None and hinge.found and "flat back" in (hinge.term or "")
+    assert hinge is not None and hinge.found and "back flat" in (hinge.term or "")
     assert explain_term("RIR") is not None
     assert explain_term("romanian deadlift") is None  # an exercise: the library answers it

@@ -154,3 +154,23 @@ async def test_a_rule_that_breaks_still_gets_the_athlete_a_reply(
     response = await OfflineProvider().complete(request)
     assert isinstance(response.output, CoachReply)
     assert response.output.reply == SAFE_REPLY
+
+
+def test_how_long_a_session_took_is_read_not_a_commute() -> None:
+    from worker.llm.offline.intents import session_length_plan
+
+    assert session_length_plan("Done. Took 42 min, the rest periods got me.") == [
+        ("session_length", {"minutes": 42, "day": "today"})]
+    assert session_length_plan("today's took me almost 30 with the rests") == [
+        ("session_length", {"minutes": 30, "day": "today"})]
+    assert session_length_plan("it took 20 min to drive to the gym") == []
+
+
+def test_pace_moves_part_of_the_way_and_keeps_a_floor() -> None:
+    from worker.domain.pace import MIN_SESSION_MINUTES, new_pace, on_time, paced_minutes
+
+    assert new_pace(None, 60, 40) == 1.3
+    assert new_pace(None, 400, 40) == 1.6  # a report beyond the bounds counts as 2x
+    assert on_time(42, 40) and not on_time(50, 40)
+    assert paced_minutes(20, 1.3) == 15 and paced_minutes(20, None) == 20
+    assert paced_minutes(12, 2.0) == MIN_SESSION_MINUTES

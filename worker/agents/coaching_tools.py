@@ -16,6 +16,7 @@ from worker.agents.toolbase import Args, DayRef, ToolContext, day_of
 from worker.clock import now
 from worker.coach import answers
 from worker.coach.logbook import LogEntry, record_log
+from worker.coach.pace import record_session_length
 from worker.coach.progress import progress_summary as summarize
 from worker.coach.results import (
     ExerciseExplained,
@@ -23,6 +24,7 @@ from worker.coach.results import (
     LogResult,
     MetricLogged,
     Progress,
+    SessionLength,
     TripPlanned,
 )
 from worker.coach.travel import plan_trip as record_trip
@@ -71,6 +73,17 @@ async def log_workout(ctx: ToolContext, args: LogWorkoutArgs) -> LogResult:
             fraction=args.fraction, session_rpe=args.session_rpe, felt=args.felt,
             source_message_id=ctx.source_message_id, as_of_today=day == ctx.today(),
         )
+
+
+class SessionLengthArgs(Args):
+    minutes: int = Field(ge=3, le=300, description="How long the session took, in minutes.")
+    day: DayRef = Field(description="The session's day: today, yesterday, a weekday...")
+
+
+async def session_length(ctx: ToolContext, args: SessionLengthArgs) -> SessionLength:
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        return await record_session_length(conn, ctx.user_id, day_of(args.day, ctx.today()),
+                                           args.minutes, ctx.today(), ctx.source_message_id)
 
 
 class LogMetricArgs(Args):

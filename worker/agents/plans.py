@@ -36,6 +36,7 @@ from worker.domain.onboarding import (
     infer_experience,
     known,
 )
+from worker.domain.pace import paced_minutes
 from worker.domain.profile import Profile
 from worker.domain.travel import trip_on
 from worker.domain.workouts import PlanOutline, PrescribedExercise, WeekPlan
@@ -70,6 +71,7 @@ def planning_profile(profile: Profile) -> dict[str, Any]:
     """The profile as the engine plans from it: inferred level, defaults, chosen days."""
     level, _ = infer_experience(profile)
     minutes = profile.session_minutes or (GENTLE_MINUTES if gentle(profile) else DEFAULT_MINUTES)
+    minutes = paced_minutes(minutes, profile.pace)
     days = choose_training_days(profile)
     return {**profile.model_dump(mode="json"), "experience": level, "session_minutes": minutes,
             "training_days": days, "days_per_week": len(days)}

@@ -24,12 +24,14 @@ from worker.agents.coaching_tools import (
     LogWorkoutArgs,
     PlanTripArgs,
     ProgressArgs,
+    SessionLengthArgs,
     explain_exercise,
     load_advice,
     log_metric,
     log_workout,
     plan_trip,
     progress_summary,
+    session_length,
 )
 from worker.agents.toolbase import Args, DayRef, ToolContext, day_of
 from worker.clock import now
@@ -239,5 +241,7 @@ TOOLS: dict[str, Tool] = {
              "athlete last lifted.", LoadAdviceArgs, load_advice),
         Tool("progress_summary", "The athlete's progress over a period: sessions, streaks, "
              "metrics, loads, progressions, achievements.", ProgressArgs, progress_summary),
+        Tool("session_length", "How long a session took; sessions that run long are written "
+             "again to fit the time the athlete asked for.", SessionLengthArgs, session_length),
     )
 }

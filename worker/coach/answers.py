@@ -23,9 +23,10 @@ from worker.planning.steps import positions
 #: Words of the coach's own texts an athlete may ask about, in plain words. Checked before the
 #: library, so "what's a hip hinge?" is not answered as "not in my library".
 TERMS: dict[str, tuple[str, str]] = {
-    "hinge": ("A hip hinge", "bending forward from the hips with a flat back and soft knees, as "
-              "if closing a car door with your bottom: the hips go back, the back stays long, "
-              "and you feel it in the back of the thighs and the seat, not the lower back"),
+    "hinge": ("A hip hinge", "bending at the hips, not the waist: push your bottom back as if "
+              "closing a car door with it, knees soft, back flat, then stand tall by squeezing "
+              "your glutes. You should feel it in the back of the thighs, not the lower back; "
+              "it's how you pick things up safely"),
     "rir": ("RIR (reps in reserve)", "how many more reps you could have done when you stop the "
             "set: 2 RIR means you stop with about 2 good reps left, short of failure"),
     "rpe": ("RPE", "how hard a set felt from 1 to 10: 10 is nothing left, 8 is about 2 reps "
@@ -38,12 +39,18 @@ TERMS: dict[str, tuple[str, str]] = {
               "work harder"),
     "emom": ("EMOM", "every minute on the minute: start a set at the top of each minute and rest "
              "for what's left of it"),
+    "false grip": ("A false grip", "wrist over the bar or ring so the bar sits in the heel of "
+                   "your palm, not your fingers. It lets you turn over the top in a muscle-up; "
+                   "practise it in dead hangs and slow pull-ups first, it feels awkward at the "
+                   "start"),
+    "kipping": ("Kipping", "using a swing of the hips to help a pull-up or muscle-up; strict "
+                "reps (no swing) build the strength, so the plan counts those"),
 }
 _TERM_WORDS: dict[str, str] = {
     "hip hinge": "hinge", "hinge": "hinge", "hinging": "hinge", "rir": "rir",
     "reps in reserve": "rir", "rpe": "rpe", "amrap": "amrap", "superset": "superset",
     "supersets": "superset", "deload": "deload", "deload week": "deload", "tempo": "tempo",
-    "emom": "emom",
+    "emom": "emom", "false grip": "false grip", "kipping": "kipping", "kip": "kipping",
 }
 
 
@@ -62,7 +69,8 @@ async def explain_exercise(conn: Conn, name: str) -> ExerciseExplained:
     term = explain_term(name)
     if term is not None:
         return term
-    row = await resolve_exercise(conn, name)
+    # "romanian deadlift and": the library name inside what was asked
+    row = await resolve_exercise(conn, name) or await resolve_logged(conn, name, [])
     if row is None:
         return ExerciseExplained(found=False)
     details = await conn.fetchrow(sql("exercise_details"), [row["slug"]])

@@ -123,7 +123,7 @@ async def _trip_facts(
                      if e not in normalize_equipment(update.equipment_removed)]
     await conn.execute(sql("update_trip"), user_id, row["id"], update.timezone, equipment, None)
     change.trip_updated = True
-    await _replan(conn, user_id, max(today - timedelta(days=1), trip.starts_on), change)
+    await replan_after(conn, user_id, max(today - timedelta(days=1), trip.starts_on), change)
     return update.model_copy(update={"equipment": None, "timezone": None, "load_caps": None,
                                      "equipment_only": None, "equipment_removed": None})
 
@@ -147,7 +147,7 @@ async def _plan_effects(
     if changed & REPLAN_FIELDS:
         # An injury changes today's session too; the rest from tomorrow.
         start = today - timedelta(days=1) if "injuries" in changed else today
-        await _replan(conn, user_id, start, change)
+        await replan_after(conn, user_id, start, change)
 
 
 def _injuries_matter(before: Profile, merged: Merged) -> bool:
@@ -170,7 +170,7 @@ def _injuries_matter(before: Profile, merged: Merged) -> bool:
     return False
 
 
-async def _replan(conn: Conn, user_id: UUID, after: date, change: ProfileChange) -> None:
+async def replan_after(conn: Conn, user_id: UUID, after: date, change: ProfileChange) -> None:
     """Sessions after ``after`` with nothing logged are written again from the new facts."""
     plan = await conn.fetchrow(sql("active_plan"), user_id)
     if plan is None:

@@ -179,3 +179,18 @@ class Progress(Result):
     achievements: list[str] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class SessionLength(Result):
+    """How long a session took against its estimate, and what the coach did about it."""
+
+    took: int
+    found: bool
+    estimated: int | None = None
+    asked: int | None = None
+    #: Their pace after this report (None: on time, nothing changed).
+    pace: float | None = None
+    #: What coming sessions are now written to be, by the estimate, so they take ``asked``.
+    next_estimate: int | None = None
+    replanned: bool = False
+

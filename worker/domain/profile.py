@@ -183,6 +183,9 @@ class Profile(BaseModel):
     stated: list[str] = Field(default_factory=list)
     #: Fields filled with a default the athlete has not confirmed.
     assumed: list[str] = Field(default_factory=list)
+    #: How long their sessions really take against the estimate ("took me 30" for 20 is 1.5),
+    #: from what they reported; sessions are written to fit at their pace. None = as estimated.
+    pace: float | None = None
     sources: dict[str, Source] = Field(default_factory=dict)
     summary: str | None = None
 
@@ -196,6 +199,7 @@ class Profile(BaseModel):
             "returning": bool(preferences.get("returning")),
             "stated": list(preferences.get("stated") or []),
             "assumed": list(preferences.get("assumed") or []),
+            "pace": preferences.get("pace"),
             "training_days": list(data.get("training_days") or []),
             "excluded_days": list(data.get("excluded_days") or []),
         })
@@ -203,7 +207,8 @@ class Profile(BaseModel):
     def preferences(self) -> dict[str, Any]:
         """The small typed facts kept in the ``preferences`` column."""
         return {"training_years": self.training_years, "returning": self.returning,
-                "stated": sorted(set(self.stated)), "assumed": sorted(set(self.assumed))}
+                "stated": sorted(set(self.stated)), "assumed": sorted(set(self.assumed)),
+                "pace": self.pace}
 
     def cap_for(self, equipment: str) -> LoadCap | None:
         return next((c for c in self.load_caps if c.equipment == equipment), None)

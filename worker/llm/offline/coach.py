@@ -24,6 +24,7 @@ from worker.coach.results import (
     Progress,
     RestDayTexts,
     SessionChange,
+    SessionLength,
     ToolFailed,
     TripPlanned,
     WorkoutLookup,
@@ -78,6 +79,7 @@ def choose_tools(context: AthleteContext, texts: list[str]) -> ToolPlan:
     plan += intents.session_plan(prepared, today, logged=bool(logged), rest_today=rest_today,
                                  said=said)
     plan += intents.trip_plan(prepared, today)
+    plan += intents.session_length_plan(prepared)
     plan += intents.metric_plan(prepared, context.athlete.units)
     plan += intents.plan_wishes(prepared)
     plan += intents.rest_texts_plan(prepared)
@@ -266,6 +268,8 @@ def _result_line(outcome: ToolOutcome, next_session: str = "",
     if isinstance(result, RestDayTexts):
         return ("Rest-day texts on: a short note on your days off too." if result.rest_day_texts
                 else "Done: no more texts on rest days, just your training days.")
+    if isinstance(result, SessionLength):
+        return replies.session_length(result)
     if isinstance(result, MetricLogged):
         unit = f" {result.unit}" if result.unit else ""
         return f"Logged {result.logged.replace('_', ' ')}: {result.value:g}{unit}."

@@ -55,14 +55,6 @@ FAQ: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (re.compile(r"\binstead of\b|\binvece\b", _I),
      "Yes, that's a fine swap when the machine's taken: it trains the same movement, so keep "
      "the sets and reps and pick a weight that leaves 2 reps in the tank."),
-    (re.compile(r"\bfalse grip\b", _I),
-     "A false grip: wrist over the bar or ring so the bar sits in the heel of your palm, not "
-     "your fingers. It lets you turn over the top in a muscle-up. Practise it in dead hangs "
-     "and slow pull-ups first; it feels awkward at the start."),
-    (re.compile(r"\bhip hinge\b", _I),
-     "A hip hinge is bending at the hips, not the waist: push your bottom back as if closing a "
-     "car door with it, knees soft, back flat, then stand tall by squeezing your glutes. It's "
-     "how you pick things up safely."),
     (re.compile(r"\blunges?\b", _I),
      "Reverse lunges are usually kinder to knees than forward ones: step back, keep the front "
      "shin fairly upright and only go as deep as stays pain-free. If the knee still complains, "

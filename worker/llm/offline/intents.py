@@ -339,6 +339,26 @@ def question_plan(joined: str) -> ToolPlan:
     return plan
 
 
+#: "Done. Took 42 min", "today's took me almost 30 with the rests": how long a session took.
+SESSION_TOOK: Final = re.compile(
+    r"\b(?:done|finished|today'?s|session|workout|it|that one|this one)\W+(?:\w+\W+){0,2}?"
+    r"(?:took|lasted|ran)\s+(?:me\s+)?(?:almost|about|around|like|nearly|over|just over|"
+    r"closer to|~)?\s*(?P<minutes>\d{1,3})\s*(?:min|mins|minutes|m\b)?(?!\s*(?:sec|s\b|km|k\b))",
+    _I)
+#: "took 20 min to drive to the gym": time spent on something else.
+_OTHER_TIME: Final = re.compile(r"\s*(?:min\w*\s+)?(?:to|for)\s+(?:get|drive|walk|commute|find|"
+                                r"park|travel|set up|warm)\b", _I)
+
+
+def session_length_plan(joined: str) -> ToolPlan:
+    match = SESSION_TOOK.search(joined)
+    if match is None or not 5 <= int(match.group("minutes")) <= 240 \
+            or _OTHER_TIME.match(joined, match.end("minutes")):
+        return []
+    day = "yesterday" if re.search(r"\byesterday'?s?\b", joined, _I) else "today"
+    return [("session_length", {"minutes": int(match.group("minutes")), "day": day})]
+
+
 def metric_plan(joined: str, units: str) -> ToolPlan:
     plan: ToolPlan = []
     weight = read_body_weight(joined, default_unit="kg" if units == "metric" else "lb")

@@ -19,6 +19,7 @@ from worker.coach.results import (
     PauseResult,
     Progress,
     SessionChange,
+    SessionLength,
     TripPlanned,
     WorkoutLookup,
 )
@@ -213,6 +214,19 @@ def explained(result: ExerciseExplained) -> str:
     more = [f"easier: {result.easier}"] if result.easier else []
     more += [f"harder: {result.harder}"] if result.harder else []
     return text.strip() + (f" ({'; '.join(more)})" if more else "")
+
+
+def session_length(result: SessionLength) -> str | None:
+    """"That took 30 min against 20: I've trimmed your coming sessions to fit."."""
+    if not result.found or result.asked is None:
+        return None
+    if result.pace is None:
+        return f"{result.took} min: right on time." if result.took <= result.asked + 2 else None
+    if result.took > (result.estimated or result.took):
+        return (f"Thanks: {result.took} min against the {result.asked} you have. I've trimmed "
+                f"your coming sessions (fewer sets, same main lifts) so they fit.")
+    return (f"Quicker than planned ({result.took} min): your coming sessions get a little more "
+            f"work, still within {result.asked} min.")
 
 
 def load_advice(result: LoadAdvice) -> str:
