@@ -234,8 +234,8 @@ def read_lifts(text: str, *, default_unit: str) -> list[Lift]:
             continue
         before = low[max(0, match.start() - 70):match.start()]
         lifts = list(re.finditer(r"\b(" + _EXERCISES + r")\b", before))
-        if not lifts or not re.search(r"\b(?:currently|now|rn|right now|i do|i can)\b",
-                                      before + " "):
+        if not lifts or not re.search(r"\b(?:currently|now|rn|right now|i do|i can|i'?m at|"
+                                      r"i am at)\b", before + " "):
             continue
         found.append(_lift(low, match, lifts[-1].group(1), default_unit))
     for match in _THEN_NOW.finditer(low):

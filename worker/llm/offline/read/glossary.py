@@ -197,6 +197,8 @@ _FR_RULES = [
     (r"\b[ée]tudiante?s?\b", "student"),
     (rf"\b(?:je suis|j{_AP}?suis) (?=(?-i:[A-ZÀ-Ý][a-zà-ÿ]))", "i'm "),  # "je suis Tom"
     (r"\bje suis (?:mort|morte|crev[ée]e?|[ée]puis[ée]e?|naze|claqu[ée]e?)\b", "i am exhausted"),
+    (r"\b(?:l[àa] )?je suis [àa] (?=\d)", "i'm at "),  # "là je suis à 100kg x3": where they are
+    (r"\bje suis\b", "i am"),
     (r"\b(?:crev[ée]e?|[ée]puis[ée]e?)\b", "exhausted"),
     # how many days, how long
     (r"\b([1-7])\s?(?:x|fois)\s*(?:par|/|p|a la|[àa] la)?\s*sem(?:aine)?\b", r"\1 times a week"),

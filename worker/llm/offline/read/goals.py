@@ -82,7 +82,8 @@ _GOAL_PATTERNS: Final[tuple[tuple[Goal, bool, re.Pattern[str]], ...]] = (
         CI)),
     ("strength", False, re.compile(
         r"\b(?:get|getting|be|become)\s+(?:a lot\s+|a bit\s+|much\s+|way\s+|more\s+)?"
-        r"(?:stronger|strong)\b|\blift heavier\b|\b(?:increase|improve|bigger|raise) my "
+        r"(?:stronger|strong)\b|\blift heavier\b|\b(?:a )?(?:bigger|heavier|stronger) "
+        r"(?:squat|deadlift|bench|total|press)\b|\b(?:increase|improve|bigger|raise) my "
         r"(?:squat|deadlift|bench|total|1rm|max(?:es)?|lifts?|strength)\b|\bponerme fuerte\b"
         r"|\bm[aá]s fuerte\b|\bstrength training\b|\bbone (?:density|health)\b"
         r"|\bosteopenia\b|\bpulling strength\b|\bstrong again\b"

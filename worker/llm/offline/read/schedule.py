@@ -41,6 +41,8 @@ _DAYS_COUNT: Final = re.compile(
     r"|\b(?P<times>once|twice|thrice)\s*(?:a|per|/|each|every)\s*(?:week|wk)\b"
     r"|\b([1-7])\s+(?:strength|lifting|gym|training|weights?|resistance)\s+(?:days|sessions|"
     r"workouts)\b"
+    # "2 sessions of 45 min a week", "3 workouts (30-40 min) per week"
+    r"|\b([1-7])\s+(?:sessions|workouts)\b[^.;!?]{1,25}?\b(?:a|per|each|every|/)\s*(?:week|wk)\b"
     r"|\b(?:train|training|workout|work out|lift|lifting|gym|go|exercise)\s+([1-7])"
     r"(?:" + _RANGE_SEP + r"([1-7]))?\s*(?:x|times|days|days?\s+a\s+week)\b",
     CI,
@@ -130,6 +132,8 @@ def _training_days(low: str, asked: bool) -> Days:
             activity = _activity(segment, match, tokens)
             if activity is not None:
                 activities.append(Activity(weekday=day, what=activity[0], hard=activity[1]))
+                if _GAME_DAY.search(segment[max(0, match.start() - 40):match.end() + 30]):
+                    excluded.add(day)  # a match day is no lifting day
                 continue
             if not asked and (_day_is_an_event(segment, match.start()) or re.match(
                     r"\W*(?:as usual|again|like normal|like always)\b", segment[match.end():])):
@@ -138,6 +142,8 @@ def _training_days(low: str, asked: bool) -> Days:
                 continue  # "working thu fri sat, nothing til sun": this week, not the routine
             if _CONDITIONAL_AFTER.match(segment, match.end()):
                 continue  # "a third on Saturday if I am feeling spry": a maybe, not a plan
+            if _CONTENT_ONLY.search(segment[max(0, match.start() - 30):match.start()]):
+                continue  # "no legs on friday": what that day holds, not whether they train
             if _day_excluded(segment, match.start()) or _excluded_after(segment, match.end()):
                 excluded.add(day)
             else:
@@ -215,11 +221,19 @@ def _activity(
     if not candidates:
         return None
     what = candidates[0].strip()
+    if what in ("soccer", "football") and _GAME_DAY.search(segment):
+        return what, True  # a soccer match, not a kickabout
     if what in ("run", "runs", "running", "easy", "easy run", "easy runs"):
         what = "easy run" if "easy" in what else "run"
     return what, bool(_HARD.search(what))
 
 
+_CONTENT_ONLY: Final = re.compile(
+    r"\b(?:no|not|without|skip)\s+(?:\w+\s+)?(?:legs?|leg day|upper(?: body)?|lower(?: body)?|"
+    r"arms?|squats?|deadlifts?|heavy \w+|cardio|running|jumping)\s+(?:on|the day before|before)?"
+    r"\s*(?:a\s+|the\s+)?$", CI)
+_GAME_DAY: Final = re.compile(r"\b(?:match|matches|game|games|tournaments?|meets?|races?)\b",
+                              CI)
 _EXCLUDED_AFTER: Final = re.compile(
     r"^\W*(?:no\b|nope\b|not\b|is out|are out|doesn'?t work|don'?t work|won'?t work|"
     r"(?:is|are|r)\s+(?:bad|tough|insane|chaos|busy|hard|crazy|family day|my long shift|"
@@ -227,7 +241,9 @@ _EXCLUDED_AFTER: Final = re.compile(
     r"(?:for|family|my) (?:family|the family|kids|rest|chilling|chill|resting|off|my (?:wife|"
     r"husband|partner|kids|family)))|"
     r"i (?:have|got) (?:my |the )?(?:grand)?(?:kids|children|son|"
-    r"daughter|grandchildren)|is my (?:long )?shift|i (?:have|got) a standing|i work)", CI)
+    r"daughter|grandchildren)|is my (?:long )?shift|i (?:have|got) a standing|i work|"
+    r"i'?m (?:dead|exhausted|wrecked|toast|destroyed|useless|knackered)|"
+    r"i am (?:dead|exhausted|wrecked|toast|destroyed|useless|knackered))", CI)
 _ONE_OFF_WEEK: Final = re.compile(
     r"\b(?:(?:til|till|until)\s+(?:mon|tue|wed|thu|fri|sat|sun|next|the weekend)|this wk|"
     r"this week|next wk|next week|this weekend|just this|only this)\b"
@@ -261,6 +277,7 @@ def _day_excluded(segment: str, start: int) -> bool:
     after = before[last:]
     if re.search(r"\b(?:so|only|just|then|instead|and i|but)\b", after):
         return False
+
     return len(after.split()) <= 4
 
 

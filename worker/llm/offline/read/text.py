@@ -265,7 +265,8 @@ _THEIR_THING: Final = re.compile(
 _HOUSEHOLD: Final = re.compile(r"\b(?:husband|wife|partner)\b", CI)
 _AT_HOME: Final = re.compile(r"\b(?:garage|basement|at home|in the house|in our|home gym)\b", CI)
 _REJECTED: Final = re.compile(
-    r"\b(?:no thanks|nah|not touching|not happening|no way|ni loca|lol no|so no|not for me|"
+    r"\b(?:no thanks|nah|not touching|not happening|no way|ni loca|lol no|so no(?=\s*(?:$|[.,!;]))|"
+    r"not for me|"
     r"not interested|not gonna|i'?m good w(?:ith)?|wife says no)\b", CI)
 _HYPOTHETICAL: Final = re.compile(
     r"\b(?:might|maybe (?:someday|one day)|someday|one day|tempted|thinking (?:of|about) "
