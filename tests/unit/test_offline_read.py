@@ -618,3 +618,25 @@ def test_polite_english_facts() -> None:
     injuries = _read("I have osteoarthritis in both hands").injuries
     assert injuries is not None and (injuries[0].area, injuries[0].status) == ("hand",
                                                                                "condition")
+
+
+def test_lists_of_days_share_what_rules_them_out() -> None:
+    update = _read("terça, quinta e sábado. segundas e sextas tenho calls cedo, esquece")
+    assert (update.training_days, update.excluded_days) == ([2, 4, 6], [1, 5])
+    assert _read("mon and wed are bad").excluded_days == [1, 3]
+    update = _read("i have a soccer match every saturday so no legs on friday please. on "
+                   "sunday i am exhausted lol")
+    assert (update.training_days, update.excluded_days) == (None, [6, 7])
+
+
+def test_the_time_asked_for_beats_a_time_mentioned_as_a_reason() -> None:
+    assert _read("send the workout around 8:00? i have class at 10:00").send_time == "08:00"
+    assert _read("podes mandar às 6h45? antes delas acordarem").send_time == "06:45"
+
+
+def test_numbers_said_bare_are_current_lifts() -> None:
+    lifts = _read("lifting for 2 years. bench 80, deadlift 140 I think").lifts
+    assert lifts is not None and [(x.exercise, x.load) for x in lifts] == [
+        ("bench press", 80), ("deadlift", 140)]
+    assert _read("bench 85 5,5,5 today").lifts is None  # a workout report
+    assert _read("Olá! Sou a Inês 🙂 38 anos, Lisboa").name == "Inês"

@@ -210,6 +210,12 @@ _PAST_MAX: Final = re.compile(
     r"(?:\s*for\s+(?:a\s+)?(?P<reps>\d{1,2}|triple|double|single|reps))?", CI)
 _VERB_LIFTS: Final = {"squatted": "squat", "benched": "bench press", "pulled": "deadlift",
                       "deadlifted": "deadlift"}
+#: "bench 80, deadlift 140": a main lift and a number, nothing else.
+_BARE_LIFT: Final = re.compile(
+    r"\b(?P<ex>bench(?: press)?|squat|back squat|deadlift|dl|ohp|overhead press)\s+(?:is\s+|at\s+|"
+    r"~\s*)?(?P<load>\d{2,3}(?:\.\d)?)\b(?!\s*(?:x\b|reps|for|%|min|kg|kgs|lbs?|pounds|s\b|\d))",
+    CI)
+_REPORT_WORDS: Final = re.compile(r"\b(?:did|done|today|finished|sets?|logged)\b|\d\s*x\s*\d", CI)
 #: "used to bench 100 back in the day, prob 70 now": the best then, and the number now.
 _THEN_NOW: Final = re.compile(
     r"\bused to (?P<verb>bench|squat|deadlift|pull|press)\s+(?P<then>\d{2,3})\s*(?P<unit>kg|lbs?)?"
@@ -246,6 +252,13 @@ def read_lifts(text: str, *, default_unit: str) -> list[Lift]:
         found.append(Lift(exercise=what, load=float(match.group("then")), unit=unit,  # type: ignore[arg-type]
                           past=True))
         found.append(Lift(exercise=what, load=float(match.group("now")), unit=unit))  # type: ignore[arg-type]
+    if not _REPORT_WORDS.search(low):  # "bench 80, deadlift 140 I think": their numbers now
+        for match in _BARE_LIFT.finditer(low):
+            load = float(match.group("load"))
+            if any(f.load == load for f in found) or _past(low, match.start()):
+                continue
+            found.append(Lift(exercise=_name(match.group("ex")), load=load,
+                              unit="lb" if default_unit == "lb" else "kg"))
     for match in _PAST_MAX.finditer(low):
         reps_text = match.group("reps") or "single"
         reps = 5 if reps_text == "reps" else _REP_WORDS.get(reps_text) or int(reps_text)

@@ -24,7 +24,9 @@ _MARKERS: Final[dict[str, re.Pattern[str]]] = {
     "pt": re.compile(r"\b(?:tenho|quero|halteres|oi|n[aã]o|manh[aã]|segunda|ter[cç]a|quarta|"
                      r"quinta|sexta|meu nome|anos|s[oó] isso|treino|hoje|feito|fiz|agachamento|"
                      r"por semana|qualquer|menos|m[aá]ximo|porque|minha|voc[eê]|obrigad[oa]|"
-                     r"tive|barriga|kkk+|muito)\b", _I),
+                     r"tive|barriga|kkk+|muito|podes|mandar|flex[õo]es|custou|esperava|corrijo|"
+                     r"equipa|acordarem|nenhuma|sonho|enfermeira|trabalho|filhos|tapete|"
+                     r"sogro|garagem|banco)\b", _I),
     "it": re.compile(r"\b(?:voglio|posso|giorni|settimana|palestra|sono|anni|luned[iì]|"
                      r"marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|spalla|mi fa male|alle|"
                      r"per favore|basta|fatto|oggi|gambe|domanda|invece|esperienza|buonasera|"
@@ -56,6 +58,9 @@ _MARKERS: Final[dict[str, re.Pattern[str]]] = {
 #: Words that show a language by themselves: French no English, Spanish or Portuguese text
 #: contains ("j'ai", "séance" with its accent, a weekday, a report ending "squat fait").
 _STRONG: Final[dict[str, re.Pattern[str]]] = {
+    # "podes mandar às 6h45?", "Feito ✅ flexões de joelhos": Portuguese by themselves
+    "pt": re.compile(r"(?<!\w)(?:[àa]s \d{1,2}h|flex[õo]es|podes mandar|obrigad[oa]|"
+                     r"sou [ao](?= \w)|feito(?=\W*(?:$|flex|agacha|prancha)))(?!\w)", _I),
     "fr": re.compile(r"(?<!\w)(?:j['’]ai|je (?:suis|veux|voudrais|peux|m['’]entra[iî]ne)|"
                      r"lundis?|mardis?(?! gras)|mercredis?|jeudis?|vendredis?|samedis?|"
                      r"dimanches?|aujourd['’]hui|s['’]il (?:te|vous) pla[iî]t|"
@@ -531,6 +536,16 @@ GLOSSARY: Final[dict[str, list[Rule]]] = {
         (r"\bantes da gravidez\b", "before pregnancy"), (r"\buns (\d+) anos\b", r"\1 years"),
         (r"\bcom\b", "with"), (r"\bmas\b", "but"), (r"\bn[aã]o\b", "not"), (r"\be\b", "and"),
         (r"\beu fazia\b", "i did"), (r"\bminha amiga\b", "my friend"),
+        (r"\bsou a\b|\bsou o\b", "i'm"), (r"\bpodes mandar\b", "can you send"),
+        (r"\b[àa]s (\d{1,2})h(\d{2})\b", r"at \1:\2"), (r"\b[àa]s (\d{1,2})h\b", r"at \1:00"),
+        (r"\b(\d{1,2})h(\d{2})\b", r"\1:\2"),
+        (r"\bsegundas\b", "mondays"), (r"\bsextas\b", "fridays"), (r"\bter[cç]as\b", "tuesdays"),
+        (r"\bquartas\b", "wednesdays"), (r"\bquintas\b", "thursdays"),
+        (r",? esquece\b", " are out"), (r"\bcorrijo os dias\b", "correction, the days"),
+        (r"\bflex[õo]es de joelhos?\b", "knee push-ups"), (r"\bflex[õo]es\b", "push-ups"),
+        (r"\bprancha\b", "plank"), (r"\bpontes?\b", "glute bridge"),
+        (r"\bespera\b", "wait"), (r"\bantes de(?:las| eles| elas)? acordarem\b",
+                                   "before they wake up"),
     ]),
     "it": _rules([
         (r"\bluned[iì]\b", "monday"), (r"\bmarted[iì]\b", "tuesday"),

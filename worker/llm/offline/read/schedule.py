@@ -144,7 +144,8 @@ def _training_days(low: str, asked: bool) -> Days:
                 continue  # "a third on Saturday if I am feeling spry": a maybe, not a plan
             if _CONTENT_ONLY.search(segment[max(0, match.start() - 30):match.start()]):
                 continue  # "no legs on friday": what that day holds, not whether they train
-            if _day_excluded(segment, match.start()) or _excluded_after(segment, match.end()):
+            if _day_excluded(segment, match.start()) or _excluded_after(segment, match.end()) \
+                    or _listed_before_excluded(segment, tokens, i):
                 excluded.add(day)
             else:
                 included.add(day)
@@ -242,6 +243,7 @@ _EXCLUDED_AFTER: Final = re.compile(
     r"husband|partner|kids|family)))|"
     r"i (?:have|got) (?:my |the )?(?:grand)?(?:kids|children|son|"
     r"daughter|grandchildren)|is my (?:long )?shift|i (?:have|got) a standing|i work|"
+    r"i (?:have|got) (?:early )?(?:calls|meetings|work|classes|class|school|practice)\b|"
     r"i'?m (?:dead|exhausted|wrecked|toast|destroyed|useless|knackered)|"
     r"i am (?:dead|exhausted|wrecked|toast|destroyed|useless|knackered))", CI)
 _ONE_OFF_WEEK: Final = re.compile(
@@ -252,6 +254,19 @@ _CONDITIONAL_AFTER: Final = re.compile(
     r"[^,.;]{0,25}?\b(?:if (?:i'?m|i am|i feel|i have|work|there'?s|time|possible)|if i can|"
     r"optional(?:ly)?|when i can)\b", CI)
 _MWF: Final = re.compile(r"\bm\s*/?\s*w\s*/?\s*f\b")
+
+
+def _listed_before_excluded(segment: str, tokens: list[tuple[re.Match[str], int, bool]],
+                            i: int) -> bool:
+    """"mondays and fridays I have calls": what rules out the last day of a list rules out
+    each day listed with it."""
+    for j in range(i + 1, len(tokens)):
+        gap = segment[tokens[j - 1][0].end():tokens[j][0].start()]
+        if not re.fullmatch(r"\s*(?:,|&|and|or|e|y|et|und|/)\s*", gap):
+            return False
+        if _excluded_after(segment, tokens[j][0].end()):
+            return True
+    return False
 
 
 def _excluded_after(segment: str, end: int) -> bool:

@@ -143,4 +143,13 @@ def read_send_time(text: str, *, context: str, asked: bool) -> str | None:
     chosen = [hit for hit in hits
               if re.search(r"\b(?:make it|make that|change it to|actually|no wait|wait)\W*$",
                            low[max(0, hit[0] - 25):hit[0]])]
-    return max(chosen or hits)[1] if hits else None
+    # "send it around 8? I have class at 10": the time in the sentence that asks for the text
+    asked_for = [hit for hit in hits if re.search(
+        r"\b(?:send|text|txt|message|msg)\b", _sentence_of(low, hit[0]))]
+    return max(chosen or asked_for or hits)[1] if hits else None
+
+
+def _sentence_of(low: str, at: int) -> str:
+    left = max((m.end() for m in re.finditer(r"[.!?\n]", low[:at])), default=0)
+    right = re.search(r"[.!?\n]", low[at:])
+    return low[left:at + (right.start() if right else len(low) - at)]
