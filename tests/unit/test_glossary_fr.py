@@ -299,3 +299,14 @@ def test_other_texts_are_never_marked_french(text: str) -> None:
 @pytest.mark.parametrize("text", NOT_FRENCH[:9])
 def test_english_texts_are_left_as_they_were(text: str) -> None:
     assert prepare(text, turn_languages([text])) == prepare(text, [])
+
+
+def test_a_match_result_and_a_question_about_rir() -> None:
+    from worker.llm.offline.logparse import parse_log
+    from worker.llm.offline.read.text import prepare, turn_languages
+
+    text = "on a gagné 2-1!!! mais jambes mortes 😵"
+    english = prepare(text, turn_languages([text]))
+    assert "legs are dead" in english and not parse_log(english).is_log
+    question = "c'est quoi RIR?? genre reps in reserve?"
+    assert prepare(question, turn_languages([question])).startswith("what is RIR")

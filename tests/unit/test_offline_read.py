@@ -640,3 +640,10 @@ def test_numbers_said_bare_are_current_lifts() -> None:
         ("bench press", 80), ("deadlift", 140)]
     assert _read("bench 85 5,5,5 today").lifts is None  # a workout report
     assert _read("Olá! Sou a Inês 🙂 38 anos, Lisboa").name == "Inês"
+
+
+def test_no_injuries_is_no_answer_about_experience() -> None:
+    update = read_profile(["pas de blessures 🙏"], asked=["experience", "injuries"],
+                          today=date(2026, 3, 10))
+    assert (update.experience, update.injuries) == (None, [])
+    assert read_profile(["none"], asked=["experience"]).experience == "beginner"

@@ -288,9 +288,15 @@ _REFERRED: Final = re.compile(r"\b(?:for|on|with) (?:the|my) (?P<name>(?:[a-z]+ 
 _DB_NUMBER_S: Final = re.compile(r"\b(dbs?|kbs?) (\d{1,3}(?:\.\d)?)s\b(?=\s*x\s*\d)")
 
 
+#: "we won 2-1!!!": a score, not a set.
+_SCORE: Final = re.compile(r"\b(?:won|lost|drew|win|loss|score[d]?|beat (?:them|us)|victory)\b"
+                           r"[^.!?]{0,15}?\b\d{1,2}\s*[-:]\s*\d{1,2}\b")
+
+
 def parse_log(text: str) -> ParsedLog:
     """What an athlete's text reports about a workout; ``is_log`` False for anything else."""
     low = _NON_ASCII.sub(" ", text[:_MAX_CHARS].translate(_QUOTES).lower())
+    low = _SCORE.sub(" ; ", low)
     if (used := _USED.search(low)) and (referred := _REFERRED.search(low)):
         kit = used.group("kit") or ""
         held = "db " if kit.startswith("d") else "kb " if kit else ""  # a kb goblet squat

@@ -60,8 +60,10 @@ _TRAINING_CONTEXT: Final = re.compile(
 _BARE_EXPERIENCE: Final[tuple[tuple[Experience, re.Pattern[str]], ...]] = (
     ("beginner", re.compile(
         r"^\s*(?:i'?m\s+|im\s+)?(?:new|brand new|none|nothing|zero|no|not much|a little|"
-        r"little|never|very little|basically none|pretty new|kinda new|fairly new|total noob)\b",
-        CI)),
+        r"little|never|very little|basically none|pretty new|kinda new|fairly new|total noob)\b"
+        # "no injuries" answers another question in the same breath
+        r"(?!\s+(?:injur\w*|pain\w*|problems?|issues?|equipment|gym|kit|weights|dumbbells|"
+        r"days?|time|thanks))", CI)),
     ("intermediate", re.compile(
         r"^\s*(?:some|a bit|a while|a fair bit|moderate|decent|on and off|a year or 2|"
         r"a year or so|okay|ok)\b", CI)),

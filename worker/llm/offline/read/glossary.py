@@ -62,6 +62,7 @@ _STRONG: Final[dict[str, re.Pattern[str]]] = {
     "pt": re.compile(r"(?<!\w)(?:[àa]s \d{1,2}h|flex[õo]es|podes mandar|obrigad[oa]|"
                      r"sou [ao](?= \w)|feito(?=\W*(?:$|flex|agacha|prancha)))(?!\w)", _I),
     "fr": re.compile(r"(?<!\w)(?:j['’]ai|je (?:suis|veux|voudrais|peux|m['’]entra[iî]ne)|"
+                     r"on a (?:gagn[ée]|perdu)|jambes mortes|c['’]est quoi|"
                      r"lundis?|mardis?(?! gras)|mercredis?|jeudis?|vendredis?|samedis?|"
                      r"dimanches?|aujourd['’]hui|s['’]il (?:te|vous) pla[iî]t|"
                      r"jours par semaine|séances?|haltères|entraînements?|"
@@ -195,6 +196,12 @@ _FR_RULES = [
     (rf"\bje m{_AP}appelle\b", "my name is"),
     # "moi c'est Léa" introduces her; "moi c'est plutôt le soir" does not
     (rf"\bmoi c{_AP}est (?=(?-i:[A-ZÀ-Ý]))", "i'm "),
+    (rf"\bc{_AP}est quoi\b|\bqu{_AP}est-ce que c{_AP}est\b", "what is"),
+    (rf"\bc{_AP}est [çc]a\b", "is that right"),
+    (r"\bon a gagn[ée]\b", "we won"), (r"\bon a perdu\b", "we lost"),
+    (r"\bon a fait match nul\b", "we drew"),
+    (r"\b(?:jambes|legs) mortes\b|\b(?:jambes|legs) (?:en compote|cuites)\b", "legs are dead"),
+    (rf"\bje m{_AP}arr[êe]te\b", "i stop"), (rf"\bavant l{_AP}[ée]chec\b", "before failure"),
     (rf"\bj{_AP}ai (\d{{2}}) ans\b", r"i'm \1 years old"),
     (rf"(?<!for )(?<!depuis )(?<!pendant )(?<!fait )(?<!y a )(?<!ai )\b(\d{{2}}) ans\b"
      rf"(?!\s+(?:d{_AP}|de\b|que\b))", r"\1 years old"),
@@ -537,6 +544,11 @@ GLOSSARY: Final[dict[str, list[Rule]]] = {
         (r"\bcom\b", "with"), (r"\bmas\b", "but"), (r"\bn[aã]o\b", "not"), (r"\be\b", "and"),
         (r"\beu fazia\b", "i did"), (r"\bminha amiga\b", "my friend"),
         (r"\bsou a\b|\bsou o\b", "i'm"), (r"\bpodes mandar\b", "can you send"),
+        (r"\bvoltar a (?:estar|ficar) em forma\b", "get back in shape"),
+        (r"\bfazer a minha primeira\b", "do my first"), (r"\ba minha primeira\b", "my first"),
+        (r"\bnunca fiz nenhuma\b", "never done one"), (r"\bsonho\b", "dream"),
+        (r"\bo meu sogro\b|\ba minha sogra\b", "my father-in-law"),
+        (r"\bgaragem\b", "garage"), (r"\bbanco\b", "bench"), (r"\btem\b", "has"),
         (r"\b[àa]s (\d{1,2})h(\d{2})\b", r"at \1:\2"), (r"\b[àa]s (\d{1,2})h\b", r"at \1:00"),
         (r"\b(\d{1,2})h(\d{2})\b", r"\1:\2"),
         (r"\bsegundas\b", "mondays"), (r"\bsextas\b", "fridays"), (r"\bter[cç]as\b", "tuesdays"),

@@ -253,8 +253,9 @@ OTHERS: Final = re.compile(
     r"novio|novia|amig[oa]|freund|freundin|marido|esposa|esposo|vizinh[oa]|vecin[oa]|"
     r"guy|dude|lady|girl|someone|somebody|stranger)s?"
     r"(?:'s)?\b"
-    r"|\b(?:my|his|her|our|their)\s+(?:boy|son|daughter|grandson|granddaughter|sister|brother|"
-    r"sis|bro|mom|mum|mother|dad|father|boss|kids?)(?:'s)?\b", CI)
+    r"|\b(?:my|his|her|our|their)\s+(?:(?:father|mother|brother|sister)-in-law|in-laws|boy|son|"
+    r"daughter|grandson|granddaughter|sister|brother|sis|bro|mom|mum|mother|dad|father|boss|"
+    r"kids?|uncle|aunt|grandpa|grandma)(?:'s)?\b", CI)
 #: After another person's name, what makes the clause about them: what they have or do.
 _THEIR_THING: Final = re.compile(
     r"\s*(?:'s\b|(?:(?!i\b)\w+\s+){0,4}(?:has|have|had|got|gets|owns|own|uses|use|used|does|did|is|"
