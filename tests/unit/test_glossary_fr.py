@@ -211,7 +211,7 @@ def test_french_clock_times_for_the_daily_text(text: str, send_time: str) -> Non
 @pytest.mark.parametrize(
     ("text", "said"),
     [
-        ("squat fait ✅", "squat done"),
+        ("squat fait ✅", "squat done."),
         ("séance faite 💪", "session done"),
         ("je suis mort 😵 pendant les exams", "i am exhausted during exams"),
         ("je veux un plus gros squat", "i want a bigger squat"),
@@ -244,7 +244,7 @@ def test_the_words_that_carry_training_facts(text: str, said: str) -> None:
 
 
 def test_a_short_french_text_is_read_in_french() -> None:
-    assert prepare("squat fait ✅", turn_languages(["squat fait ✅"])).strip() == "squat done"
+    assert prepare("squat fait ✅", turn_languages(["squat fait ✅"])).strip() == "squat done."
     assert read("tous les samedis et dimanches")["training_days"] == [6, 7]
 
 

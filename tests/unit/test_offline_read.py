@@ -647,3 +647,10 @@ def test_no_injuries_is_no_answer_about_experience() -> None:
                           today=date(2026, 3, 10))
     assert (update.experience, update.injuries) == (None, [])
     assert read_profile(["none"], asked=["experience"]).experience == "beginner"
+
+
+def test_a_check_mark_after_a_word_says_done() -> None:
+    from worker.llm.offline.read.text import prepare
+
+    assert prepare("Gym ✅ wie schwer soll ich gehen?").startswith("Gym done.")
+    assert "done done" not in prepare("done ✅ also scale said 81.3")  # said once already

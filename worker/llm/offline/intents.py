@@ -36,9 +36,11 @@ SKIP: Final = re.compile(
     r"\b(?:skip(?:ped|ping)?|couldn'?t do it|can'?t (?:train|make it|do it)|no workout|"
     r"missed|not today|didn'?t (?:train|make it|get to it))\b", _I)
 MOVE: Final = re.compile(
-    r"\b(?:(?:i'?ll |can i |could i |ok to |okay to |will )?(?:do|doing) it|i'?ll do it|"
+    r"\b(?:(?<!n't )(?<!not )(?:i'?ll |can i |could i |ok to |okay to |will )?(?:do|doing) it|"
+    r"i'?ll do it|"
     r"move (?:it|today'?s?(?: session| workout)?|the session|(?:" + _DAY + r")'?s?(?: session)?)"
-    r"|do (?:it|the session|that one))\b[^.?!]{0,25}?\b(?P<to>" + _DAY + r")\b"
+    r"|(?<!n't )(?<!not )do (?:it|the session|that one))\b[^.?!]{0,25}?\b(?P<to>" + _DAY +
+    r")\b"
     r"|\b(?P<frm>sat(?:urday)?|sun(?:day)?|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|"
     r"thu(?:rsday)?|fri(?:day)?)\s*(?:->|→|to|=>)\s*(?P<to2>" + _DAY + r")\b", _I)
 SHORT: Final = re.compile(r"(?<!it's )(?<!its )(?<!if )\bonly (?:have |got )?(\d{1,3}) ?"

@@ -58,8 +58,17 @@ REJECTED_VALUE: Final = re.compile(
 )
 
 
+#: "Gym ✅": a check mark after a session is how many athletes say it is done.
+_CHECK_MARK: Final = re.compile(r"(?<=\w)\s*[\u2705\u2714\u2611]\ufe0f?")
+_SAID_DONE: Final = re.compile(r"\b(?:done|did it|finished|fait|feito|hecho|fatto|gemacht)\W*$",
+                               re.IGNORECASE)
+
+
 def clean_text(text: str) -> str:
-    """Plain text to match against: straight quotes, ASCII dashes, no emoji or controls."""
+    """Plain text to match against: straight quotes, ASCII dashes, no emoji or controls (a
+    check mark after a word is the word "done")."""
+    text = _CHECK_MARK.sub(lambda m: ". " if _SAID_DONE.search(text, 0, m.start()) else " done. ",
+                           text)
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
     out: list[str] = []
     for ch in text:
@@ -193,7 +202,9 @@ ONE_OFF: Final = re.compile(
 )
 #: Words of a workout report ("Done! 45 min"): numbers in it describe one session, not a habit.
 REPORT: Final = re.compile(
-    r"\b(?:done|did|finished|completed|crushed|smashed|took me|logged|just got back)\b", CI
+    # "I have never done anything of this sort" reports no session
+    r"\b(?<!never )(?<!not )(?<!n't )(?:done|did|finished|completed|crushed|smashed|took me|"
+    r"logged|just got back)\b", CI
 )
 
 

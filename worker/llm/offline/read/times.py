@@ -144,8 +144,9 @@ def read_send_time(text: str, *, context: str, asked: bool) -> str | None:
               if re.search(r"\b(?:make it|make that|change it to|actually|no wait|wait)\W*$",
                            low[max(0, hit[0] - 25):hit[0]])]
     # "send it around 8? I have class at 10": the time in the sentence that asks for the text
-    asked_for = [hit for hit in hits if re.search(
-        r"\b(?:send|text|txt|message|msg)\b", _sentence_of(low, hit[0]))]
+    asked_for = [] if CORRECTION.search(low) or re.search(r"\bwait\b", low) else [
+        hit for hit in hits
+        if re.search(r"\b(?:send|text|txt|message|msg)\b", _sentence_of(low, hit[0]))]
     return max(chosen or asked_for or hits)[1] if hits else None
 
 
