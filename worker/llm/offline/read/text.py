@@ -64,11 +64,18 @@ _SAID_DONE: Final = re.compile(r"\b(?:done|did it|finished|fait|feito|hecho|fatt
                                re.IGNORECASE)
 
 
+def _check_mark(text: str, mark: re.Match[str]) -> str:
+    """"Gym ✅ how heavy...?" is "Gym done." then the question; "squat fait ✅ 90kg 4x5" keeps
+    its numbers with the exercise."""
+    numbers_follow = bool(re.match(r"\s*\d", text[mark.end():]))
+    done = "" if _SAID_DONE.search(text, 0, mark.start()) else " done"
+    return f"{done} " if numbers_follow else f"{done}. "
+
+
 def clean_text(text: str) -> str:
     """Plain text to match against: straight quotes, ASCII dashes, no emoji or controls (a
     check mark after a word is the word "done")."""
-    text = _CHECK_MARK.sub(lambda m: ". " if _SAID_DONE.search(text, 0, m.start()) else " done. ",
-                           text)
+    text = _CHECK_MARK.sub(lambda m: _check_mark(text, m), text)
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
     out: list[str] = []
     for ch in text:
