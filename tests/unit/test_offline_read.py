@@ -654,3 +654,10 @@ def test_a_check_mark_after_a_word_says_done() -> None:
 
     assert prepare("Gym ✅ wie schwer soll ich gehen?").startswith("Gym done.")
     assert "done done" not in prepare("done ✅ also scale said 81.3")  # said once already
+
+
+def test_an_ache_that_stopped_the_session_is_not_mild() -> None:
+    injuries = _read("shoulder kinda tweaked from practice, like the front of it. pullups felt "
+                     "sketch so i did 2 sets n stopped. that bad?").injuries
+    assert injuries is not None and (injuries[0].area, injuries[0].severity) == (
+        "shoulder", "moderate")

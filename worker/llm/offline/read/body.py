@@ -197,6 +197,9 @@ _MILD: Final = re.compile(
     r"tight|achy|twinge|niggle|stiff|tendy|tender|un poco|not serious|nada grave|a veces|"
     r"de vez en cuando|às vezes|parfois|manchmal|"
     r"nothing diagnosed|a touch|kinda|kind of|sorta|nothing torn)\b", CI)
+#: The ache stopped the session: whatever the words, it is no mild one.
+_STOPPED: Final = re.compile(r"\b(?:n|and|so|then|had to|i)\s+stopped\b|\bhad to stop\b|"
+                             r"\bbailed\b|\bcut (?:it|the session|the set) short\b", CI)
 _SEVERE: Final = re.compile(r"\b(?:torn|tore|really bad|severe|sharp|can'?t|cannot|surgery "
                             r"(?:next|soon))\b", CI)
 _PAINLESS: Final = re.compile(r"\b(?:doesn'?t hurt|doesnt hurt|not painful|painless|no pain|"
@@ -255,6 +258,8 @@ def read_injuries(text: str, *, asked: bool) -> list[Injury] | None:
         status = _status(sentence)
         severity = "mild" if _MILD.search(sentence) else (
             "severe" if _SEVERE.search(sentence) else "moderate")
+        if severity == "mild" and _STOPPED.search(low):
+            severity = "moderate"  # "kinda tweaked... did 2 sets n stopped": it stopped training
         if said_none and status not in ("replaced", "condition"):
             continue  # "nothing injured exactly, back gets stiff": no injury, by their word
         if _PAINLESS.search(sentence) and status == "current":
