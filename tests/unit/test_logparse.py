@@ -270,7 +270,8 @@ def test_loads_sets_and_reps_as_lifters_write_them() -> None:
          ParsedLog(is_log=True, completion=None, unclear=("squats 1200kg 5x5",))),
         ("plank 7201s", ParsedLog(is_log=True, completion=None, unclear=("plank 7201s",))),
         ("did 60x8 pushups", log(unclear=("did 60x8 pushups",))),
-        ("ran 5k", ParsedLog(is_log=True, completion=None, unclear=("ran 5k",))),
+        # a run outside the plan is not a session of it: nothing to log, nothing to ask
+        ("ran 5k", ParsedLog(is_log=False, completion=None)),
         ("done. 7 4 8", log(unclear=("7 4 8",))),
         ("squats 8-10 reps", ParsedLog(is_log=True, completion=None,
                                        unclear=("squats 8-10 reps",))),

@@ -174,3 +174,11 @@ def test_pace_moves_part_of_the_way_and_keeps_a_floor() -> None:
     assert on_time(42, 40) and not on_time(50, 40)
     assert paced_minutes(20, 1.3) == 15 and paced_minutes(20, None) == 20
     assert paced_minutes(12, 2.0) == MIN_SESSION_MINUTES
+
+
+def test_history_and_runs_outside_the_plan_log_nothing() -> None:
+    from worker.llm.offline import intents
+
+    for text in ("before pregnancy i did pilates and weight training, 2 years",
+                 "Tirada larga 20k done, piernas bien"):
+        assert intents.log_plan(intents.parsed_log(text), text) == []

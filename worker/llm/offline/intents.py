@@ -130,8 +130,9 @@ LOG_SIGNAL: Final = re.compile(r"\b\d+\s*x\s*\d+\b|\bsets?\b|\breps?\b|\brpe\b|\
                                r"@\s*\d|\b\d+(?:\s*,\s*\d+)+\b|\b\d+\s*(?:s|secs?|seconds)\b", _I)
 #: "did judo in high school": a report about the past, not a session to log.
 LONG_AGO: Final = re.compile(r"\b(?:in (?:high school|college)|years ago|used to|back then|"
-                             r"when i was|for (?:a few|many|several|\d+) years|never really)\b",
-                             _I)
+                             r"when i was|for (?:a few|many|several|\d+) years|never really|"
+                             r"before (?:my |the )?(?:pregnancy|baby|kids|covid|injury|surgery)|"
+                             r"\d+ years)\b", _I)
 #: "Done", "all done", "did it": the whole session, as prescribed.
 SESSION_DONE: Final = re.compile(r"\b(?:did it|done|finished|finshed|finsihed|finised|all done|"
                                  r"completed(?: it)?|"

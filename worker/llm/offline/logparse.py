@@ -293,9 +293,15 @@ _SCORE: Final = re.compile(r"\b(?:won|lost|drew|win|loss|score[d]?|beat (?:them|
                            r"[^.!?]{0,15}?\b\d{1,2}\s*[-:]\s*\d{1,2}\b")
 
 
+#: "Tirada larga 20k done", "ran 5k": a run outside the plan, not a session of it to log.
+_DISTANCE: Final = re.compile(r"\b\d{1,3}(?:\.\d)?\s*(?:k|km|kms|mi|miles?)\b")
+
+
 def parse_log(text: str) -> ParsedLog:
     """What an athlete's text reports about a workout; ``is_log`` False for anything else."""
     low = _NON_ASCII.sub(" ", text[:_MAX_CHARS].translate(_QUOTES).lower())
+    if _DISTANCE.search(low) and not _SET_SPEC.search(low):
+        return _NOT_A_LOG
     low = _SCORE.sub(" ; ", low)
     if (used := _USED.search(low)) and (referred := _REFERRED.search(low)):
         kit = used.group("kit") or ""

@@ -26,7 +26,7 @@ _MARKERS: Final[dict[str, re.Pattern[str]]] = {
                      r"por semana|qualquer|menos|m[aá]ximo|porque|minha|voc[eê]|obrigad[oa]|"
                      r"tive|barriga|kkk+|muito|podes|mandar|flex[õo]es|custou|esperava|corrijo|"
                      r"equipa|acordarem|nenhuma|sonho|enfermeira|trabalho|filhos|tapete|"
-                     r"sogro|garagem|banco)\b", _I),
+                     r"sogro|garagem|banco|fazia|gravidez|musculaç[aã]o|antes da)\b", _I),
     "it": re.compile(r"\b(?:voglio|posso|giorni|settimana|palestra|sono|anni|luned[iì]|"
                      r"marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|spalla|mi fa male|alle|"
                      r"per favore|basta|fatto|oggi|gambe|domanda|invece|esperienza|buonasera|"
