@@ -16,7 +16,6 @@ from worker.coach.results import ExerciseExplained, LoadAdvice, LoadTip
 from worker.db.pool import Conn
 from worker.db.queries import sql
 from worker.domain.vocabulary import LOADABLE
-from worker.library.seed import resolve_exercise
 from worker.planning.progression import next_load
 from worker.planning.steps import positions
 
@@ -70,7 +69,7 @@ async def explain_exercise(conn: Conn, name: str) -> ExerciseExplained:
     if term is not None:
         return term
     # "romanian deadlift and": the library name inside what was asked
-    row = await resolve_exercise(conn, name) or await resolve_logged(conn, name, [])
+    row = await resolve_logged(conn, name, [])
     if row is None:
         return ExerciseExplained(found=False)
     details = await conn.fetchrow(sql("exercise_details"), [row["slug"]])

@@ -108,12 +108,14 @@ def _names_another(name: str, item: Mapping[str, Any]) -> bool:
 
 
 async def resolve_logged(
-    conn: Conn, name: str, items: Sequence[Mapping[str, Any]]
+    conn: Conn, name: str, items: Sequence[Mapping[str, Any]], *, loose: bool = True
 ) -> Any:
     """The library exercise a logged name means, the day's prescription first.
 
     Then the library's names and aliases, as typed and without filler words ("pullups too"),
-    then the longest run of its words that names one ("leg press guesed").
+    then (``loose``) the longest run of its words that names one ("leg press guesed"). Callers
+    trying names of their own ("barbell pull-ups") pass ``loose=False``: a run of their words
+    would name something else, at a query per run.
     """
     item = item_named(name, items)
     if item is not None and _names_another(name, item):
@@ -124,7 +126,7 @@ async def resolve_logged(
         row = await resolve_exercise(conn, " ".join(text.split()))
         if row is not None:
             return row
-    words = FILLER.sub(" ", name).split()
+    words = FILLER.sub(" ", name).split() if loose else []
     # "leg press guesed", "before standup squat": stray words around the name; the longest
     # run of words that names an exercise is it.
     for size in range(len(words) - 1, 0, -1):
@@ -279,7 +281,7 @@ def _loaded(entry: LogEntry) -> bool:
 async def _owned_variant(conn: Conn, name: str, owned: set[str]) -> Any:
     for prefix in ("dumbbell", "barbell", "kettlebell", "machine", "cable", "band"):
         if prefix in owned or f"{prefix}s" in owned:
-            row = await resolve_logged(conn, f"{prefix} {name}", [])
+            row = await resolve_logged(conn, f"{prefix} {name}", [], loose=False)
             if row is not None and set(row["equipment"] or []) <= owned:
                 return row
     return None
@@ -290,7 +292,7 @@ async def _loaded_variant(conn: Conn, name: str, items: Sequence[Mapping[str, An
     """The loaded version of the same movement ("weighted pull-ups" for "pull-ups +5kg"),
     never another movement that happens to be loaded."""
     for prefix in ("barbell", "back", "dumbbell", "machine", "weighted"):
-        row = await resolve_logged(conn, f"{prefix} {name}", items)
+        row = await resolve_logged(conn, f"{prefix} {name}", items, loose=False)
         if row is not None and set(row["equipment"] or []) & LOADABLE \
                 and str(row["pattern"]) == pattern:
             return row
