@@ -224,6 +224,8 @@ _IN_RESERVE: Final = re.compile(r"\b(?:maybe |about |like |~)?(\d)\s+(?:reps? )?
 #: "last set i only got 7": the last set's reps, lower than prescribed.
 _SHORT_LAST: Final = re.compile(r"\b(?:the )?last (?:set|one)\s*(?:i\s+)?(?:(?:only\s+)?(?:got|did|"
                                 r"managed|hit)|only|was(?: only)?)\s+(\d{1,2})\b")
+#: Weights held in the hand, as athletes name them.
+_HAND_KIT: Final = r"dbs?|dumbbells?|kbs?|kettlebells?"
 #: "did db press + rows w the 25s, 4x12 each": one set scheme (and load) for every name listed.
 _NAME: Final = r"(?:[a-z]+ ){0,2}[a-z]+"
 _EACH: Final = re.compile(
@@ -232,7 +234,7 @@ _EACH: Final = re.compile(
     r"(?P<sets>\d+\s*x\s*\d+)\s+each\b")
 #: "dbs only up to 25": what the gym has, not a set of 25.
 _KIT_UP_TO: Final = re.compile(
-    r"\b(?:dbs?|dumbbells?|kbs?|kettlebells?|weights|plates)\s+(?:only\s+)?(?:go\s+)?"
+    rf"\b(?:{_HAND_KIT}|weights|plates)\s+(?:only\s+)?(?:go\s+)?"
     r"(?:up to|till|until)\s+\d+(?:\.\d+)?\s*(?:kg|kgs|lbs?)?")
 #: "bench 70x8 x3": a load x reps, then "x3" apart: three sets of them.
 _LOAD_REPS_TIMES: Final = re.compile(
@@ -281,7 +283,7 @@ _NOT_NAMES: Final = frozenset({"warm up", "warmup", "warm-up", "cool down", "coo
 #: the same text names.
 _USED: Final = re.compile(
     r"\bi (?:grabbed|used|went with|took|picked up)\s+(?:a |an |the |my )?(?P<n>\d+(?:\.\d+)?)\s*"
-    r"(?P<u>kgs?|lbs?|pounds)\s*(?P<kit>kbs?|kettlebells?|dbs?|dumbbells?|bells?)?\b")
+    rf"(?P<u>kgs?|lbs?|pounds)\s*(?P<kit>{_HAND_KIT}|bells?)?\b")
 _REFERRED: Final = re.compile(r"\b(?:for|on|with) (?:the|my) (?P<name>(?:[a-z]+ ){0,2}?[a-z]+?)"
                               r"(?= next time| today| tomorrow|\?|,|\.|$)")
 #: "incline db 80s x10,9,8": the dumbbells held, then the reps.
@@ -369,13 +371,18 @@ def parse_log(text: str) -> ParsedLog:
                        and not body.unclear))
 
 
+#: The implement a listed exercise names first ("db press"), which the others share.
+_KIT_FIRST: Final = re.compile(
+    r"(?:did |done |then )*(db|kb|bb|dumbbell|kettlebell|barbell|cable) ")
+
+
 def _each(match: re.Match[str]) -> str:
     load = f" @ {match.group('load')}{match.group('unit') or ''}" if match.group("load") else ""
     names = [n for n in re.split(r"\s*(?:\+|&|,|\band\b)\s*", match.group("list")) if n]
-    kit = re.match(r"(?:did |done |then )*(db|kb|bb|dumbbell|kettlebell|barbell|cable) ", names[0])
+    kit = _KIT_FIRST.match(names[0])
     if kit:  # "db press + rows": dumbbell rows too
-        names = [names[0]] + [n if re.match(r"(?:db|kb|bb|dumbbell|kettlebell|barbell|cable) ",
-                                            n) else f"{kit.group(1)} {n}" for n in names[1:]]
+        names = [names[0]] + [n if _KIT_FIRST.match(n) else f"{kit.group(1)} {n}"
+                              for n in names[1:]]
     return " , ".join(f"{name} {match.group('sets')}{load}" for name in names)
 
 

@@ -9,20 +9,19 @@ from worker.domain.context import AthleteContext
 from worker.domain.onboarding import CHOICES, MAX_ASKS
 from worker.domain.profile import ProfileUpdate
 from worker.llm.offline.read.profile import read_profile
+from worker.llm.offline.read.text import CORRECTION
 from worker.llm.types import LLMRequest
 
 #: The coach's last text set the text time ("Noted: texts at 05:00"), and this one corrects
 #: something: "actually 430" is the time, as a model reading the thread would take it.
 _TIME_SET: Final = re.compile(r"\btexts? at \d{1,2}:\d{2}\b")
-_CORRECTS: Final = re.compile(r"\b(?:actually|make it|make that|no wait|wait|i mean|instead)\b",
-                              re.I)
 
 
 def profile_update(request: LLMRequest) -> ProfileUpdate:
     context = AthleteContext.model_validate(request.variables)
     asked = list(context.last_asked)
     if (context.last_coach_message and _TIME_SET.search(context.last_coach_message)
-            and any(_CORRECTS.search(t) for t in context.inbox_texts())):
+            and any(CORRECTION.search(t) for t in context.inbox_texts())):
         asked.append("send_time")
     choices: dict[str, tuple[str, ...]] = {}
     if context.onboarding is not None:

@@ -14,7 +14,15 @@ from typing import Final
 
 from worker.domain.profile import BodyWeight, Injury
 from worker.llm.offline.read.names import NAME_PREFIX
-from worker.llm.offline.read.text import CI, blank, clause, negated, phrase, tidy
+from worker.llm.offline.read.text import (
+    CI,
+    blank,
+    clause,
+    negated,
+    phrase,
+    sentence_bounds,
+    tidy,
+)
 
 #: Names of conditions that are injuries by themselves ("sciatica", "tennis elbow").
 _CONDITIONS: Final[tuple[tuple[str, str], ...]] = (
@@ -231,9 +239,7 @@ def _status(sentence: str) -> str | None:
 
 
 def _sentence_around(low: str, start: int) -> str:
-    left = max((m.end() for m in re.finditer(r"[.!?\n]", low[:start])), default=0)
-    right_match = re.search(r"[.!?\n]", low[start:])
-    right = start + right_match.start() if right_match else len(low)
+    left, right = sentence_bounds(low, start)
     # "... after long runs. nothing serious.": a short sentence after it still describes it
     after = re.match(r"[.!?\n]\s*([^.!?\n]{1,60})(?=[.!?\n]|$)", low[right:])
     # ... or one that goes on about it: "tweaked my lower back. it's fine now, no pain at all"

@@ -244,8 +244,6 @@ _WEIGHT_CHANGE: Final = re.compile(
     r"(?:like |about |around |~|unos |some )*"
     r"(?P<a>\d{1,3}(?:\.\d)?)(?:\s*-\s*(?P<b>\d{1,3}))?\s*(?P<unit>kg|kgs|kilos?|lbs?|pounds)\b",
     CI)
-_CUTTING: Final = re.compile(r"\b(?:cut(?:ting)?|weigh[- ]?ins?|weight class|make weight|"
-                             r"weigh in)\b", CI)
 _MAKE_WEIGHT: Final = re.compile(r"\b(?:make|making|cut(?:ting)? (?:down )?to|get down to)\s+"
                                  r"(?P<v>\d{2,3}(?:\.\d)?)\s*(?P<unit>kg|kgs|lbs?|pounds)?\b"
                                  r"(?!\s*(?:reps|x\b|%|min|sec))", CI)
@@ -322,7 +320,7 @@ def read_targets(text: str, *, today: date, default_unit: str) -> list[Target]:
         found.append(Target(what="body weight", value=-amount,
                             unit=_unit(match.group("unit"), default_unit), change=True,
                             by=_by_date(low[match.start():], today)))
-    if _CUTTING.search(low):  # "cutting for state, gotta make 152": a weight class to make
+    if _MAKING_WEIGHT.search(low):  # "cutting for state, gotta make 152": a class to make
         for match in _MAKE_WEIGHT.finditer(low):
             found.append(Target(what="body weight", value=float(match.group("v")),
                                 unit=_unit(match.group("unit"), default_unit),

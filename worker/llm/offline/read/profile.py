@@ -32,6 +32,7 @@ from worker.llm.offline.read.names import read_name
 from worker.llm.offline.read.schedule import read_days, read_minutes
 from worker.llm.offline.read.text import (
     CI,
+    CORRECTION,
     kit_text,
     negated,
     prepare,
@@ -42,6 +43,9 @@ from worker.llm.offline.read.times import read_send_time
 from worker.llm.offline.read.zones import read_timezone
 
 log = logging.getLogger(__name__)
+
+#: "actually 430": a correction followed by a number.
+_CORRECTED_NUMBER: Final = re.compile(CORRECTION.pattern + r"\W+\d", CI)
 
 _METRIC: Final = re.compile(r"\b(?:kgs?|kilos?|kilograms?|metric)\b|\d\s*kgs?\b", CI)
 _IMPERIAL: Final = re.compile(r"\b(?:lbs?|pounds|imperial)\b|\d\s*lbs?\b", CI)
@@ -163,9 +167,6 @@ def answered(texts: Sequence[str], asked: Sequence[str]) -> list[str]:
     corrected = any(_CORRECTED_NUMBER.search(t) for t in texts if isinstance(t, str))
     return [f for f in asked if f in LONG_ANSWERS or (corrected and f == "send_time")]
 
-
-_CORRECTED_NUMBER: Final = re.compile(r"\b(?:actually|make it|make that|no wait|i mean)\W+\d",
-                                      CI)
 
 
 def _attach_avoid(injuries: list[Injury] | None, avoid: list[str]) -> list[Injury]:

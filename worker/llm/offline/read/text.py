@@ -143,6 +143,13 @@ def clause(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+def sentence_bounds(text: str, at: int) -> tuple[int, int]:
+    """Bounds of the sentence around ``text[at]`` (full stops, ! ? and new lines end one)."""
+    left = max((m.end() for m in re.finditer(r"[.!?\n]", text[:at])), default=0)
+    right = re.search(r"[.!?\n]", text[at:])
+    return left, at + right.start() if right else len(text)
+
+
 def negated(low: str, start: int, *, max_words: int = 5) -> bool:
     """Whether a negation governs the match starting at ``start`` ("I don't have a bench")."""
     left, _ = clause(low, start, start)

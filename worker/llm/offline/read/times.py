@@ -11,7 +11,7 @@ import re
 from datetime import time
 from typing import Final
 
-from worker.llm.offline.read.text import CI, CORRECTION, clause
+from worker.llm.offline.read.text import CI, CORRECTION, clause, sentence_bounds
 from worker.localtime import parse_clock_time
 
 _TIME_RE: Final = re.compile(
@@ -126,6 +126,9 @@ def _send_time_hits(low: str, *, asked: bool, about_texts: bool) -> list[tuple[i
 # --------------------------------------------------------------------------------------------
 
 
+_ASKS_FOR_TEXT: Final = re.compile(r"\b(?:send|text|txt|message|msg)\b", CI)
+
+
 def read_send_time(text: str, *, context: str, asked: bool) -> str | None:
     """The daily-text time asked for; ``context`` is the whole turn (questions included), so
     "What time do you send these? Around 8:30 would be nice" counts."""
@@ -145,12 +148,6 @@ def read_send_time(text: str, *, context: str, asked: bool) -> str | None:
                            low[max(0, hit[0] - 25):hit[0]])]
     # "send it around 8? I have class at 10": the time in the sentence that asks for the text
     asked_for = [] if CORRECTION.search(low) or re.search(r"\bwait\b", low) else [
-        hit for hit in hits
-        if re.search(r"\b(?:send|text|txt|message|msg)\b", _sentence_of(low, hit[0]))]
+        hit for hit in hits if _ASKS_FOR_TEXT.search(low, *sentence_bounds(low, hit[0]))]
     return max(chosen or asked_for or hits)[1] if hits else None
 
-
-def _sentence_of(low: str, at: int) -> str:
-    left = max((m.end() for m in re.finditer(r"[.!?\n]", low[:at])), default=0)
-    right = re.search(r"[.!?\n]", low[at:])
-    return low[left:at + (right.start() if right else len(low) - at)]
