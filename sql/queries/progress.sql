@@ -86,13 +86,21 @@ ORDER BY date;
 
 -- name: achievement_facts
 -- What the milestones are judged on, in one round trip: sessions done, first exercises logged
--- (with a rep, or as prescribed), and whether a rung was ever climbed.
+-- (the earliest log of each, with a rep and no set above $3 reps, or as prescribed: a first
+-- pull-up is one or a few, and someone whose first log is 4x9 is long past it), and whether a
+-- rung was ever climbed.
 SELECT
     (SELECT count(*) FROM workout_instances
      WHERE user_id = $1 AND status IN ('completed', 'partial') AND NOT is_rest_day) AS sessions,
-    ARRAY(SELECT DISTINCT e.slug FROM exercise_logs l JOIN exercises e ON e.id = l.exercise_id
-          WHERE l.user_id = $1 AND e.slug = ANY ($2::text[])
-            AND (COALESCE(l.total_reps, 0) > 0 OR l.sets = '[]'::jsonb)) AS firsts,
+    ARRAY(SELECT f.slug
+          FROM (SELECT DISTINCT ON (e.slug) e.slug, l.sets, l.total_reps
+                FROM exercise_logs l JOIN exercises e ON e.id = l.exercise_id
+                WHERE l.user_id = $1 AND e.slug = ANY ($2::text[])
+                ORDER BY e.slug, l.performed_on, l.created_at) f
+          WHERE f.sets = '[]'::jsonb
+             OR (COALESCE(f.total_reps, 0) > 0
+                 AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(f.sets) s
+                                 WHERE (s ->> 'reps')::numeric > $3))) AS firsts,
     EXISTS (SELECT 1 FROM progression_steps WHERE user_id = $1 AND action = 'up_rung')
         AS climbed;
 

@@ -104,11 +104,12 @@ def _did(name: str, reps: Sequence[int], *, load: float | None = None,
 async def _log(
     pool: asyncpg.Pool, user_id: UUID, *exercises: dict[str, Any], day: str = "today",
     completion: str = "completed", fraction: float | None = None,
-    session_rpe: float | None = None,
+    session_rpe: float | None = None, left_out: Sequence[str] = (),
 ) -> LogResult:
     result = await _tool(pool, user_id, "log_workout", {
         "day": day, "completion": completion, "exercises": list(exercises),
-        "fraction": fraction, "session_rpe": session_rpe, "felt": None})
+        "fraction": fraction, "session_rpe": session_rpe, "felt": None,
+        "left_out": list(left_out)})
     assert isinstance(result, LogResult), result
     return result
 
@@ -325,6 +326,26 @@ async def test_partial_logs_the_first_half_and_a_late_rpe_lands_on_the_last_exer
     assert len(logs) == half, "an RPE alone logs nothing new"
     assert [log["rpe"] for log in logs] == [None] * (half - 1) + [9]
     assert (await _workout(pool, user_id, MONDAY))["status"] == "partial"
+
+
+async def test_an_exercise_left_out_is_not_logged_and_the_rest_is(pool: asyncpg.Pool) -> None:
+    """"skipped the overhead press part, rest was ok": everything else, as prescribed."""
+    user_id = await _athlete(pool)
+    prescribed = work_items((await _workout(pool, user_id, MONDAY))["blocks"])
+    dropped = prescribed[0]
+    result = await _log(pool, user_id, completion="partial", left_out=[str(dropped["name"])])
+    assert result.left_out == [dropped["name"]]
+    logs = await _logs(pool, user_id)
+    assert [log["slug"] for log in logs] == [i["exercise"] for i in prescribed[1:]]
+    assert (await _workout(pool, user_id, MONDAY))["status"] == "partial"
+
+
+async def test_a_first_pull_up_is_a_few_reps_not_a_set_of_nine(pool: asyncpg.Pool) -> None:
+    strong = await _athlete(pool)
+    nine = await _log(pool, strong, _did("pull-ups", [9, 9, 9, 9]))
+    assert "first_pull_up" not in [a.slug for a in nine.achievements]
+    first = await _log(pool, await _athlete(pool), _did("pull-ups", [1]))
+    assert "first_pull_up" in [a.slug for a in first.achievements]
 
 
 # -- Progression -----------------------------------------------------------------------------

@@ -68,3 +68,16 @@ def test_a_lasting_condition_stays_one_when_a_stiff_day_is_mentioned() -> None:
                                            status="current", severity="mild")])
     (after,) = merge(before, stiff, Source(text="stiff")).profile.injuries
     assert (after.status, after.severity) == ("condition", None)
+
+
+def test_a_sport_athlete_wanting_strength_and_a_gas_tank_keeps_the_sport_goal() -> None:
+    """"goal = get stronger up top + gas tank" from a wrestler is what sport training gives;
+    said as a correction, it changes the goal."""
+    wrestler = Profile(primary_goal="sport")
+    stronger = ProfileUpdate(primary_goal="strength", goal_detail="get stronger up top")
+    kept = merge(wrestler, stronger, Source(text="goal = get stronger"))
+    assert kept.profile.primary_goal == "sport" and "primary_goal" not in kept.changed
+    assert kept.profile.goals == ["get stronger up top"]
+    corrected = merge(wrestler, stronger.model_copy(update={"correction": True}),
+                      Source(text="no, my goal is strength"))
+    assert corrected.profile.primary_goal == "strength"

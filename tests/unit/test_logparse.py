@@ -423,3 +423,20 @@ def test_when_a_weight_was_changed_is_not_how_much_was_done() -> None:
                       "so I changed to the 2 kg ones halfway through")
     assert (found.completion, found.fraction) == ("completed", None)
     assert [e.name for e in found.exercises] == ["sit-to-stand"]
+
+
+def test_an_exercise_left_out_of_a_done_session() -> None:
+    found = parse_log("did it. NECK real tight today so i skipped the overhead press part. "
+                      "rest was ok")
+    assert (found.completion, found.left_out, found.exercises) == (
+        "partial", ("overhead press",), ())
+    assert parse_log("skipped the swings cause my back, did the rest").left_out == ("swings",)
+    assert parse_log("skipped the workout today").completion == "skipped"
+    assert parse_log("skipped the workout today").left_out == ()
+
+
+def test_the_weight_held_for_an_exercise_named_by_its_verb() -> None:
+    found = parse_log("The sit-to-stand was fine, and the step-ups on the bottom stair too. I "
+                      "found holding the 4 kg weights for the carrying exercise quite sore on "
+                      "my hands, so I changed to the 2 kg ones halfway through.")
+    assert found.exercises[-1] == ParsedExercise("carry", (ParsedSet(load=4),), "kg")

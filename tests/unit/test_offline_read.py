@@ -661,3 +661,34 @@ def test_an_ache_that_stopped_the_session_is_not_mild() -> None:
                      "sketch so i did 2 sets n stopped. that bad?").injuries
     assert injuries is not None and (injuries[0].area, injuries[0].severity) == (
         "shoulder", "moderate")
+
+
+# --- Texts from the held-out athletes, read as they were written ------------------------------
+
+
+def test_no_and_a_noun_is_not_a_no_to_the_injury_question() -> None:
+    """"NO SET DAYS" after a summary that assumed "no injuries" answers the schedule."""
+    assert "injuries" not in facts("NO SET DAYS. depends on the loads and my hours. 3 maybe 4 "
+                                   "times a wk", "injuries")
+    assert facts("no", "injuries") == {"injuries": []}
+    assert facts("no im good", "injuries") == {"injuries": []}
+
+
+def test_a_range_said_in_two_breaths_is_the_time_they_have() -> None:
+    assert facts("20 min. 30 tops")["session_minutes"] == 30
+    assert facts("20 mins, 25 max")["session_minutes"] == 25
+
+
+def test_team_sessions_are_other_training_not_training_days() -> None:
+    found = read_profile(["im a wrestler, 17 in season rn so we lift w the team mon-thu in "
+                          "the school weight room"], asked=["primary_goal"])
+    assert found.primary_goal == "sport"
+    assert found.training_days is None and found.days_per_week is None
+    assert [(a.weekday, a.what) for a in found.activities or []] == [
+        (d, "team training") for d in (1, 2, 3, 4)]
+
+
+def test_a_painful_grip_rules_out_long_holds_for_the_hands() -> None:
+    (injury,) = read_profile(["I have osteoarthritis in both hands. Gripping anything for "
+                              "long is painful (jars and so on)."]).injuries or []
+    assert (injury.area, injury.status, injury.avoid) == ("hand", "condition", ["gripping"])

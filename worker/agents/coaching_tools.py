@@ -58,6 +58,8 @@ class LogWorkoutArgs(Args):
     session_rpe: float | None = Field(ge=1, le=10, description="Effort of the session or of "
                                       "its last set, if they said (RPE 1-10).")
     felt: str | None = Field(description="How it felt, in the athlete's words.")
+    left_out: list[str] = Field(description="Planned exercises they said they did not do "
+                                "('skipped the overhead press'); [] if none.")
 
 
 async def log_workout(ctx: ToolContext, args: LogWorkoutArgs) -> LogResult:
@@ -72,6 +74,7 @@ async def log_workout(ctx: ToolContext, args: LogWorkoutArgs) -> LogResult:
             conn, ctx.user_id, day, args.completion, entries,
             fraction=args.fraction, session_rpe=args.session_rpe, felt=args.felt,
             source_message_id=ctx.source_message_id, as_of_today=day == ctx.today(),
+            left_out=args.left_out,
         )
 
 

@@ -83,7 +83,8 @@ async def modify_workout(ctx: ToolContext, args: ModifyWorkoutArgs) -> SessionCh
     if existing is None:
         return refused.model_copy(update={"reason": f"no session on {day:%a %d %b}"})
     if existing["is_rest_day"] and args.action != "note":
-        return refused.model_copy(update={"reason": f"{day:%a %d %b} is a rest day"})
+        return refused.model_copy(update={"reason": f"{day:%a %d %b} is a rest day",
+                                          "rest_day": True})
     if args.action == "swap":
         if not args.exercise:
             raise ToolError("swap needs exercise")

@@ -138,7 +138,7 @@ async def _record_facts(
     facts.replanned = change.replanned_from is not None
     facts.new_goal = change.new_goal
     facts.trip_updated = change.trip_updated
-    facts.send_time_adjusted = change.send_time_adjusted
+    facts.send_time_adjusted = change.send_time if change.send_time_adjusted else None
     return facts
 
 

@@ -24,6 +24,8 @@ from worker.domain.profile import Profile
 
 SESSION_MILESTONES = {1: "first_session", 10: "ten_sessions", 25: "twenty_five_sessions"}
 FIRST_EXERCISES = {"first_pull_up": ["pull_up", "chin_up"], "first_push_up": ["push_up"]}
+#: A "first" is a set of at most this many reps: a first pull-up, not a set of nine.
+FIRST_REPS_MAX = 3
 WEEK_MILESTONES = {1: "full_week", 4: "four_week_streak"}
 STREAK_LOOKBACK_WEEKS = 26
 
@@ -31,7 +33,8 @@ STREAK_LOOKBACK_WEEKS = 26
 async def award(conn: Conn, user_id: UUID, today: date) -> list[str]:
     """Award whatever the athlete has now earned; return the slugs that are new."""
     facts = await conn.fetchrow(sql("achievement_facts"), user_id,
-                                sorted({s for slugs in FIRST_EXERCISES.values() for s in slugs}))
+                                sorted({s for slugs in FIRST_EXERCISES.values() for s in slugs}),
+                                FIRST_REPS_MAX)
     assert facts is not None
     earned = [slug for count, slug in SESSION_MILESTONES.items() if facts["sessions"] >= count]
     # A "first pull-up" is a milestone for a beginner, not for someone doing sets of them.

@@ -171,12 +171,16 @@ async def record_log(
     felt: str | None = None,
     source_message_id: UUID | None = None,
     as_of_today: bool = False,
+    left_out: Sequence[str] = (),
 ) -> LogResult:
     """Store one report of a day's training; call inside a transaction.
 
     ``as_of_today``: the report was about "today" without naming a day. A done session on a
     day with none ("did it!" the morning after) is the latest session of the last
     LATE_REPORT_DAYS days still waiting for a report.
+
+    ``left_out``: planned exercises they said they did not do ("skipped the overhead press
+    part, rest was ok"); the rest of the session is logged as prescribed, these are not.
     """
     workout = await conn.fetchrow(sql("workout_on"), user_id, day)
     if as_of_today and completion != "skipped" and (workout is None or workout["is_rest_day"]):
@@ -239,7 +243,11 @@ async def record_log(
             outcome.nothing_scheduled = True
         elif not already:
             share = fraction if completion == "partial" and fraction is not None else 1.0
-            done = items[: max(1, math.ceil(len(items) * share))]
+            skipped_items = [item for name in left_out
+                             if (item := item_named(name, items)) is not None]
+            outcome.left_out = [str(i.get("name") or i["exercise"]) for i in skipped_items]
+            kept = [i for i in items if i not in skipped_items] or items
+            done = kept[: max(1, math.ceil(len(kept) * share))]
             for index, item in enumerate(done):
                 row = library.get(str(item["exercise"]))
                 last = index == len(done) - 1

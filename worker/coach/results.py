@@ -39,6 +39,8 @@ class SessionChange(Result):
     action: str
     date: str | None = None
     reason: str | None = None
+    #: Refused because the day is a rest day: there was nothing to skip or change.
+    rest_day: bool = False
     moved_from: str | None = None
     moved_to: str | None = None
     swapped_from: str | None = None
@@ -67,6 +69,8 @@ class LogResult(Result):
     details: list[str] = Field(default_factory=list)
     unknown: list[str] = Field(default_factory=list)
     as_prescribed: bool = False
+    #: Planned exercises the athlete said they did not do; nothing is logged for them.
+    left_out: list[str] = Field(default_factory=list)
     nothing_scheduled: bool = False
     rpe_noted: str | None = None
     pain: bool = False

@@ -93,7 +93,8 @@ class TurnFacts(BaseModel):
     replanned: bool = False
     new_goal: str | None = None
     trip_updated: bool = False
-    send_time_adjusted: bool = False
+    #: The text time set this turn when the one asked for was outside the window ("04:30").
+    send_time_adjusted: str | None = None
     declines: list[str] = Field(default_factory=list)
     plan_coming: str | None = None
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from worker.domain.profile import Injury, Profile, ProfileUpdate, Source
 from worker.domain.vocabulary import BODY_AREAS, GYM_EQUIPMENT, normalize_equipment
@@ -61,6 +61,12 @@ def _merge_injury(old: Injury, new: Injury) -> Injury:
                   severity=severity, avoid=avoid)
 
 
+#: What a sport athlete trains for inside their sport: "get stronger up top + gas tank" from
+#: a wrestler is what sport training gives, kept in their words, not a new plan. A correction
+#: ("no, my goal is strength") or another aim (fat loss, a skill) still changes the goal.
+SPORT_PARTS: Final = frozenset({"strength", "endurance", "hypertrophy", "general_fitness"})
+
+
 def merge(profile: Profile, update: ProfileUpdate, source: Source) -> Merged:
     """The profile after ``update``, what changed, and the identity fields to set on users."""
     data = profile.model_copy(deep=True)
@@ -73,9 +79,12 @@ def merge(profile: Profile, update: ProfileUpdate, source: Source) -> Merged:
             setattr(data, name, value)
             result.changed.append(name)
 
-    for name in ("age", "primary_goal", "experience", "training_years", "session_minutes",
+    for name in ("age", "experience", "training_years", "session_minutes",
                  "training_location"):
         put(name, getattr(update, name))
+    if not (data.primary_goal == "sport" and update.primary_goal in SPORT_PARTS
+            and not correcting):
+        put("primary_goal", update.primary_goal)
     if update.returning is not None:
         put("returning", update.returning)
     if update.goal_detail and update.goal_detail not in data.goals:

@@ -100,6 +100,8 @@ _AVOID_WORDS: tuple[tuple[re.Pattern[str], frozenset[str], tuple[str, ...]], ...
         (r"\bdips?\b", set(), ("dip",)),
         (r"bench(?: press)?", set(), ("bench press",)),
         (r"squat", set(), ("squat",)),
+        # "gripping anything for long is painful": carries and hangs are long grips
+        (r"grip", set(), ("carry", "hang", "towel", "fingertip", "farmer")),
     )
 )
 

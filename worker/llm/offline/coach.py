@@ -126,7 +126,9 @@ def compose_reply(context: AthleteContext, texts: list[str], outcomes: list[Tool
     prepared_now = " ".join(prepare(t, spoken_now, drop_rejected=False) for t in texts)
     if (change := intents.WEIGHT_CHANGE.search(prepared_now)) is not None and \
             change.group(0).lower().startswith(("down", "lost", "dropped")):
-        lines.append(f"Down {change.group('v')} {change.group('u')}: that's the trend we want.")
+        unit = "kg" if change.group("u").lower().startswith("k") else "lb"
+        lines.append(f"Down {change.group('v')} {unit}: that's the trend we want. Steady "
+                     "sessions and a small deficit keep it coming.")
     for outcome in outcomes:
         line = _result_line(outcome, _next_session(context), context.today_date())
         if line:
@@ -235,7 +237,8 @@ def _facts_line(context: AthleteContext, *, trip_planned: bool = False) -> list[
         lines.append("Thanks: your sessions while you're away now use what you have there.")
     if context.turn.send_time_adjusted:
         window = context.windows.get("daily_text", "05:00-22:00")
-        lines.append(f"(I can text your workout any time {window}, so I set the nearest.)")
+        lines.append(f"I can text your workout any time {window}, so it will come at "
+                     f"{context.turn.send_time_adjusted}, the nearest I can do.")
     return lines
 
 
@@ -247,7 +250,7 @@ def _result_line(outcome: ToolOutcome, next_session: str = "",
     if isinstance(result, LogResult):
         return replies.logged(result, next_session)
     if isinstance(result, SessionChange):
-        return replies.session(result)
+        return replies.session(result, next_session)
     if isinstance(result, TripPlanned):
         return replies.trip(result, today)
     if isinstance(result, ExerciseExplained):
@@ -311,7 +314,7 @@ def _next_session(context: AthleteContext) -> str:
     upcoming = next((w for w in context.upcoming if not w.is_rest_day), None)
     if upcoming is None:
         return ""
-    return f" Next up: {upcoming.weekday[:3]}, {upcoming.title.lower()}."
+    return f" Next up: {upcoming.weekday[:3]}, {upcoming.title}."
 
 
 def _small_talk(context: AthleteContext, text: str, who: str, logged: bool) -> str:

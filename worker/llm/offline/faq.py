@@ -93,6 +93,11 @@ FAQ: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
      "For most people with low bone density, progressive strength training is recommended and "
      "safe when it starts light and builds gradually with good form. Your plan keeps your spine "
      "neutral, with no loaded bending or twisting. Check any limits with your doctor."),
+    (re.compile(r"\b(?:empty stomach|fasted|fasting|without eating|not eat(?:ing)?|skip(?:ping)? "
+                r"(?:meals?|lunch|breakfast))\b", _I),
+     "Eat before it: a normal meal with carbs and protein 2-3 hours before, or a banana if "
+     "it's closer. Training hungry to see a number on the scale costs strength and recovery; "
+     "make weight with your coach's plan over weeks, not by skipping meals."),
     (re.compile(r"\b(extra|more)\b.*\b(train|workout|session|cardio|days?|curls)\b|\bcan i (also )?"
                 r"(do|add|train)\b", _I),
      "Extra easy activity (walks, easy rides, mobility) is always welcome. Hold off on extra "

@@ -181,7 +181,7 @@ def _log_call(parsed: ParsedLog, joined: str) -> ToolPlan:
     return [("log_workout", {
         "day": day, "completion": parsed.completion, "exercises": exercises,
         "fraction": parsed.fraction, "session_rpe": parsed.rpe,
-        "felt": parsed.felt,
+        "felt": parsed.felt, "left_out": list(parsed.left_out),
     })]
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Final, Literal, NamedTuple
 
+from worker.llm.offline.read.text import sentence_bounds
+
 Completion = Literal["completed", "partial", "skipped"]
 Felt = Literal["easy", "ok", "hard"]
 LoadUnit = Literal["kg", "lb"]
@@ -59,6 +61,8 @@ class ParsedLog:
     pain_area: str | None = None
     unclear: tuple[str, ...] = ()
     as_prescribed: bool = False
+    #: Prescribed exercises they left out ("skipped the overhead press part"), as typed.
+    left_out: tuple[str, ...] = ()
 
 
 _NOT_A_LOG: Final = ParsedLog(is_log=False, completion=None)
@@ -91,6 +95,16 @@ _SKIP: Final = re.compile(
     r"(?:train|work ?out|exercise|lift|go(?! (?:too|as|that|so|very|all the way)\b)|make it|"
     r"do (?:it|the|my|today|anything))\b"
     r"(?: today)?|\bno (?:workout|training|session|gym|exercise)\b(?: today)?")
+#: One exercise left out of a session that was otherwise done: "skipped the overhead press
+#: part", "left out the lunges", "didn't do the swings cause my back". Not the session itself.
+_LEFT_OUT: Final = re.compile(
+    r"\b(?:skipped|skipping|missed|left out|leaving out|dropped|didn'?t do|did not do|"
+    r"passed on|bailed on)\s+(?:on\s+)?(?:the|my|all the)\s+"
+    r"(?P<what>(?!(?:whole|entire|workout|session|gym|training|class|run|rest|last|first|"
+    r"second|final|day)\b)[a-z][a-z' -]{2,30}?)"
+    r"(?:\s+(?:part|bit|exercise|one|ones|portion|sets?|stuff|section))?"
+    r"(?=\s*(?:[.,;!)]|$|\s+(?:because|cause|cuz|coz|bc|as|since|but|and|today|though|"
+    r"this time)\b))")
 _FRACTION_WORDS: Final = {"half": 0.5, "halfway": 0.5, "half way": 0.5, "two thirds": 0.67,
                           "a third": 0.33, "one third": 0.33, "three quarters": 0.75,
                           "a quarter": 0.25, "one quarter": 0.25}
@@ -278,14 +292,22 @@ _NAMED_HOW: Final = re.compile(
     r"very|super|a bit|quite) )?(?:ok|okay|fine|good|great|alright|decent|solid|easy|easier|"
     r"hard|harder|tough|brutal)\b)")
 _NOT_NAMES: Final = frozenset({"warm up", "warmup", "warm-up", "cool down", "cooldown", "last set",
-                               "first set", "last one", "session", "workout", "weights"})
+                               "first set", "last one", "session", "workout", "weights", "rest",
+                               "rest of it", "others", "other ones"})
 #: "what weight for the goblet squats? i grabbed a 10kg kb": the weight used, for the exercise
 #: the same text names.
+#: "holding the 4 kg weights for the carrying exercise" too.
 _USED: Final = re.compile(
-    r"\bi (?:grabbed|used|went with|took|picked up)\s+(?:a |an |the |my )?(?P<n>\d+(?:\.\d+)?)\s*"
-    rf"(?P<u>kgs?|lbs?|pounds)\s*(?P<kit>{_HAND_KIT}|bells?)?\b")
+    r"\b(?:i (?:grabbed|used|went with|took|picked up|held|was holding|was using)|holding|"
+    r"using)\s+(?:a |an |the |my )?(?P<n>\d+(?:\.\d+)?)\s*"
+    rf"(?P<u>kgs?|lbs?|pounds)\s*(?P<kit>{_HAND_KIT}|bells?|weights?)?\b")
 _REFERRED: Final = re.compile(r"\b(?:for|on|with) (?:the|my) (?P<name>(?:[a-z]+ ){0,2}?[a-z]+?)"
-                              r"(?= next time| today| tomorrow|\?|,|\.|$)")
+                              r"(?= next time| today| tomorrow|\?|,|\.|$"
+                              r"| (?:exercises?|part|bit|one|ones|drill)\b)")
+#: "the carrying exercise": the exercise by its verb.
+_GERUNDS: Final = {"carrying": "carry", "squatting": "squat", "pressing": "press",
+                   "rowing": "row", "lunging": "lunge", "hanging": "hang",
+                   "balancing": "balance", "bridging": "bridge", "stepping": "step-up"}
 #: "incline db 80s x10,9,8": the dumbbells held, then the reps.
 _DB_NUMBER_S: Final = re.compile(r"\b(dbs?|kbs?) (\d{1,3}(?:\.\d)?)s\b(?=\s*x\s*\d)")
 
@@ -305,11 +327,15 @@ def parse_log(text: str) -> ParsedLog:
     if _DISTANCE.search(low) and not _SET_SPEC.search(low):
         return _NOT_A_LOG
     low = _SCORE.sub(" ; ", low)
-    if (used := _USED.search(low)) and (referred := _REFERRED.search(low)):
+    used = _USED.search(low)
+    referred = used and (_REFERRED.search(low, used.end(), sentence_bounds(low, used.end())[1])
+                         or _REFERRED.search(low))
+    if used and referred:
         kit = used.group("kit") or ""
-        held = "db " if kit.startswith("d") else "kb " if kit else ""  # a kb goblet squat
-        held = "" if held.strip() in referred.group("name").split() else held
-        low = (f"{low[:used.start()]} ; {held}{referred.group('name')} {used.group('n')} "
+        held = "db " if kit.startswith("d") else "kb " if kit.startswith("k") else ""
+        name = " ".join(_GERUNDS.get(w, w) for w in referred.group("name").split())
+        held = "" if held.strip() in name.split() else held
+        low = (f"{low[:used.start()]} ; {held}{name} {used.group('n')} "
                f"{used.group('u')} ; {low[used.end():]}")
     low = _IN_RESERVE.sub(lambda m: f" rpe {10 - int(m.group(1))} ", low)
     low = _KIT_UP_TO.sub(" ; ", low)
@@ -332,14 +358,17 @@ def parse_log(text: str) -> ParsedLog:
     if done:
         low = _NAMED_HOW.sub(lambda m: m.group() if _AREA.fullmatch(m.group(1)) or m.group(1)
                              in _NOT_NAMES else f" ; did {m.group(1)} ; ", low)
+    left_out = tuple(m.group("what").strip() for m in _LEFT_OUT.finditer(low))
+    low = _LEFT_OUT.sub(" ; ", low)
     rest, fraction = _take_fraction(low)
-    partial = fraction is not None or bool(_PARTIAL.search(low))
+    partial = fraction is not None or bool(_PARTIAL.search(low)) or bool(left_out)
     rest, felt = _take_felt(rest)
     rest = _TRAILING_COMMENT.sub(r"\1 ; ", rest)
     for pattern in (_PARTIAL, _SKIP):
         rest = pattern.sub(" ; ", rest)
     rest = _PER_SIDE.sub(" ", rest)  # "3x10 each leg w the 12.5s": the load still belongs
     body = _read_body(rest)
+    body.exercises = [e for e in body.exercises if e.sets or e.name not in _NOT_NAMES]
     has_sets = any(exercise.sets for exercise in body.exercises)
     reported = done or skipped or partial or bool(body.exercises) or body.strong
     if (not (reported or body.rpe is not None)
@@ -349,6 +378,7 @@ def parse_log(text: str) -> ParsedLog:
         return _NOT_A_LOG
     completion: Completion | None = None
     if partial or (skipped and (done or has_sets)):
+        # "skipped the press part, rest was ok": the session happened, one piece of it did not.
         completion = "partial"
     elif skipped:
         completion = "skipped"
@@ -366,7 +396,7 @@ def parse_log(text: str) -> ParsedLog:
         or any(len(e.sets) > 1 for e in body.exercises),
         exercises=tuple(body.exercises), fraction=fraction,
         rpe=body.rpe, rpe_last_set=body.rpe_last_set, felt=felt,
-        pain_area=body.pain, unclear=tuple(body.unclear),
+        pain_area=body.pain, unclear=tuple(body.unclear), left_out=left_out,
         as_prescribed=(completion == "completed" and done and not body.exercises
                        and not body.unclear))
 

@@ -76,7 +76,7 @@ def ask(fields: Sequence[str], attempt: int, choices: dict[str, list[str]]) -> s
 GOAL_WORDS = {"strength": "getting stronger", "hypertrophy": "building muscle",
               "fat_loss": "losing fat", "endurance": "endurance", "general_fitness":
               "all-round fitness", "skill": "skills", "mobility": "mobility",
-              "sport": "your sport"}
+              "sport": "training for your sport"}
 #: Facts worth saying back, in this order (the rest are recorded quietly).
 ACKNOWLEDGED = ("primary_goal", "days_per_week", "training_days", "excluded_days",
                 "activities", "equipment", "session_minutes", "injuries", "send_time")
@@ -116,6 +116,7 @@ def recorded(pairs: Sequence[tuple[str, str]]) -> str:
 def confirmed(pairs: Sequence[tuple[str, str]]) -> str:
     """"2 days a week it is." for a fact restated as it already was."""
     words = []
+    sport = ""
     for field, value in pairs:
         if field == "days_per_week":
             words.append(f"{value} days a week")
@@ -123,11 +124,15 @@ def confirmed(pairs: Sequence[tuple[str, str]]) -> str:
             words.append(f"{value}-minute sessions")
         elif field == "send_time":
             words.append(f"texts at {value}")
+        elif field == "primary_goal" and value.replace(" ", "_") == "sport":
+            sport = ("Good: your sessions are built for your sport, strength and conditioning "
+                     "both.")
         elif field == "primary_goal":
             words.append(GOAL_WORDS.get(value.replace(" ", "_"), value))
         elif field == "equipment":
             words.append(value)
-    return f"{', '.join(words).capitalize()} it is." if words else ""
+    said = f"{', '.join(words).capitalize()} it is." if words else ""
+    return " ".join(part for part in (said, sport) if part)
 
 
 def logged(result: LogResult, next_session: str = "") -> str:
@@ -142,8 +147,10 @@ def logged(result: LogResult, next_session: str = "") -> str:
         parts.append(f"Noted the effort on your {result.rpe_noted}.")
     elif result.as_prescribed and result.logged:
         if result.completion == "partial":
-            parts.append(f"Logged part of your session: {', '.join(result.logged)}. Something "
-                         "beats nothing.")
+            without = (f" (not the {', '.join(n.lower() for n in result.left_out)})"
+                       if result.left_out else "")
+            parts.append(f"Logged part of your session: {', '.join(result.logged)}{without}. "
+                         "Something beats nothing.")
         else:
             parts.append(f"Logged your session as prescribed ({', '.join(result.logged)}). "
                          "Nice work!")
@@ -186,7 +193,10 @@ def trip(result: TripPlanned, today: date | None = None) -> str:
     return f"Trip{where} noted {span}: {kit}{zone}. {until}{extra}"
 
 
-def session(result: SessionChange) -> str:
+def session(result: SessionChange, next_session: str = "") -> str:
+    if not result.done and result.rest_day and result.action == "skip":
+        return ("No problem: that's a rest day in your plan anyway, so nothing is missed."
+                + next_session)
     if not result.done:
         return f"I couldn't change that session: {result.reason}."
     if result.action == "skip":

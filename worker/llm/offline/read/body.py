@@ -93,9 +93,12 @@ _NO_INJURY: Final = re.compile(
     r"|\b(?:haven'?t|don'?t have|do not have|never had)(?: any)? (?:serious |major )?injur\w*",
     CI,
 )
+#: A bare "no" to the injury question; "NO SET DAYS" answers something else ("no" + a noun).
 _BARE_NO_INJURY: Final = re.compile(
-    r"^\s*(?:none|nope|no|nah|nothing|n/?a|all good|all clear|i'?m (?:good|fine|healthy|ok|"
-    r"okay|all good)|im (?:good|fine|healthy|ok|okay)|healthy|fine|good|not really|"
+    r"^\s*(?:none|nope|no(?!\s+(?!(?:i|im|i'm|thanks?|thank|nothing|none|all|injur\w*|pains?|"
+    r"issues|problems|really|not|sir|mate|ma'am|worries)\b)[a-z])|nah|nothing|n/?a|all good|"
+    r"all clear|i'?m (?:good|fine|healthy|ok|okay|all good)"
+    r"|im (?:good|fine|healthy|ok|okay)|healthy|fine|good|not really|"
     r"none really|no issues|no pain|no problems|zero|nada|negative|thankfully not|"
     r"luckily not|not that i know)\b",
     CI,
@@ -216,7 +219,8 @@ _AVOID: Final = re.compile(
     r"\b(?P<what>deep lunges?|lunges?|deadlifts?|rdls?|romanian deadlifts?|overhead press(?:ing)?"
     r"|incline (?:press|bench)|step[- ]?ups?"
     r"|ohp|skull ?crushers?|kneel(?:ing)?|jump(?:ing|s)?|handstands?|heavy bench|bench|"
-    r"deep squats?|squats?|bend(?:ing)? forward|twist(?:ing)?|running|crimp\w*|hangs?)\b", CI)
+    r"deep squats?|squats?|bend(?:ing)? forward|twist(?:ing)?|running|crimp\w*|hangs?|"
+    r"grip(?:ping)?)\b", CI)
 _FINE: Final = re.compile(r"\b(?:it'?s fine|its fine|it'?s ok|not bad|nothing serious|no big "
                           r"deal|manageable)\b", CI)
 #: "cranky if I do a ton of handstand volume": the dose is the problem, not the movement.
@@ -277,12 +281,19 @@ def read_injuries(text: str, *, asked: bool) -> list[Injury] | None:
             avoid = []  # "achy after handstands sometimes but it's fine": noted, not ruled out
         if status == "replaced":
             avoid = sorted({*avoid, "jumping"})
+        if injury.area in GRIP_AREAS and _GRIP_HURTS.search(low):
+            avoid = sorted({*avoid, "gripping"})  # "gripping anything for long is painful"
         result.append(Injury(area=injury.area, note=injury.note, status=status,  # type: ignore[arg-type]
                              severity=severity if status == "current" else None,  # type: ignore[arg-type]
                              avoid=avoid or None))
     return result if result else ([] if said_none else None)
 
 
+#: Where a painful grip rules out long holds (carries, hangs).
+GRIP_AREAS: Final = frozenset({"hand", "wrist", "elbow"})
+_GRIP_HURTS: Final = re.compile(
+    r"\b(?:grip|gripping|holding)\b[^.!?]{0,40}\b(?:painful|hurts?|sore|agony|difficult)\b"
+    r"|\b(?:painful|hurts?|sore) to (?:grip|hold)\b", CI)
 _HURTS: Final = re.compile(r"\b(?:hurts?|bothers?|bother|flares?|flare up|pinch|molest\w*|"
                            r"i feel it|aggravat\w*|uncomfortable|irritat\w*|fastidios\w*)\b", CI)
 

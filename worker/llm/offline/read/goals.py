@@ -22,6 +22,12 @@ _SPORTS: Final = (
     r"martial arts|volleyball|baseball|softball|lacrosse|skiing|snowboarding|surfing|"
     r"cricket|netball|badminton|squash|pickleball|padel|track and field|sprinting|rowing"
 )
+#: "I'm a wrestler": the athlete named by their sport.
+_PLAYERS: Final = (
+    r"wrestlers?|boxers?|fighters?|footballers?|climbers?|boulderers?|judokas?|"
+    r"(?:soccer|football|basketball|rugby|hockey|tennis|volleyball|baseball|softball|lacrosse|"
+    r"cricket|netball|badminton|squash|pickleball|padel) players?"
+)
 #: Goal phrases. The flag marks bare nouns ("strength", "cardio", "handstand") that also turn up
 #: in workout chatter ("cardio today was rough"), so they count only in a goal context, in a
 #: reply of a few words, or as the answer to the goal question.
@@ -114,10 +120,12 @@ _GOAL_PATTERNS: Final[tuple[tuple[Goal, bool, re.Pattern[str]], ...]] = (
 _BARE_GOALS: Final[tuple[tuple[Goal, bool, re.Pattern[str]], ...]] = (
     ("strength", False, re.compile(r"\b(?:strong|stronger|strength|power)\b", CI)),
     ("hypertrophy", False, re.compile(r"\b(?:muscle|muscles|size|mass|gains)\b", CI)),
-    ("fat_loss", False, re.compile(r"\b(?:fat|weight|lean|slimmer|lose)\b", CI)),
+    ("fat_loss", False, re.compile(
+        r"\b(?:fat|weight(?!\s*(?:room|rack|bench|vest|belt|plates?|class|training|lifting))"
+        r"|lean|slimmer|lose)\b", CI)),
     ("endurance", False, re.compile(
         r"\b(?:running|run|cycling|swimming|race|conditioning|cardio|endurance|stamina)\b", CI)),
-    ("sport", False, re.compile(r"\b(?:sports?|" + _SPORTS + r")\b", CI)),
+    ("sport", False, re.compile(r"\b(?:sports?|" + _SPORTS + r"|" + _PLAYERS + r")\b", CI)),
     ("general_fitness", False, re.compile(
         r"\b(?:health|healthy|fitness|fit|shape|energy)\b", CI)),
 )

@@ -120,9 +120,15 @@ def _training_days(low: str, asked: bool) -> Days:
             gap = segment[first[0].end():second[0].start()]
             if re.fullmatch(r"\s*(?:-|to|thru|through|till|until)\s*", gap):
                 span = _span_days(first[1], second[1])
+                consumed.update((i, i + 1))
+                left, right = clause(segment, first[0].start(), second[0].end())
+                if _TEAM.search(segment[left:right]):
+                    # "we lift w the team mon-thu": their team's sessions, not ours to plan
+                    activities += [Activity(weekday=d, what="team training", hard=True)
+                                   for d in span]
+                    continue
                 target = excluded if _day_excluded(segment, first[0].start()) else included
                 target.update(span)
-                consumed.update((i, i + 1))
         for i, (match, day, full) in enumerate(tokens):
             # "Sundays", "on a Sunday": every one of them, a routine
             plural = (match.group(0).lower().endswith("s") and full) or (full and bool(
@@ -182,6 +188,12 @@ def _training_days(low: str, asked: bool) -> Days:
         result.activities += activities
     return result
 
+
+#: Sessions someone else runs: "we lift w the team", "practice with my club".
+_TEAM: Final = re.compile(
+    r"\b(?:we|the team|team|squad|club)\b[^.;!?]{0,25}\b(?:lift|lifting|train|training|"
+    r"practice|practise|practices)\b|\b(?:w|w/|with)\s+(?:the|my|our)\s+(?:team|squad|club)\b"
+    r"|\b(?:team|club|squad) (?:practice|training|lifts?|lifting|sessions?)\b", CI)
 
 #: Fixed sessions of another sport, and whether they are key (hard) sessions.
 _ACTIVITY: Final = re.compile(
@@ -341,6 +353,10 @@ _MINUTES_PATTERNS: Final[tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], 
     (re.compile(r"\bhalf an? hour\b|\bhalf hour\b|\b1/2 (?:an )?hour\b", CI), lambda m: 30),
     (re.compile(r"\b(\d{1,3})\s*" + _MIN_UNIT + r"?\s*(?:-|to|or)\s*(?:an|a|1)\s+hour\b", CI),
      lambda m: 60),
+    # "20 min. 30 tops": a range said in two breaths; the time they have is the top of it
+    (re.compile(r"\b(\d{1,3})\s*" + _MIN_UNIT + r"\s*[.,;]?\s*(\d{1,3})\s*(?:" + _MIN_UNIT
+                + r"\s*)?(?:tops|max(?:imum)?|at (?:the )?most|on a good day)\b", CI),
+     lambda m: max(float(m.group(1)), float(m.group(2)))),
     (re.compile(r"\b(\d{1,3})\s*(?:-|to|or)\s*(\d{1,3})\s*" + _MIN_UNIT, CI),
      lambda m: max(float(m.group(1)), float(m.group(2)))),
     (re.compile(r"\b(\d(?:\.\d+)?)\s*(?:-|to|or)\s*(\d(?:\.\d+)?)\s*" + _HOUR_UNIT, CI),
