@@ -41,3 +41,31 @@ def test_each_keyword_reply_is_one_plain_sms(keyword: Keyword) -> None:
     info = segment_info(REPLIES[keyword])
     assert info.encoding == "GSM-7"
     assert info.segments == 1
+
+
+#: Every way of saying stop named in issue 13, typed as people type them (FCC 2024: consent is
+#: revoked "by any reasonable means").
+OPT_OUTS = [
+    "stop please", "please stop", "STOP ALL", "opt out", "opt-out", "Stop texting me",
+    "unsubscribe me", "Stop 🙏", "ＳＴＯＰ", "ST\u200bOP", '"STOP"', "STOP\0",
+    "don't text me anymore", "Don’t text me again", "para", "cancelar", "baja", "Arrêt",
+    "i want to opt out", "can you stop the messages", "I'd rather not get texts anymore",
+    "I hope you won't mind, but I would prefer not to receive the messages any more. Please "
+    "could you stop the texts for good. Thank you for all your help. Warm regards, Margaret",
+]
+#: Stopping something else, or qualifying the texts, is not revoking consent.
+NOT_OPT_OUTS = [
+    "stop squats, knee hurts", "can you stop the squats", "para mi rodilla",
+    "stop texting me so early, 9am is fine", "don't text me before 9",
+    "stop the workout texts on sunday", "end of set 3 was hard",
+]
+
+
+@pytest.mark.parametrize("body", OPT_OUTS)
+def test_every_reasonable_way_of_saying_stop(body: str) -> None:
+    assert classify(body, opted_out=False) is Keyword.OPT_OUT
+
+
+@pytest.mark.parametrize("body", NOT_OPT_OUTS)
+def test_stopping_an_exercise_is_not_an_opt_out(body: str) -> None:
+    assert classify(body, opted_out=False) is None

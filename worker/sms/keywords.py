@@ -4,7 +4,8 @@ They are answered by the webhook itself, before any agent sees them, and recorde
 changes, because a coach that talks past a STOP is a compliance failure, not a bug. Consent may
 be revoked "by any reasonable means" (FCC 2024 TCPA order), so besides the single words a text
 whose sentence is only about stopping the messages ("stop please", "opt out", "unsubscribe me",
-"Stop texting me", "basta messaggi, stop please") is an opt-out too, however it is typed
+"Stop texting me", "don't text me anymore", "please could you stop the texts for good",
+"basta messaggi, stop please") is an opt-out too, however it is typed
 (full-width letters, zero-width spaces, quotes, emoji). A text that only qualifies the messages
 ("stop texting me so early, 9am is fine") is not.
 """
@@ -16,7 +17,9 @@ import re
 import unicodedata
 
 OPT_OUT_WORDS = frozenset(
-    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
+    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT",
+     # Spanish, Portuguese and French carriers' words, on their own
+     "PARA", "PARAR", "CANCELAR", "BAJA", "ARRET", "ARRÊT"}
 )
 # YES opts back in only for someone who opted out; otherwise it is an ordinary answer.
 OPT_IN_WORDS = frozenset({"START", "UNSTOP"})
@@ -30,22 +33,31 @@ class Keyword(enum.StrEnum):
     HELP = "help"
 
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+_MESSAGES = r"(?:the |these |all |your |any |any more |anymore )?(?:texts|messages|msgs|sms)"
 _OPT_OUT_SENTENCE = re.compile(
-    r"^(?:(?:please|pls|plz|ok|okay|just|yes|hey|coach)\s+)*"
-    r"(?:stop(?:\s*all)?|opt\s*-?\s*out|unsubscribe(?:\s+me)?|revoke(?:\s+consent)?|cancel|"
-    r"quit|end|remove me(?:\s+from (?:the |this )?list)?|take me off(?:\s+(?:the |this )?list)?|"
+    r"^(?:(?:please|pls|plz|ok|okay|just|yes|hey|coach|so|and|but)\s+)*"
+    r"(?:(?:i (?:want|wanna|would like|'d like|need) to|i'?m going to|can you|could you|"
+    r"can i|could i|would you|will you|please could you|please can you|you can)\s+)?"
+    r"(?:stop(?:\s*all)?|opt\s*-?\s*out|unsubscribe(?:\s+me)?|revoke(?:\s+(?:my )?consent)?|"
+    r"cancel|quit|end|remove me(?:\s+from (?:the |this |your )?list)?|"
+    r"take me off(?:\s+(?:the |this |your )?list)?|"
     r"stop (?:texting|messaging|sending|contacting)(?:\s+(?:me|texts|messages))?|"
-    r"stop (?:the |these |all )?(?:texts|messages|msgs)|no more (?:texts|messages)|"
+    rf"stop {_MESSAGES}|stop sending (?:me )?{_MESSAGES}|no more (?:texts|messages)|"
+    rf"(?:do not|don'?t|dont) (?:text|message|msg|contact|send) me(?: {_MESSAGES})?|"
+    r"(?:i(?:'d| would)? )?(?:much )?(?:prefer|rather) not (?:to )?(?:receive|get|have) "
+    rf"{_MESSAGES}|"
     r"(?:basta|stop) messaggi|no (?:me )?(?:mandes|env[ií]es) m[aá]s mensajes|"
-    r"pare de (?:me )?mandar mensagens)"
+    r"darme de baja|pare de (?:me )?mandar mensagens|arr[eê]te[rz]? les (?:messages|textos))"
+    r"(?:\s+(?:any ?more|again|for good|altogether|completely|ever))?"
     r"(?:\s+(?:please|pls|plz|now|thanks|thank you|thx|asap|immediately))*$")
 
 
 def normalize(body: str) -> str:
     """A text as typed, folded: full-width letters, zero-width spaces, quotes and emoji
     removed, lower case, single spaces."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", body))
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", body)).translate(_APOSTROPHES)
     kept = "".join(ch if unicodedata.category(ch)[0] in "LNZ" or ch in "-'.,;!?\n" else " "
                    for ch in text)
     return re.sub(r"\s+", " ", kept).strip().lower()
