@@ -81,3 +81,19 @@ def week_job_id(microcycle_id: UUID) -> str:
 # Advisory-lock namespaces (the first int of pg_advisory_lock(int, int)).
 LOCK_NS_INBOX = 1001
 LOCK_NS_SEND = 1002
+
+# --- Webhook input bounds ------------------------------------------------------------------------
+#: Largest webhook body read: Twilio's largest legitimate form is a few KB (1,600 characters of
+#: text, percent-encoded, plus a dozen short fields). Anything bigger is refused with a 413 before
+#: it is parsed, so an unsigned request costs at most this much memory.
+MAX_WEBHOOK_BODY_BYTES = 64 * 1024
+#: Fields a webhook form may carry (Twilio sends about twenty).
+MAX_WEBHOOK_FIELDS = 100
+#: Twilio's longest inbound SMS (ten concatenated segments).
+MAX_SMS_BODY_CHARS = 1600
+#: Twilio SIDs are 34 characters; this leaves room for other providers' ids.
+MAX_SID_CHARS = 64
+#: A phone number, short code or sender id, generously.
+MAX_ADDRESS_CHARS = 32
+#: Twilio error codes are five digits; a longer "code" is not one.
+MAX_ERROR_CODE_DIGITS = 6

@@ -24,6 +24,8 @@ from worker.errors import ConfigError
 #: credentials nothing reaches a real phone.
 LOCAL_AUTH_TOKEN = "textcoach-local-webhook-secret"  # noqa: S105 - a dev default by design
 LOCAL_FROM_NUMBER = "+15550000100"
+#: Addresses only this machine can reach: the local webhook secret is safe on these alone.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class Settings(BaseSettings):
@@ -60,6 +62,9 @@ class Settings(BaseSettings):
     # The URL Twilio calls, as Twilio sees it (scheme and host, no path). Signatures are
     # computed over it, so behind a proxy it must be the public one.
     public_base_url: str | None = None
+    # Behind a reverse proxy that sets X-Forwarded-Proto/Host: trust them for the signed URL.
+    # Off by default, so a client cannot pick the URL its signature is checked against.
+    trust_proxy_headers: bool = False
 
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8000, ge=1, le=65535)
@@ -141,6 +146,15 @@ class Settings(BaseSettings):
         if self.llm_provider == "auto":
             return bool(self.openai_api_key or self.openai_base_url)
         return self.llm_provider == "openai"
+
+    def check_listener(self) -> None:
+        """Refuse to serve the webhook beyond this machine with the local secret: it is in the
+        source, so anyone who can reach the port could sign texts as any athlete."""
+        if self.uses_twilio or self.web_host in LOOPBACK_HOSTS:
+            return
+        raise ConfigError(
+            f"TEXTCOACH_WEB_HOST={self.web_host!r}: without TWILIO_AUTH_TOKEN the webhook's "
+            "secret is the public local one; set Twilio credentials or listen on 127.0.0.1")
 
     @property
     def webhook_auth_token(self) -> str:

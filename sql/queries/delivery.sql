@@ -52,15 +52,21 @@ WHERE id = $1 AND message_status_rank(status) < message_status_rank($2);
 
 -- name: record_status_by_sid
 -- Twilio status callbacks arrive out of order: only ever move forward.
+-- Outbound rows only: a callback never changes an inbound text (nor opts its sender out).
 UPDATE messages
 SET status = $2, error_code = COALESCE($3, error_code), status_updated_at = now()
-WHERE provider_sid = $1 AND message_status_rank($2) > message_status_rank(status)
+WHERE provider_sid = $1 AND direction = 'outbound'
+  AND message_status_rank($2) > message_status_rank(status)
 RETURNING id, user_id, status;
 
 -- name: record_status_by_id
--- A callback carrying our own message id fills in a SID a crashed worker never stored.
+-- A callback carrying our own message id fills in a SID a crashed worker never stored,
+-- unless another row already holds that SID (a forged or crossed callback): then the row keeps
+-- its own, rather than the update failing on the unique index.
 UPDATE messages
-SET provider_sid = COALESCE(provider_sid, $2),
+SET provider_sid = CASE WHEN provider_sid IS NULL AND NOT EXISTS (
+                            SELECT 1 FROM messages other WHERE other.provider_sid = $2)
+                        THEN $2 ELSE provider_sid END,
     status = CASE WHEN message_status_rank($3) > message_status_rank(status) THEN $3
                   ELSE status END,
     error_code = COALESCE($4, error_code),

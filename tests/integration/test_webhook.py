@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
 
 import asyncpg
 import httpx2
+import pytest
 from arq.connections import ArqRedis
 
 from tests.conftest import TEST_BASE_URL, RunWorker, SendText
 from worker import constants
+from worker.errors import ConfigError
 from worker.outbox import conversation_for, write_outbound
 from worker.queue import enqueue_send
 from worker.settings import Settings
 from worker.sms.channel import LocalChannel
+from worker.web.app import WebDeps, create_app
 from worker.web.signature import sign, twilio_form
 
 PHONE = "+15551230001"
@@ -62,10 +66,12 @@ async def test_signature_over_a_tampered_body_is_refused(
     assert await _count(pool) == 0
 
 
-async def test_signature_uses_the_configured_public_url(
-    client: httpx2.AsyncClient, settings: Settings, pool: asyncpg.Pool
+async def test_forwarded_headers_count_only_behind_a_trusted_proxy(
+    client: httpx2.AsyncClient, settings: Settings, pool: asyncpg.Pool, redis: ArqRedis
 ) -> None:
-    """Behind a proxy Twilio signs the public URL; the forwarded headers rebuild it."""
+    """Behind a proxy Twilio signs the public URL and the forwarded headers rebuild it, but
+    only when the operator says a proxy sets them: otherwise a client could pick the URL its
+    signature is checked against."""
     form = twilio_form(settings, sid="SM" + "2" * 32, phone=PHONE, body="via proxy")
     public = "https://coach.example.com/twilio/sms"
     headers = {
@@ -73,8 +79,73 @@ async def test_signature_uses_the_configured_public_url(
         "X-Forwarded-Proto": "https",
         "X-Forwarded-Host": "coach.example.com",
     }
-    assert (await client.post("/twilio/sms", data=form, headers=headers)).status_code == 200
+    assert (await client.post("/twilio/sms", data=form, headers=headers)).status_code == 403
+    assert await _count(pool) == 0
+    trusting = settings.model_copy(update={"trust_proxy_headers": True})
+    app = create_app(trusting, deps=WebDeps(trusting, pool, redis))
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app),
+                                  base_url=TEST_BASE_URL) as behind_proxy:
+        response = await behind_proxy.post("/twilio/sms", data=form, headers=headers)
+    assert response.status_code == 200
     assert await _count(pool) == 1
+
+
+async def _signed_post(client: httpx2.AsyncClient, settings: Settings, path: str,
+                       form: dict[str, str]) -> httpx2.Response:
+    signature = sign(settings.webhook_auth_token, f"{TEST_BASE_URL}{path}", form)
+    return await client.post(path, data=form, headers={"X-Twilio-Signature": signature})
+
+
+async def test_a_body_over_the_limit_is_refused_before_it_is_parsed(
+    client: httpx2.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    huge = b"Body=" + b"a" * (constants.MAX_WEBHOOK_BODY_BYTES + 1)
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    declared = await client.post("/twilio/sms", content=huge, headers=headers)
+    assert declared.status_code == 413
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it streams
+        for _ in range(100):
+            yield b"a" * 4096
+
+    streamed = await client.post("/twilio/sms", content=chunks(), headers=headers)
+    assert streamed.status_code == 413
+    assert await _count(pool) == 0
+
+
+async def test_signed_nonsense_gets_a_400_never_a_500(
+    client: httpx2.AsyncClient, settings: Settings, pool: asyncpg.Pool
+) -> None:
+    def inbound(**changes: str) -> dict[str, str]:
+        return {**twilio_form(settings, sid=f"SM{uuid.uuid4().hex}", phone=PHONE, body="hi"),
+                **changes}
+
+    for form in (inbound(MessageSid="SM\x00abc"), inbound(To="+1555\x00"),
+                 inbound(MessageSid="SM" + "9" * 8000), inbound(Body="x" * 1601),
+                 inbound(MessageSid="SM abc/../x")):
+        response = await _signed_post(client, settings, "/twilio/sms", form)
+        assert response.status_code == 400, (form, response.text)
+    assert await _count(pool) == 0
+    for code in ("²", "9" * 5000, "99999999999", "-1", ""):
+        status = {"MessageSid": f"SM{uuid.uuid4().hex}", "MessageStatus": "failed",
+                  "ErrorCode": code}
+        response = await _signed_post(client, settings, "/twilio/status", status)
+        assert response.status_code == 204, (code, response.text)
+
+
+async def test_a_nul_in_the_text_is_dropped_and_stop_still_stops(
+    client: httpx2.AsyncClient, settings: Settings, pool: asyncpg.Pool
+) -> None:
+    form = twilio_form(settings, sid=f"SM{uuid.uuid4().hex}", phone=PHONE, body="STOP\x00")
+    assert (await _signed_post(client, settings, "/twilio/sms", form)).status_code == 200
+    assert await pool.fetchval("SELECT body FROM messages WHERE direction = 'inbound'") == "STOP"
+    assert await pool.fetchval("SELECT opted_out_at IS NOT NULL FROM users") is True
+
+
+def test_the_local_secret_is_refused_beyond_loopback(settings: Settings) -> None:
+    settings.model_copy(update={"web_host": "127.0.0.1"}).check_listener()
+    with pytest.raises(ConfigError, match=r"TEXTCOACH_WEB_HOST='0\.0\.0\.0'"):
+        settings.model_copy(update={"web_host": "0.0.0.0"}).check_listener()  # noqa: S104
 
 
 async def test_malformed_requests_get_400(
@@ -287,3 +358,30 @@ async def test_healthz_reports_both_services(client: httpx2.AsyncClient) -> None
     response = await client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+async def test_a_status_callback_never_touches_an_inbound_text(
+    send_text: SendText,
+    run_worker: RunWorker,
+    client: httpx2.AsyncClient,
+    settings: Settings,
+    pool: asyncpg.Pool,
+) -> None:
+    """Not its status, and an ErrorCode 21610 on it does not opt the sender out; a callback
+    naming our message by id with a SID another row holds is ignored, not a 500."""
+    await send_text(PHONE, "hi")
+    await run_worker()
+    inbound_sid = await pool.fetchval(
+        "SELECT provider_sid FROM messages WHERE direction = 'inbound'")
+    form = {"MessageSid": inbound_sid, "MessageStatus": "failed", "ErrorCode": "21610"}
+    assert (await _post_status(client, settings, form)).status_code == 204
+    assert await pool.fetchval(
+        "SELECT status FROM messages WHERE direction = 'inbound'") == "received"
+    assert await pool.fetchval("SELECT opted_out_at IS NULL FROM users")
+    message_id = await pool.fetchval(
+        "UPDATE messages SET provider_sid = NULL WHERE direction = 'outbound' RETURNING id")
+    crossed = {"MessageSid": inbound_sid, "MessageStatus": "delivered"}
+    response = await _post_status(client, settings, crossed, query=f"?message_id={message_id}")
+    assert response.status_code == 204
+    assert await pool.fetchval(
+        "SELECT provider_sid FROM messages WHERE id = $1", message_id) is None

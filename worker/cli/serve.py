@@ -30,6 +30,7 @@ def run_web(settings: Settings) -> int:
 
     from worker.web.app import create_app
 
+    settings.check_listener()
     services = _prepare(settings)
     try:
         app = create_app(
@@ -40,7 +41,7 @@ def run_web(settings: Settings) -> int:
             host=settings.web_host,
             port=settings.web_port,
             log_level=settings.log_level.lower(),
-            proxy_headers=True,
+            proxy_headers=settings.trust_proxy_headers,
         )
     finally:
         services.close()

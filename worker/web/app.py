@@ -7,6 +7,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 from uuid import UUID
 
 import asyncpg
@@ -16,6 +17,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from worker.constants import (
+    MAX_ADDRESS_CHARS,
+    MAX_ERROR_CODE_DIGITS,
+    MAX_SID_CHARS,
+    MAX_SMS_BODY_CHARS,
+    MAX_WEBHOOK_BODY_BYTES,
+    MAX_WEBHOOK_FIELDS,
+)
 from worker.db.pool import create_pool
 from worker.db.queries import sql
 from worker.errors import BadRequest
@@ -27,6 +36,8 @@ from worker.web.signature import is_valid, public_url
 
 log = logging.getLogger(__name__)
 
+SID = re.compile(r"^[A-Za-z0-9_-]+$")
+ERROR_CODE = re.compile(rf"^[0-9]{{1,{MAX_ERROR_CODE_DIGITS}}}$")
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 TWILIO_STATUSES = frozenset(
@@ -48,29 +59,73 @@ def _deps(request: Request) -> WebDeps:
     return found
 
 
+async def _bounded_body(request: Request) -> bytes:
+    """The raw body, refused with a 413 as soon as it passes MAX_WEBHOOK_BODY_BYTES: read in
+    chunks, so a huge unsigned POST costs at most the limit, never its own size."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_WEBHOOK_BODY_BYTES:
+        raise BadRequest(413, f"body over {MAX_WEBHOOK_BODY_BYTES} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_WEBHOOK_BODY_BYTES:
+            raise BadRequest(413, f"body over {MAX_WEBHOOK_BODY_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def _signed_form(request: Request, settings: Settings) -> dict[str, str]:
-    """The POSTed form, once its Twilio signature checks out (400 unreadable, 403 forged)."""
+    """The POSTed form, once its Twilio signature checks out (400 unreadable, 403 forged,
+    413 too large)."""
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("application/x-www-form-urlencoded"):
         raise BadRequest(400, "expected an application/x-www-form-urlencoded body")
+    body = await _bounded_body(request)
     try:
-        form = await request.form()
-    except Exception:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True,
+                          max_num_fields=MAX_WEBHOOK_FIELDS)
+    except (UnicodeDecodeError, ValueError):
         raise BadRequest(400, "unreadable form body") from None
-    params = {key: value for key, value in form.items() if isinstance(value, str)}
+    params = dict(pairs)
     signature = request.headers.get("x-twilio-signature", "")
-    url = public_url(request, settings.public_base_url)
+    url = public_url(request, settings.public_base_url,
+                     trust_forwarded=settings.trust_proxy_headers)
     if not is_valid(settings.webhook_auth_token, url, params, signature):
         log.warning("rejected a webhook with an invalid signature for %s", url)
         raise BadRequest(403, "invalid signature")
     return params
 
 
-def _required(params: dict[str, str], name: str) -> str:
+def _required(params: dict[str, str], name: str, max_chars: int) -> str:
+    """A field that must be there, short, and free of bytes PostgreSQL refuses (NUL)."""
     value = params.get(name, "").strip()
     if not value:
         raise BadRequest(400, f"missing {name}")
+    if len(value) > max_chars or "\x00" in value:
+        raise BadRequest(400, f"{name} is not a valid value")
     return value
+
+
+def _sid(params: dict[str, str]) -> str:
+    sid = _required(params, "MessageSid", MAX_SID_CHARS)
+    if not SID.match(sid):
+        raise BadRequest(400, "MessageSid is not a valid id")
+    return sid
+
+
+def _body(params: dict[str, str]) -> str:
+    """The text as sent, without NUL bytes (PostgreSQL refuses them; "STOP\\0" is still STOP)."""
+    body = params.get("Body", "").replace("\x00", "")
+    if len(body) > MAX_SMS_BODY_CHARS:
+        raise BadRequest(400, f"Body over {MAX_SMS_BODY_CHARS} characters")
+    return body
+
+
+def _error_code(params: dict[str, str]) -> int | None:
+    """Twilio's numeric error code; anything else ("²", 5,000 digits) is not one."""
+    value = params.get("ErrorCode", "")
+    return int(value) if ERROR_CODE.match(value) else None
 
 
 async def twilio_sms(request: Request) -> Response:
@@ -78,10 +133,10 @@ async def twilio_sms(request: Request) -> Response:
     try:
         params = await _signed_form(request, d.settings)
         text = InboundText(
-            sid=_required(params, "MessageSid"),
-            from_number=_required(params, "From"),
-            to_number=_required(params, "To"),
-            body=params.get("Body", ""),
+            sid=_sid(params),
+            from_number=_required(params, "From", MAX_ADDRESS_CHARS),
+            to_number=_required(params, "To", MAX_ADDRESS_CHARS),
+            body=_body(params),
         )
         if not E164.match(text.from_number):
             raise BadRequest(400, "From is not an E.164 phone number")
@@ -97,13 +152,13 @@ async def twilio_status(request: Request) -> Response:
     d = _deps(request)
     try:
         params = await _signed_form(request, d.settings)
-        sid = _required(params, "MessageSid")
-        status = _required(params, "MessageStatus").lower()
+        sid = _sid(params)
+        status = _required(params, "MessageStatus", MAX_SID_CHARS).lower()
     except BadRequest as exc:
         return Response(exc.detail, status_code=exc.status, media_type="text/plain")
     if status not in TWILIO_STATUSES:
-        return Response(f"unknown MessageStatus {status!r}", status_code=400)
-    error_code = int(params["ErrorCode"]) if params.get("ErrorCode", "").isdigit() else None
+        return Response("unknown MessageStatus", status_code=400, media_type="text/plain")
+    error_code = _error_code(params)
     message_id = _uuid(request.query_params.get("message_id"))
     async with d.pool.acquire() as conn, conn.transaction():
         if message_id is not None:
@@ -122,17 +177,20 @@ async def twilio_status(request: Request) -> Response:
 async def healthz(request: Request) -> Response:
     d = _deps(request)
     checks: dict[str, str] = {}
+    # ok or error only: exception text (hosts, users, versions) is for the log, not the wire.
     try:
         async with d.pool.acquire() as conn:
             await conn.fetchval("SELECT 1")
         checks["database"] = "ok"
-    except Exception as exc:
-        checks["database"] = f"error: {exc}"
+    except Exception:
+        log.warning("healthz: database check failed", exc_info=True)
+        checks["database"] = "error"
     try:
         await d.redis.ping()
         checks["redis"] = "ok"
-    except Exception as exc:
-        checks["redis"] = f"error: {exc}"
+    except Exception:
+        log.warning("healthz: redis check failed", exc_info=True)
+        checks["redis"] = "error"
     healthy = all(value == "ok" for value in checks.values())
     return JSONResponse(
         {"status": "ok" if healthy else "degraded", **checks},

@@ -1,8 +1,9 @@
 """Twilio request signatures: checking them on the webhook, making them in ``textcoach text``.
 
 Twilio signs the exact URL it called plus the POSTed form. Behind a proxy that URL is the public
-one, so it comes from ``TEXTCOACH_PUBLIC_BASE_URL`` or, failing that, from the first
-``X-Forwarded-Proto``/``X-Forwarded-Host`` values, and only then from the request itself.
+one, so it comes from ``TEXTCOACH_PUBLIC_BASE_URL`` or, failing that and only with
+``TEXTCOACH_TRUST_PROXY_HEADERS`` on, from the first ``X-Forwarded-Proto``/``X-Forwarded-Host``
+values, and otherwise from the request itself.
 """
 
 from __future__ import annotations
@@ -16,13 +17,17 @@ from worker.settings import LOCAL_FROM_NUMBER, Settings
 from worker.sms.segments import segment_info
 
 
-def public_url(request: Request, public_base_url: str | None) -> str:
+def public_url(request: Request, public_base_url: str | None, *,
+               trust_forwarded: bool = False) -> str:
+    """The URL Twilio signed. Forwarded headers count only behind a proxy we were told to
+    trust: otherwise any client could choose the URL its forged signature is checked against."""
     path = request.url.path
     query = f"?{request.url.query}" if request.url.query else ""
     if public_base_url:
         return f"{public_base_url}{path}{query}"
-    proto = request.headers.get("x-forwarded-proto", "").split(",")[0].strip()
-    host = request.headers.get("x-forwarded-host", "").split(",")[0].strip()
+    headers: Mapping[str, str] = request.headers if trust_forwarded else {}
+    proto = headers.get("x-forwarded-proto", "").split(",")[0].strip()
+    host = headers.get("x-forwarded-host", "").split(",")[0].strip()
     scheme = proto or request.url.scheme
     netloc = host or request.headers.get("host") or request.url.netloc
     return f"{scheme}://{netloc}{path}{query}"
