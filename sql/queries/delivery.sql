@@ -25,9 +25,15 @@ UPDATE message_queues SET done_at = COALESCE(done_at, now())
 WHERE message_id = $1;
 
 -- name: claim_for_send
--- The intent, recorded before the provider is called: only one worker wins pending -> submitting.
-UPDATE messages SET status = 'submitting', submitted_at = now()
-WHERE id = $1 AND status = 'pending'
+-- The intent, recorded before the provider is called: only one worker wins pending -> submitting,
+-- and only while the athlete still consents: a STOP committed after the send job's first check
+-- but before this statement still stops the text ($2: kinds that may reach someone opted out).
+UPDATE messages m SET status = 'submitting', submitted_at = now()
+WHERE m.id = $1 AND m.status = 'pending'
+  AND NOT EXISTS (SELECT 1 FROM users u
+                  WHERE u.id = m.user_id
+                    AND (u.status = 'undeliverable'
+                         OR (u.opted_out_at IS NOT NULL AND NOT m.kind = ANY ($2::text[]))))
 RETURNING id;
 
 -- name: release_claim

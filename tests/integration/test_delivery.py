@@ -12,6 +12,7 @@ import pytest
 from arq.connections import ArqRedis
 
 from tests.conftest import RunWorker, SendText
+from worker.db.queries import sql
 from worker.jobs.context import Deps
 from worker.jobs.send import send_message
 from worker.outbox import conversation_for, write_outbound
@@ -169,6 +170,25 @@ async def test_21610_marks_the_athlete_opted_out_and_is_never_retried(
     assert await pool.fetchval("SELECT opted_out_at IS NOT NULL FROM users")
     row = await pool.fetchrow("SELECT status, error_code FROM messages WHERE id = $1", message_id)
     assert row is not None and (row["status"], row["error_code"]) == ("failed", 21610)
+
+
+async def test_a_stop_between_the_check_and_the_claim_still_stops_the_text(
+    settings: Settings, pool: asyncpg.Pool, redis: ArqRedis, channel: LocalChannel
+) -> None:
+    """Consent is part of the claim: a STOP that lands after the send job looked at the
+    athlete, but before it claimed the row, sends nothing (and the STOP's own confirmation
+    still goes out)."""
+    user_id = await _athlete(pool)
+    [message_id] = await _queue_reply(pool, user_id, "Morning! Today's workout...")
+
+    await pool.execute("UPDATE users SET opted_out_at = now() WHERE id = $1", user_id)
+    assert await pool.fetchval(sql("claim_for_send"), message_id, ["help"]) is None
+    assert await pool.fetchval(
+        "SELECT status FROM messages WHERE id = $1", message_id) == "pending"
+    await send_message(_ctx(settings, pool, redis, channel), str(message_id))
+    assert channel.sent == []
+    assert await pool.fetchval(
+        "SELECT status FROM messages WHERE id = $1", message_id) == "suppressed"
 
 
 async def test_rate_limit_releases_the_claim_and_retries(

@@ -100,9 +100,18 @@ async def _deliver(ctx: dict[str, Any], d: Deps, message_id: UUID) -> str:
             await conn.execute(sql("record_failed"), message_id, "suppressed", None, reason)
             await conn.execute(sql("queue_done"), message_id)
             return "suppressed"
-        claimed = await conn.fetchval(sql("claim_for_send"), message_id)
+        claimed = await conn.fetchval(sql("claim_for_send"), message_id,
+                                      sorted(ALLOWED_WHEN_OPTED_OUT))
         if claimed is None:
-            return "taken"
+            again = await conn.fetchrow(sql("outbound_for_send"), message_id)
+            reason = _blocked(again) if again is not None and again["status"] == "pending" \
+                else None
+            if reason is None:
+                return "taken"
+            # Consent went between the check above and the claim: the claim held the line.
+            await conn.execute(sql("record_failed"), message_id, "suppressed", None, reason)
+            await conn.execute(sql("queue_done"), message_id)
+            return "suppressed"
 
     try:
         result = await d.channel.send(
