@@ -6,7 +6,6 @@ Called inside the caller's transaction, so a reply is written together with what
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from worker.db.pool import Conn
@@ -26,7 +25,6 @@ async def write_outbound(
     turn_id: UUID | None = None,
     reply_to_id: UUID | None = None,
     dedupe_key: str | None = None,
-    not_before: datetime | None = None,
     asks: list[str] | None = None,
 ) -> list[UUID]:
     """Store ``body`` as one outbound row per SMS part, queued in order; return their ids.
@@ -57,7 +55,7 @@ async def write_outbound(
             key,
             asks if index == 1 and asks else None,
         )
-        await conn.execute(sql("enqueue_outbound"), user_id, message_id, not_before)
+        await conn.execute(sql("enqueue_outbound"), user_id, message_id)
         ids.append(message_id)
     await conn.execute(sql("touch_conversation"), conversation_id)
     return ids

@@ -29,8 +29,10 @@ VALUES ($1, $2, 'outbound', $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $12
 RETURNING id;
 
 -- name: enqueue_outbound
-INSERT INTO message_queues (user_id, message_id, not_before)
-VALUES ($1, $2, $3);
+-- not_before stays NULL: only the send job sets it, when it holds a scheduled text for its
+-- window (hold_outbound), and the sweeper reads it to send the text once the window opens.
+INSERT INTO message_queues (user_id, message_id)
+VALUES ($1, $2);
 
 -- name: unprocessed_inbound
 -- The athlete's inbox, oldest first: everything one turn answers.
