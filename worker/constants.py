@@ -61,6 +61,14 @@ def send_job_id(message_id: UUID) -> str:
     return f"send:{message_id}"
 
 
+def swept_job_id(job_id: str, tick: int) -> str:
+    """The id a sweep re-enqueues a job under: new each sweep interval. ARQ refuses a job id
+    whose dead run still holds its in-progress key (the longest job timeout + 10 s after a
+    worker is killed), so re-using the first id would leave a killed turn waiting that long.
+    Running twice is harmless: the turn and the send are made exactly-once by their rows."""
+    return f"{job_id}:swept:{tick}"
+
+
 def daily_job_id(user_id: UUID, due_at: datetime) -> str:
     """One job per athlete per scheduled instant, however many workers fan out."""
     return f"daily:{user_id}:{int(due_at.timestamp())}"

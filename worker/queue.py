@@ -41,21 +41,27 @@ async def connect_redis(url: str) -> ArqRedis:
 
 
 async def enqueue_inbox(
-    redis: ArqRedis, *, user_id: UUID, message_id: UUID, defer_s: float = 0
+    redis: ArqRedis, *, user_id: UUID, message_id: UUID, defer_s: float = 0,
+    sweep_tick: int | None = None,
 ) -> bool:
-    """Ask for the athlete's inbox to be drained, after a debounce for texts sent in a burst."""
+    """Ask for the athlete's inbox to be drained, after a debounce for texts sent in a burst.
+    ``sweep_tick``: re-enqueued by the sweeper, under that tick's id."""
+    job_id = constants.inbox_job_id(message_id)
     return await _enqueue(
         redis,
         constants.PROCESS_INBOX,
         str(user_id),
-        job_id=constants.inbox_job_id(message_id),
+        job_id=job_id if sweep_tick is None else constants.swept_job_id(job_id, sweep_tick),
         defer_s=defer_s,
     )
 
 
-async def enqueue_send(redis: ArqRedis, message_id: UUID) -> bool:
+async def enqueue_send(redis: ArqRedis, message_id: UUID, *,
+                       sweep_tick: int | None = None) -> bool:
+    job_id = constants.send_job_id(message_id)
     return await _enqueue(
-        redis, constants.SEND_MESSAGE, str(message_id), job_id=constants.send_job_id(message_id)
+        redis, constants.SEND_MESSAGE, str(message_id),
+        job_id=job_id if sweep_tick is None else constants.swept_job_id(job_id, sweep_tick),
     )
 
 

@@ -12,6 +12,7 @@ import pytest
 from arq.connections import ArqRedis
 
 from tests.conftest import RunWorker, SendText
+from worker import constants
 from worker.db.queries import sql
 from worker.jobs.context import Deps
 from worker.jobs.send import send_message
@@ -240,3 +241,27 @@ async def test_enqueue_is_idempotent_per_message(redis: ArqRedis) -> None:
     message_id = uuid.uuid4()
     assert await enqueue_send(redis, message_id) is True
     assert await enqueue_send(redis, message_id) is False
+
+
+async def test_a_turn_killed_mid_run_is_picked_up_by_the_next_sweep(
+    send_text: SendText,
+    run_worker: RunWorker,
+    pool: asyncpg.Pool,
+    redis: ArqRedis,
+    channel: LocalChannel,
+) -> None:
+    """A worker SIGKILLed mid-turn leaves its job id taken in ARQ (job key kept, in-progress
+    key alive for the longest timeout + 10 s): the sweep re-enqueues under a fresh id instead
+    of waiting that out."""
+    await send_text(PHONE, "hello?")
+    message_id = await pool.fetchval("SELECT id FROM messages WHERE direction = 'inbound'")
+    job_id = constants.inbox_job_id(message_id)
+    assert await redis.exists(f"arq:job:{job_id}")
+    await redis.zrem(constants.QUEUE_NAME, job_id)  # dequeued by the worker that died
+    await redis.set(f"arq:in-progress:{job_id}", b"1", ex=250)
+    await pool.execute("UPDATE messages SET created_at = now() - interval '10 minutes'")
+    await run_worker()  # the sweep at startup re-enqueues under this interval's id; it runs
+    await run_worker()  # the turn's send jobs
+    assert len(channel.sent) >= 1
+    assert await pool.fetchval(
+        "SELECT processed_at IS NOT NULL FROM messages WHERE id = $1", message_id)

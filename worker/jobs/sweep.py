@@ -28,12 +28,16 @@ async def sweep(ctx: dict[str, Any]) -> str:
         outbound = await conn.fetch(sql("stale_pending_outbound"), cutoff, constants.SWEEP_BATCH,
                                     now())
         abandoned = await conn.fetch(sql("abandon_submitting"), cutoff)
+    # A fresh job id per sweep interval: a job killed mid-run keeps its own id blocked in ARQ
+    # until its in-progress key expires, which must not hold the text up that long.
+    tick = int(now().timestamp()) // d.settings.sweep_after_seconds
     requeued_in = 0
     for row in inbound:
-        requeued_in += await enqueue_inbox(d.redis, user_id=row["user_id"], message_id=row["id"])
+        requeued_in += await enqueue_inbox(d.redis, user_id=row["user_id"], message_id=row["id"],
+                                           sweep_tick=tick)
     requeued_out = 0
     for row in outbound:
-        requeued_out += await enqueue_send(d.redis, row["id"])
+        requeued_out += await enqueue_send(d.redis, row["id"], sweep_tick=tick)
     summary = (
         f"inbound {requeued_in}/{len(inbound)} re-enqueued, "
         f"outbound {requeued_out}/{len(outbound)} re-enqueued, {len(abandoned)} interrupted"
