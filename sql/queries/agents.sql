@@ -158,3 +158,11 @@ FROM agent_logs
 GROUP BY trace_id
 ORDER BY started DESC
 LIMIT $1;
+
+-- name: tool_effect
+-- A writing tool's stored result for this text and call, if the call already ran.
+SELECT result FROM tool_effects WHERE source_message_id = $1 AND call_key = $2;
+
+-- name: record_tool_effect
+-- In the tool's own transaction: its writes and this row commit together or not at all.
+INSERT INTO tool_effects (source_message_id, call_key, tool, result) VALUES ($1, $2, $3, $4);

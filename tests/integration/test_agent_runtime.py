@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -158,6 +159,28 @@ async def test_tool_loop_runs_tools_and_feeds_results_back(pool: asyncpg.Pool) -
     assert [r["status"] for r in rows] == ["ok", "ok"]
     assert rows[0]["tool_calls"][0]["name"] == "log_metric"
     assert rows[0]["tool_calls"][0]["result"]["value"] == 81.5
+
+
+async def test_a_turn_run_again_writes_its_tools_once(pool: asyncpg.Pool) -> None:
+    """A worker killed after a tool committed but before the turn was marked answered runs the
+    turn again: the same call for the same text returns the stored result, writes nothing."""
+    metric = {"metric": "resting_hr", "value": 52, "unit": "bpm"}
+    llm = ScriptedLLM(
+        completion(tool_calls=[tool_call("log_metric", metric)]),
+        completion(json.dumps({"reply": "Logged."})),
+        completion(tool_calls=[tool_call("log_metric", metric)]),  # the re-run, same call
+        completion(json.dumps({"reply": "Logged."})),
+    )
+    user_id, variables, call = await athlete(pool, "resting hr 52 this morning")
+    source = await pool.fetchval("SELECT id FROM messages WHERE user_id = $1", user_id)
+    once = replace(call, source_message_id=source)
+    runtime = runtime_for(pool, llm)
+    await runtime.run("coach", once, variables)
+    await runtime.run("coach", replace(once, trace_id=uuid.uuid4()), variables)
+    assert await pool.fetchval("SELECT count(*) FROM progress_metrics") == 1
+    assert await pool.fetchval("SELECT count(*) FROM tool_effects") == 1
+    replayed = json.loads(llm.requests[3]["messages"][-1]["content"])
+    assert (replayed["logged"], replayed["value"]) == ("resting_hr", 52)
 
 
 async def test_tools_act_only_on_the_turns_athlete(pool: asyncpg.Pool) -> None:

@@ -12,12 +12,13 @@ row.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import time
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from uuid import UUID
 
@@ -35,7 +36,7 @@ from tenacity import (
 from worker.agents.definitions import split_ref
 from worker.agents.render import render
 from worker.agents.schemas import schema_named
-from worker.agents.toolbase import ToolContext
+from worker.agents.toolbase import OneConnection, ToolContext
 from worker.agents.tools import TOOLS, Tool
 from worker.coach.results import ToolFailed
 from worker.db.queries import sql
@@ -311,6 +312,8 @@ class Runtime:
         context = ToolContext(self.pool, call.user_id, call.timezone, call.source_message_id)
         try:
             args = tool.args_model.model_validate(tool_call.arguments)
+            if tool.writes and call.source_message_id is not None:
+                return await self._run_once(tool, args, context, call.source_message_id)
             return await tool.handler(context, args)
         except ValidationError as exc:
             return ToolFailed(error=f"invalid arguments: {exc.errors()[0]['msg']}")
@@ -319,6 +322,24 @@ class Runtime:
         except Exception as exc:  # a tool bug must not lose the athlete's turn
             log.exception("tool %s failed", tool.name)
             return ToolFailed(error=f"{tool.name} failed: {type(exc).__name__}")
+
+    async def _run_once(self, tool: Tool, args: BaseModel, context: ToolContext,
+                        source_message_id: UUID) -> BaseModel:
+        """A writing tool, once per text: its writes and its tool_effects row commit together,
+        and the same call in a turn run again (a worker killed before the turn was marked
+        answered) returns the stored result and writes nothing."""
+        arguments = json.dumps(args.model_dump(mode="json"), sort_keys=True)
+        key = f"{tool.name}:{hashlib.sha256(arguments.encode()).hexdigest()}"
+        async with self.pool.acquire() as conn, conn.transaction():
+            done = await conn.fetchval(sql("tool_effect"), source_message_id, key)
+            if done is not None:
+                log.info("tool %s already ran for message %s; not writing again", tool.name,
+                         source_message_id)
+                return tool.result_model.model_validate(done)
+            result = await tool.handler(replace(context, pool=OneConnection(conn)), args)
+            await conn.execute(sql("record_tool_effect"), source_message_id, key, tool.name,
+                               result.model_dump(mode="json"))
+        return result
 
     async def _fallback(
         self,

@@ -6,24 +6,62 @@ questions) can each define their tools without importing one another.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Any, Protocol
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import asyncpg
 from pydantic import BaseModel, ConfigDict
 
 from worker.clock import now
+from worker.db.pool import Conn
 from worker.errors import ToolError
 from worker.localtime import parse_clock_time, resolve_day
+
+
+class Db(Protocol):
+    """What tools query through: the pool, or one connection inside a tool's transaction."""
+
+    def acquire(self) -> Any: ...
+    async def execute(self, query: str, *args: Any) -> Any: ...
+    async def fetch(self, query: str, *args: Any) -> Any: ...
+    async def fetchrow(self, query: str, *args: Any) -> Any: ...
+    async def fetchval(self, query: str, *args: Any) -> Any: ...
+
+
+class OneConnection:
+    """A connection that stands in for the pool, so a writing tool's queries (its own
+    ``acquire()`` and ``transaction()`` included, which become a savepoint) all run in the
+    transaction that also records the call in ``tool_effects``."""
+
+    def __init__(self, conn: Conn) -> None:
+        self.conn = conn
+
+    @asynccontextmanager
+    async def acquire(self) -> AsyncIterator[Conn]:
+        yield self.conn
+
+    async def execute(self, query: str, *args: Any) -> Any:
+        return await self.conn.execute(query, *args)
+
+    async def fetch(self, query: str, *args: Any) -> Any:
+        return await self.conn.fetch(query, *args)
+
+    async def fetchrow(self, query: str, *args: Any) -> Any:
+        return await self.conn.fetchrow(query, *args)
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        return await self.conn.fetchval(query, *args)
 
 
 @dataclass
 class ToolContext:
     """Whose turn it is. Tools take the athlete from here, never from the model's arguments."""
 
-    pool: asyncpg.Pool
+    pool: Db
     user_id: UUID
     timezone: str
     source_message_id: UUID | None = None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_type_hints
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
@@ -211,6 +211,15 @@ class Tool:
     description: str
     args_model: type[BaseModel]
     handler: Handler
+    #: It writes: run once per text (in a transaction with its row in tool_effects).
+    writes: bool = False
+
+    @property
+    def result_model(self) -> type[BaseModel]:
+        """What the handler returns, to rebuild a stored result from tool_effects."""
+        found = get_type_hints(self.handler)["return"]
+        assert isinstance(found, type) and issubclass(found, BaseModel)
+        return found
 
 
 TOOLS: dict[str, Tool] = {
@@ -219,23 +228,24 @@ TOOLS: dict[str, Tool] = {
         Tool("get_workout", "Look up the athlete's session for a day.", GetWorkoutArgs,
              get_workout),
         Tool("modify_workout", "Skip, move, shorten, swap an exercise of, or annotate one "
-             "day's session.", ModifyWorkoutArgs, modify_workout),
+             "day's session.", ModifyWorkoutArgs, modify_workout, writes=True),
         Tool("modify_plan", "Record a wish about the plan that is not a profile fact (e.g. "
              "'no 5/3/1', 'more arm work'); applied from the next week written.",
-             ModifyPlanArgs, modify_plan),
+             ModifyPlanArgs, modify_plan, writes=True),
         Tool("log_workout", "Record what the athlete actually did against the prescription.",
-             LogWorkoutArgs, log_workout),
+             LogWorkoutArgs, log_workout, writes=True),
         Tool("log_metric", "Record a measurement: body weight, resting heart rate, sleep...",
-             LogMetricArgs, log_metric),
+             LogMetricArgs, log_metric, writes=True),
         Tool("rest_day_texts", "Turn the short rest-day texts on or off.", RestDayTextsArgs,
-             rest_day_texts),
+             rest_day_texts, writes=True),
         Tool("pause", "Pause coaching texts until a date (illness, a break) or resume them.",
-             PauseArgs, pause),
+             PauseArgs, pause, writes=True),
         Tool("record_check_in", "Record the athlete's check-in: energy, soreness and sleep, "
              "1-10 each. Low recovery makes the next week a deload.", CheckInArgs,
-             record_check_in),
+             record_check_in, writes=True),
         Tool("plan_trip", "A trip with a start and an end: texts follow the zone there and "
-             "sessions use the equipment there on those days only.", PlanTripArgs, plan_trip),
+             "sessions use the equipment there on those days only.", PlanTripArgs, plan_trip,
+             writes=True),
         Tool("explain_exercise", "What an exercise is and how to do it, from the library, with "
              "its easier and harder variations.", ExplainArgs, explain_exercise),
         Tool("load_advice", "How heavy to go: today's prescription, target effort and what the "
@@ -243,6 +253,7 @@ TOOLS: dict[str, Tool] = {
         Tool("progress_summary", "The athlete's progress over a period: sessions, streaks, "
              "metrics, loads, progressions, achievements.", ProgressArgs, progress_summary),
         Tool("session_length", "How long a session took; sessions that run long are written "
-             "again to fit the time the athlete asked for.", SessionLengthArgs, session_length),
+             "again to fit the time the athlete asked for.", SessionLengthArgs, session_length,
+             writes=True),
     )
 }
