@@ -16,6 +16,7 @@ QUEUE_NAME = "textcoach:queue"
 PROCESS_INBOX = "process_inbox"
 SEND_MESSAGE = "send_message"
 SWEEP = "sweep"
+DRAIN_INBOUND = "drain_inbound"
 BUILD_PLAN = "build_plan"
 FAN_OUT_DAILY = "fan_out_daily"
 SEND_DAILY = "send_daily"
@@ -105,3 +106,14 @@ MAX_SID_CHARS = 64
 MAX_ADDRESS_CHARS = 32
 #: Twilio error codes are five digits; a longer "code" is not one.
 MAX_ERROR_CODE_DIGITS = 6
+
+# --- Inbound texts kept in Redis while PostgreSQL is down -------------------------------------
+#: Hash MessageSid -> the signed form's fields as JSON: a redelivered SID overwrites itself.
+INBOUND_BUFFER = "textcoach:inbound:buffer"
+#: Phones with a buffered opt-out: nothing is sent to them until the buffer is drained.
+BUFFERED_OPT_OUTS = "textcoach:inbound:buffered-opt-outs"
+#: How long the webhook waits on PostgreSQL before keeping the text in Redis instead.
+WEBHOOK_DB_TIMEOUT_S = 5.0
+#: Texts stored per drain pass (the drain runs every DRAIN_EVERY_S seconds).
+DRAIN_BATCH = 500
+DRAIN_EVERY_S = 10

@@ -265,3 +265,19 @@ async def test_a_turn_killed_mid_run_is_picked_up_by_the_next_sweep(
     assert len(channel.sent) >= 1
     assert await pool.fetchval(
         "SELECT processed_at IS NOT NULL FROM messages WHERE id = $1", message_id)
+
+
+async def test_nothing_is_sent_while_a_stop_waits_in_redis(
+    settings: Settings, pool: asyncpg.Pool, redis: ArqRedis, channel: LocalChannel
+) -> None:
+    """A STOP kept in Redis during a PostgreSQL outage goes before any text to that phone."""
+    user_id = await _athlete(pool)
+    [message_id] = await _queue_reply(pool, user_id, "Morning! Today's workout...")
+    await redis.sadd(constants.BUFFERED_OPT_OUTS, PHONE)
+    result = await send_message(_ctx(settings, pool, redis, channel), str(message_id))
+    assert result == "held for a buffered STOP" and channel.sent == []
+    assert await pool.fetchval(
+        "SELECT status FROM messages WHERE id = $1", message_id) == "pending"
+    await redis.srem(constants.BUFFERED_OPT_OUTS, PHONE)
+    await send_message(_ctx(settings, pool, redis, channel), str(message_id))
+    assert len(channel.sent) == 1

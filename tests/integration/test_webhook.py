@@ -14,6 +14,7 @@ from arq.connections import ArqRedis
 from tests.conftest import TEST_BASE_URL, RunWorker, SendText
 from worker import constants
 from worker.errors import ConfigError
+from worker.inbound_buffer import drain_buffered, opt_out_buffered
 from worker.outbox import conversation_for, write_outbound
 from worker.queue import enqueue_send
 from worker.settings import Settings
@@ -385,3 +386,49 @@ async def test_a_status_callback_never_touches_an_inbound_text(
     assert response.status_code == 204
     assert await pool.fetchval(
         "SELECT provider_sid FROM messages WHERE id = $1", message_id) is None
+
+
+async def test_texts_survive_a_postgresql_outage_in_redis_stop_first(
+    settings: Settings, pool: asyncpg.Pool, redis: ArqRedis
+) -> None:
+    """PostgreSQL unreachable: the webhook keeps each signed text in Redis and answers 200;
+    the drain stores them through the usual path, the STOP first, each SID once."""
+    down = await asyncpg.create_pool("postgresql://textcoach@127.0.0.1:9/none", min_size=0)
+    app = create_app(settings, deps=WebDeps(settings, down, redis))
+    sids = [f"SM{uuid.uuid4().hex}" for _ in range(2)]
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app),
+                                  base_url=TEST_BASE_URL) as outage:
+        for sid, body in zip(sids, ("my knee is better", "stop texting me"), strict=True):
+            form = twilio_form(settings, sid=sid, phone=PHONE, body=body)
+            for _ in range(2):  # and redelivered
+                assert (await _signed_post(outage, settings, "/twilio/sms", form)).status_code \
+                    == 200
+    await down.close()
+    assert await _count(pool) == 0
+    assert await redis.hlen(constants.INBOUND_BUFFER) == 2
+    assert await opt_out_buffered(redis, PHONE)
+
+    assert await drain_buffered(pool, redis, settings) == 2
+    stored = await pool.fetch(
+        "SELECT body, kind FROM messages WHERE direction = 'inbound' ORDER BY created_at")
+    assert [(r["body"], r["kind"]) for r in stored] == [
+        ("stop texting me", "keyword"), ("my knee is better", "chat")]
+    assert await pool.fetchval("SELECT opted_out_at IS NOT NULL FROM users")
+    assert await redis.hlen(constants.INBOUND_BUFFER) == 0
+    assert not await opt_out_buffered(redis, PHONE)
+    assert await drain_buffered(pool, redis, settings) == 0
+
+
+async def test_with_postgresql_and_redis_both_down_the_webhook_says_503(
+    settings: Settings,
+) -> None:
+    down = await asyncpg.create_pool("postgresql://textcoach@127.0.0.1:9/none", min_size=0)
+    gone = ArqRedis(host="127.0.0.1", port=9, socket_connect_timeout=1)
+    app = create_app(settings, deps=WebDeps(settings, down, gone))
+    form = twilio_form(settings, sid=f"SM{uuid.uuid4().hex}", phone=PHONE, body="hello?")
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app),
+                                  base_url=TEST_BASE_URL) as outage:
+        response = await _signed_post(outage, settings, "/twilio/sms", form)
+    assert response.status_code == 503
+    await down.close()
+    await gone.aclose()

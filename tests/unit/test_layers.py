@@ -13,7 +13,7 @@ from pathlib import Path
 WORKER = Path(__file__).resolve().parents[2] / "worker"
 
 #: Rank of each part of the package; higher may import lower.
-RANKS: dict[str, int] = {
+RANKS: dict[str, float] = {
     "constants": 0, "errors": 0, "clock": 0, "paths": 0, "localtime": 0,
     "settings": 1,
     "domain": 2,
@@ -24,6 +24,7 @@ RANKS: dict[str, int] = {
     "llm": 7,
     "agents": 8,
     "inbound": 9, "bootstrap": 9,
+    "inbound_buffer": 9.5,  # keeps what inbound cannot store yet, and stores it through it
     "web": 10, "jobs": 10,
     "replay": 11,
     "cli": 12,

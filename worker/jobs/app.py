@@ -16,7 +16,7 @@ from worker.jobs.daily import fan_out_daily, send_daily
 from worker.jobs.inbox import process_inbox
 from worker.jobs.plans import build_plan_job, roll_weeks, write_week_job
 from worker.jobs.send import send_message
-from worker.jobs.sweep import sweep
+from worker.jobs.sweep import drain_inbound, sweep
 from worker.jobs.weekly import send_weekly
 from worker.llm.offline import OfflineProvider
 from worker.llm.providers import make_provider
@@ -86,6 +86,14 @@ def build_worker(
     return Worker(
         functions=FUNCTIONS,
         cron_jobs=[
+            cron(
+                drain_inbound,
+                name=constants.DRAIN_INBOUND,
+                second=set(range(0, 60, constants.DRAIN_EVERY_S)),
+                timeout=constants.SWEEP_TIMEOUT_S,
+                unique=True,
+                run_at_startup=True,
+            ),
             cron(
                 sweep,
                 name=constants.SWEEP,

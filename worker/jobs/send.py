@@ -19,6 +19,7 @@ from uuid import UUID
 
 import asyncpg
 from arq import Retry
+from redis.exceptions import RedisError
 
 from worker import constants
 from worker.clock import now
@@ -26,6 +27,7 @@ from worker.db.locks import athlete_lock
 from worker.db.queries import sql
 from worker.domain.windows import SCHEDULED_KINDS, allowed_now, window_for
 from worker.errors import ChannelError
+from worker.inbound_buffer import opt_out_buffered
 from worker.jobs.context import Deps, deps
 from worker.schedule import seconds_until_open, trips_for, zone_at
 from worker.sms.channel import OPTED_OUT_CODES, UNDELIVERABLE_CODES
@@ -95,6 +97,10 @@ async def _deliver(ctx: dict[str, Any], d: Deps, message_id: UUID) -> str:
                                    f"athlete-local")
                 await conn.execute(sql("queue_done"), message_id)
                 return "suppressed"
+        if await _stop_waiting(d, row["to_number"]):
+            # A STOP taken while PostgreSQL was down is still in Redis: it goes first. The
+            # drain stores it within seconds and the sweeper then finds this row opted out.
+            return "held for a buffered STOP"
         reason = _blocked(row)
         if reason is not None:
             await conn.execute(sql("record_failed"), message_id, "suppressed", None, reason)
@@ -124,6 +130,13 @@ async def _deliver(ctx: dict[str, Any], d: Deps, message_id: UUID) -> str:
         await conn.execute(sql("record_sent"), message_id, result.sid, result.status)
         await conn.execute(sql("queue_done"), message_id)
     return "sent"
+
+
+async def _stop_waiting(d: Deps, phone: str) -> bool:
+    try:
+        return await opt_out_buffered(d.redis, phone)
+    except (OSError, RedisError):
+        return False  # Redis is down: no text can have been buffered since it went
 
 
 def _blocked(row: asyncpg.Record) -> str | None:

@@ -14,6 +14,7 @@ from typing import Any
 from worker import constants
 from worker.clock import now
 from worker.db.queries import sql
+from worker.inbound_buffer import drain_buffered
 from worker.jobs.context import deps
 from worker.queue import enqueue_inbox, enqueue_send
 
@@ -45,3 +46,9 @@ async def sweep(ctx: dict[str, Any]) -> str:
     if inbound or outbound or abandoned:
         log.warning("sweep: %s", summary)
     return summary
+
+
+async def drain_inbound(ctx: dict[str, Any]) -> str:
+    """Store inbound texts the webhook kept in Redis while PostgreSQL was down."""
+    d = deps(ctx)
+    return f"{await drain_buffered(d.pool, d.redis, d.settings)} buffered texts stored"

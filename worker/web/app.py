@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -12,6 +13,7 @@ from uuid import UUID
 
 import asyncpg
 from arq.connections import ArqRedis
+from redis.exceptions import RedisError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -24,11 +26,13 @@ from worker.constants import (
     MAX_SMS_BODY_CHARS,
     MAX_WEBHOOK_BODY_BYTES,
     MAX_WEBHOOK_FIELDS,
+    WEBHOOK_DB_TIMEOUT_S,
 )
 from worker.db.pool import create_pool
 from worker.db.queries import sql
 from worker.errors import BadRequest
 from worker.inbound import InboundText, accept_inbound
+from worker.inbound_buffer import DATABASE_DOWN, buffer_inbound
 from worker.queue import connect_redis
 from worker.settings import Settings
 from worker.sms.channel import OPTED_OUT_CODES, UNDELIVERABLE_CODES
@@ -142,7 +146,19 @@ async def twilio_sms(request: Request) -> Response:
             raise BadRequest(400, "From is not an E.164 phone number")
     except BadRequest as exc:
         return Response(exc.detail, status_code=exc.status, media_type="text/plain")
-    accepted = await accept_inbound(d.pool, d.redis, d.settings, text)
+    try:
+        accepted = await asyncio.wait_for(accept_inbound(d.pool, d.redis, d.settings, text),
+                                          WEBHOOK_DB_TIMEOUT_S)
+    except DATABASE_DOWN:
+        # Twilio does not redeliver by default: keep the text in Redis until a worker stores
+        # it. Only if Redis is gone too is it a 503 (Twilio's fallback URL can act on that).
+        log.warning("PostgreSQL unavailable; keeping %s in Redis", text.sid, exc_info=True)
+        try:
+            await buffer_inbound(d.redis, text)
+        except (OSError, RedisError):
+            log.error("PostgreSQL and Redis both unavailable; %s refused with 503", text.sid)
+            return Response("storage unavailable", status_code=503, media_type="text/plain")
+        return Response(EMPTY_TWIML, media_type="text/xml")
     if accepted.duplicate:
         log.info("duplicate delivery of %s ignored", text.sid)
     return Response(EMPTY_TWIML, media_type="text/xml")
