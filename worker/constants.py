@@ -51,6 +51,10 @@ SWEEP_BATCH = 500
 
 #: How often workers report health to Redis (ARQ's default is an hour).
 HEALTH_CHECK_INTERVAL_S = 30
+#: A worker that lost Redis reconnects after 2, 4, 8... seconds, at most this long apart.
+REDIS_BACKOFF_MAX_S = 30
+#: A worker that ran this long before losing Redis starts its backoff again from the shortest.
+REDIS_STABLE_S = 60
 
 
 def inbox_job_id(message_id: UUID) -> str:

@@ -99,6 +99,27 @@ class Services:
         os.environ["DATABASE_URL"] = self.database_url
         os.environ["REDIS_URL"] = self.redis_url
 
+    def redis_alive(self) -> bool:
+        """Whether the embedded Redis answers (True when Redis is not ours to watch)."""
+        handle = self._redis_handle()
+        if handle is None:
+            return True
+        try:
+            return bool(handle.ping())
+        except Exception:
+            return False
+
+    def restart_redis(self, data_dir: Path) -> None:
+        """Start the embedded Redis again after it died; its socket (and URL) may change."""
+        old = self._redis_handle()
+        self.redis_url, handle = start_redis(data_dir)
+        self._handles = [h for h in self._handles if h is not old] + [handle]
+
+    def _redis_handle(self) -> Any:
+        if "redis" not in self.embedded:
+            return None
+        return next((h for h in self._handles if hasattr(h, "socket_file")), None)
+
     def close(self) -> None:
         """Let go of embedded servers; the last process to let go stops them."""
         for handle in reversed(self._handles):

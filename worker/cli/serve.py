@@ -8,15 +8,25 @@ run in production (where there are simply more of each).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
 
+from redis.exceptions import RedisError
+
 from worker.bootstrap import prepare_database
+from worker.constants import REDIS_BACKOFF_MAX_S, REDIS_STABLE_S
 from worker.embedded import Services, resolve_services
 from worker.settings import Settings
+
+#: How often ``textcoach run`` looks at its children and the embedded Redis.
+SUPERVISE_TICK_S = 0.5
+#: A child that exits this soon after starting, this many times in a row, is not restarted.
+QUICK_EXIT_S = 5.0
+QUICK_EXITS_TO_GIVE_UP = 3
 
 
 def _prepare(settings: Settings) -> Services:
@@ -54,16 +64,29 @@ def run_worker(settings: Settings) -> int:
     services = _prepare(settings)
 
     async def serve() -> None:
-        # ARQ binds the worker to the loop current when it is built: build it inside this one.
-        worker = build_worker(
-            settings, database_url=services.database_url, redis_url=services.redis_url
-        )
-        try:
-            await worker.async_run()
-        except asyncio.CancelledError:
-            pass  # a signal asked the worker to stop; it finished its jobs first
-        finally:
-            await worker.close()
+        failures = 0
+        while True:
+            # ARQ binds the worker to the loop current when it is built: build it in this one.
+            worker = build_worker(
+                settings, database_url=services.database_url, redis_url=services.redis_url
+            )
+            started = time.monotonic()
+            try:
+                await worker.async_run()
+                return
+            except asyncio.CancelledError:
+                return  # a signal asked the worker to stop; it finished its jobs first
+            except (RedisError, OSError) as exc:
+                # Redis went away (a restart, a failover): PostgreSQL holds every text, so
+                # the worker waits and reconnects rather than exiting.
+                failures = 1 if time.monotonic() - started > REDIS_STABLE_S else failures + 1
+                delay = min(REDIS_BACKOFF_MAX_S, 2 ** failures)
+                print(f"textcoach worker: Redis unavailable ({exc}); reconnecting in {delay}s",
+                      file=sys.stderr, flush=True)
+            finally:
+                with contextlib.suppress(RedisError, OSError):
+                    await worker.close()
+            await asyncio.sleep(delay)
 
     try:
         asyncio.run(serve())
@@ -100,32 +123,70 @@ def run_all(settings: Settings) -> int:
         '  try       textcoach text +15551230001 "hi"   (Ctrl-C stops everything)',
         flush=True,
     )
-    children = [
-        subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed args
-            [sys.executable, "-m", "worker", role], env=os.environ.copy()
-        )
-        for role in ("web", "worker")
-    ]
+    children = {role: Child(role) for role in ("web", "worker")}
     code = 0
     try:
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        for role, child in zip(("web", "worker"), children, strict=True):
-            if child.returncode is not None:
-                print(f"textcoach: the {role} process stopped (exit {child.returncode}); "
-                      "stopping everything", file=sys.stderr)
-                code = child.returncode or 1
-                break
+        code = _supervise(settings, services, children)
     except KeyboardInterrupt:
         code = 0
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGINT)
-        for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        for child in children.values():
+            child.stop()
         services.close()
     return code
+
+
+class Child:
+    """One supervised process (``textcoach web`` or ``worker``) and its recent crashes."""
+
+    def __init__(self, role: str) -> None:
+        self.role = role
+        self.quick_exits = 0
+        self.process = self._spawn()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        self.started = time.monotonic()
+        return subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed args
+            [sys.executable, "-m", "worker", self.role], env=os.environ.copy()
+        )
+
+    def restart(self) -> None:
+        self.stop()
+        self.process = self._spawn()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def _supervise(settings: Settings, services: Services, children: dict[str, Child]) -> int:
+    """Keep the children and the embedded Redis running until Ctrl-C: a crashed process is
+    started again; one that keeps exiting at once (a configuration mistake) stops everything,
+    with its own one-line error above."""
+    while True:
+        time.sleep(SUPERVISE_TICK_S)
+        if not services.redis_alive():
+            print("textcoach: embedded Redis stopped; starting it again", file=sys.stderr,
+                  flush=True)
+            services.restart_redis(settings.data_dir)
+            services.export()
+            for child in children.values():  # they must reconnect to the new socket
+                child.restart()
+            continue
+        for child in children.values():
+            exit_code = child.process.poll()
+            if exit_code is None:
+                continue
+            quick = time.monotonic() - child.started < QUICK_EXIT_S
+            child.quick_exits = child.quick_exits + 1 if quick else 0
+            if child.quick_exits >= QUICK_EXITS_TO_GIVE_UP:
+                print(f"textcoach: the {child.role} process keeps stopping (exit {exit_code}); "
+                      "stopping everything", file=sys.stderr, flush=True)
+                return exit_code or 1
+            print(f"textcoach: the {child.role} process stopped (exit {exit_code}); starting "
+                  "it again", file=sys.stderr, flush=True)
+            child.restart()
