@@ -65,7 +65,8 @@ class LocalChannel:
     async def send(self, *, to: str, from_: str, body: str, message_id: UUID) -> SendResult:
         sid = f"SM{uuid.uuid4().hex}"
         self.sent.append(SentText(to, from_, body, message_id, sid))
-        print(f"[sms {from_} -> {to}] {body}", file=self.out or sys.stdout, flush=True)
+        print(f"[sms {from_} -> {to} id={message_id}] {body}", file=self.out or sys.stdout,
+              flush=True)
         return SendResult(sid=sid, status="delivered")
 
     async def close(self) -> None:
