@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench fuzz clean
+.PHONY: run test lint bench fuzz faults clean
 
 $(BIN)/textcoach: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("textcoach needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -31,6 +31,12 @@ bench: $(BIN)/textcoach
 fuzz: $(BIN)/textcoach
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/unit/test_planning_properties.py \
 		tests/unit/test_logparse.py tests/unit/test_progression.py
+
+# The long live fault run: PostgreSQL down 20 s, Redis restarted, six worker SIGKILLs under
+# traffic; prints texts lost, answered twice, sent twice and 5xx (`make test` runs a short one).
+faults: $(BIN)/textcoach
+	$(BIN)/python -m tests.faults.live
+	$(BIN)/pytest -q -s tests/faults/test_bad_input.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

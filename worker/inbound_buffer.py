@@ -73,7 +73,15 @@ async def drain_buffered(pool: asyncpg.Pool, redis: ArqRedis, settings: Settings
     """Store what the webhook buffered; each text leaves Redis only once PostgreSQL has it."""
     stored = 0
     for entry in await buffered(redis):
-        await accept_inbound(pool, redis, settings, entry.text)
+        try:
+            await accept_inbound(pool, redis, settings, entry.text)
+        except DATABASE_DOWN:
+            log.warning("PostgreSQL still unavailable; buffered texts wait in Redis")
+            break
+        except Exception:
+            # Kept, not dropped: an operator can see it in the log and in Redis.
+            log.exception("could not store buffered text %s; it stays in Redis", entry.text.sid)
+            continue
         async with redis.pipeline(transaction=True) as pipe:
             pipe.hdel(constants.INBOUND_BUFFER, entry.text.sid)
             if entry.opts_out:

@@ -149,10 +149,12 @@ async def twilio_sms(request: Request) -> Response:
     try:
         accepted = await asyncio.wait_for(accept_inbound(d.pool, d.redis, d.settings, text),
                                           WEBHOOK_DB_TIMEOUT_S)
-    except DATABASE_DOWN:
-        # Twilio does not redeliver by default: keep the text in Redis until a worker stores
-        # it. Only if Redis is gone too is it a 503 (Twilio's fallback URL can act on that).
-        log.warning("PostgreSQL unavailable; keeping %s in Redis", text.sid, exc_info=True)
+    except Exception as exc:
+        # Twilio does not redeliver by default: a signed text we could not store (PostgreSQL
+        # down, or anything else) is kept in Redis until a worker stores it. Only if Redis is
+        # gone too is it a 503 (Twilio's fallback URL can act on that).
+        level = logging.WARNING if isinstance(exc, DATABASE_DOWN) else logging.ERROR
+        log.log(level, "could not store %s now; keeping it in Redis", text.sid, exc_info=True)
         try:
             await buffer_inbound(d.redis, text)
         except (OSError, RedisError):
