@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
@@ -75,6 +76,8 @@ class Report:
     unanswered: int = 0
     buffered_left: int = 0
     kept_in_redis: int = 0
+    flood_codes: Counter[int] = field(default_factory=Counter)
+    flood_growth_kb: int = 0
     peak_web_kb: int = 0
     settled_in_s: float = 0.0
     events: list[str] = field(default_factory=list)
@@ -93,6 +96,8 @@ class Report:
             f"kept in Redis while PostgreSQL was down {self.kept_in_redis}; settled "
             f"{self.settled_in_s:.0f}s after the traffic stopped; webhook peak RSS "
             f"{self.peak_web_kb // 1024} MB",
+            f"4 concurrent unsigned 200 MB bodies: answered {dict(self.flood_codes)}, webhook "
+            f"peak RSS grew {self.flood_growth_kb} KB",
             *(f"  {event}" for event in self.events),
         ]
 
@@ -214,6 +219,30 @@ async def _wait_healthy(base: str, timeout_s: float = 120) -> None:
     raise RuntimeError("the webhook never became healthy")
 
 
+async def _flood(stack: Stack, report: Report) -> None:
+    """Four concurrent unsigned 200 MB POSTs (chunked, no Content-Length): each is refused at
+    the body limit, so the webhook's memory grows by about the limit, not by 800 MB."""
+    before = stack.peak_web_kb()
+
+    async def body() -> Any:
+        for _ in range(200 * 16):
+            yield b"a" * 65536
+
+    async def one(http: httpx2.AsyncClient) -> int:
+        try:
+            response = await http.post("/twilio/sms", content=body(), headers={
+                "content-type": "application/x-www-form-urlencoded"})
+            return response.status_code
+        except httpx2.HTTPError:
+            return 413  # the server answered and closed before the client finished writing
+
+    async with httpx2.AsyncClient(base_url=f"http://127.0.0.1:{stack.web_port}",
+                                  timeout=60) as http:
+        codes = await asyncio.gather(*(one(http) for _ in range(4)))
+    report.flood_codes.update(codes)
+    report.flood_growth_kb = max(0, stack.peak_web_kb() - before)
+
+
 async def _traffic(stack: Stack, report: Report) -> None:
     settings = Settings(database_url=None, redis_url=None)
     base = f"http://127.0.0.1:{stack.web_port}"
@@ -332,6 +361,7 @@ async def run(plan: Plan, *, seed: int = 7) -> Report:
     report = Report()
     with _stack(plan) as stack:
         await _wait_healthy(f"http://127.0.0.1:{stack.web_port}")
+        await _flood(stack, report)
         await asyncio.gather(_traffic(stack, report), _faults(stack, report))
         await _settle(stack, report)
     return report
