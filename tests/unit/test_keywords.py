@@ -69,3 +69,15 @@ def test_every_reasonable_way_of_saying_stop(body: str) -> None:
 @pytest.mark.parametrize("body", NOT_OPT_OUTS)
 def test_stopping_an_exercise_is_not_an_opt_out(body: str) -> None:
     assert classify(body, opted_out=False) is None
+
+
+
+@pytest.mark.parametrize("body", ["start again", "please start texting me again", "opt in",
+                                  "resubscribe me", "I'm back!", "Start the texts again please"])
+def test_coming_back_in_a_sentence_opts_back_in_only_after_an_opt_out(body: str) -> None:
+    assert classify(body, opted_out=True) is Keyword.OPT_IN
+    assert classify(body, opted_out=False) is None
+
+
+def test_starting_an_exercise_is_not_opting_in() -> None:
+    assert classify("start squats again tomorrow?", opted_out=True) is None

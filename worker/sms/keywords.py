@@ -54,6 +54,16 @@ _OPT_OUT_SENTENCE = re.compile(
     r"(?:\s+(?:please|pls|plz|now|thanks|thank you|thx|asap|immediately))*$")
 
 
+#: Coming back, said in a sentence; only for someone who opted out ("start" alone always is).
+_OPT_IN_SENTENCE = re.compile(
+    r"^(?:(?:please|pls|ok|okay|yes|hi|hey)\s+)*"
+    r"(?:(?:i (?:want|wanna|would like|'d like) to|can you|could you|please)\s+)?"
+    r"(?:start(?: again| texting me(?: again)?| the (?:texts|messages)(?: again)?)?|"
+    r"opt\s*-?\s*(?:back\s+)?in|resubscribe(?: me)?|subscribe(?: me)?(?: again)?|unstop|"
+    r"resume(?: the)? (?:texts|messages)|(?:send|text) me again|i'?m back)"
+    r"(?:\s+(?:please|pls|now|thanks|thank you))*$")
+
+
 def normalize(body: str) -> str:
     """A text as typed, folded: full-width letters, zero-width spaces, quotes and emoji
     removed, lower case, single spaces."""
@@ -75,6 +85,8 @@ def classify(body: str, *, opted_out: bool) -> Keyword | None:
     word = text.strip(".!?,;' ").upper()
     if word in OPT_OUT_WORDS or _only_about_stopping(text):
         return Keyword.OPT_OUT
+    if opted_out and _OPT_IN_SENTENCE.match(text.strip(" .!?,;'")):
+        return Keyword.OPT_IN
     if not word or " " in word:
         return None
     if word in OPT_IN_WORDS or (opted_out and word in OPT_IN_WHEN_OPTED_OUT):
