@@ -429,6 +429,8 @@ async def test_with_postgresql_and_redis_both_down_the_webhook_says_503(
     async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app),
                                   base_url=TEST_BASE_URL) as outage:
         response = await _signed_post(outage, settings, "/twilio/sms", form)
-    assert response.status_code == 503
+        status = {"MessageSid": f"SM{uuid.uuid4().hex}", "MessageStatus": "delivered"}
+        receipt = await _signed_post(outage, settings, "/twilio/status", status)
+    assert (response.status_code, receipt.status_code) == (503, 503)
     await down.close()
     await gone.aclose()

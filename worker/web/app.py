@@ -178,7 +178,19 @@ async def twilio_status(request: Request) -> Response:
         return Response("unknown MessageStatus", status_code=400, media_type="text/plain")
     error_code = _error_code(params)
     message_id = _uuid(request.query_params.get("message_id"))
-    async with d.pool.acquire() as conn, conn.transaction():
+    try:
+        await asyncio.wait_for(_record_status(d.pool, message_id, sid, status, error_code),
+                               WEBHOOK_DB_TIMEOUT_S)
+    except DATABASE_DOWN:
+        # A delivery receipt only: Twilio may retry it, and the send is settled either way.
+        log.warning("PostgreSQL unavailable; status %s for %s not recorded", status, sid)
+        return Response("database unavailable", status_code=503, media_type="text/plain")
+    return Response(status_code=204)
+
+
+async def _record_status(pool: asyncpg.Pool, message_id: UUID | None, sid: str, status: str,
+                         error_code: int | None) -> None:
+    async with pool.acquire() as conn, conn.transaction():
         if message_id is not None:
             row = await conn.fetchrow(
                 sql("record_status_by_id"), message_id, sid, status, error_code
@@ -189,7 +201,6 @@ async def twilio_status(request: Request) -> Response:
             await conn.execute(sql("opt_out_user"), row["user_id"])
         elif row is not None and error_code in UNDELIVERABLE_CODES:
             await conn.execute(sql("mark_user_undeliverable"), row["user_id"])
-    return Response(status_code=204)
 
 
 async def healthz(request: Request) -> Response:
