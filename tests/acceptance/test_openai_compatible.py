@@ -101,13 +101,19 @@ def test_a_turn_through_an_openai_compatible_server(
 def test_a_replay_against_an_openai_compatible_model(
     llm_server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """`replay --llm openai` sends the scenario's turns to the configured model, not offline."""
+    """`replay --llm openai` sends every step's turn to the configured model, not offline
+    (each step runs its own worker on the one provider, which must outlive them all)."""
     tmp_path: Path = tmp_path_factory.mktemp("openai-replay")
     scenario = tmp_path / "hello.yaml"
     scenario.write_text(
         "name: hello-model\npersona: {phone: '+13125550177'}\nsteps:\n"
         "  - at: 2026-03-02 09:00 America/Chicago\n"
-        "  - text: hi\n    expect: {reply_contains: 'Hi from the model'}\n", encoding="utf-8")
+        "  - text: hi\n    expect: {reply_contains: 'Hi from the model'}\n"
+        "  - advance: 5m\n"
+        "  - text: I want to get stronger\n    expect: {reply_contains: 'Hi from the model'}\n"
+        "  - advance: 1h\n"
+        "  - text: 3 days a week, dumbbells\n"
+        "    expect: {reply_contains: 'Hi from the model'}\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("TWILIO_", "OPENAI_", "TEXTCOACH_"))
            and k not in {"DATABASE_URL", "REDIS_URL"}}
@@ -120,6 +126,6 @@ def test_a_replay_against_an_openai_compatible_model(
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     report = json.loads(result.stdout)
     coach = [line["text"] for line in report[0]["transcript"] if line["who"] == "coach"]
-    assert any("Hi from the model" in text for text in coach), coach
+    assert sum("Hi from the model" in text for text in coach) == 3, coach
     assert len(SEEN) > seen_before
     assert {body["model"] for body in SEEN[seen_before:]} == {"local-model"}

@@ -19,7 +19,7 @@ import httpx2
 import pytest
 
 from worker.agents.context import athlete_context
-from worker.agents.runtime import Call, Runtime
+from worker.agents.runtime import DEFAULT_REASK, Call, Runtime
 from worker.domain.replies import CoachReply
 from worker.llm.offline import OfflineProvider
 from worker.llm.openai_provider import OpenAIProvider
@@ -55,7 +55,7 @@ def tool_call(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
 class ScriptedLLM:
     """An OpenAI-compatible server that answers from a script and records what it was sent."""
 
-    def __init__(self, *script: dict[str, Any] | int | Exception) -> None:
+    def __init__(self, *script: dict[str, Any] | list[Any] | int | Exception) -> None:
         self.script = list(script)
         self.requests: list[dict[str, Any]] = []
 
@@ -244,10 +244,92 @@ async def test_invalid_json_is_reasked_once_then_falls_back(pool: asyncpg.Pool) 
     assert len(llm.requests) == 2
     reask = llm.requests[1]["messages"]
     assert reask[-2] == {"role": "assistant", "content": "Sure! Here's my answer"}
-    assert "not valid" in reask[-1]["content"]
+    assert reask[-1]["content"] == DEFAULT_REASK or "JSON" in reask[-1]["content"]
+    assert "Error" not in reask[-1]["content"] and "validation" not in reask[-1]["content"]
     rows = await logs(pool, call.trace_id)
     assert [r["status"] for r in rows] == ["invalid", "invalid", "fallback"]
     assert rows[0]["raw_output"] == "Sure! Here's my answer"
+
+
+def _bad_arguments() -> dict[str, Any]:
+    call = tool_call("log_metric", {})
+    call["function"]["arguments"] = "{metric: body_weight,"  # not JSON
+    return completion(tool_calls=[call])
+
+
+MALFORMED: dict[str, Any] = {
+    "tool arguments not JSON": _bad_arguments(),
+    "a list": [],
+    "choices a string": {"choices": "oops", "usage": "none"},
+    "no choices": {"id": "x", "object": "chat.completion", "model": "m"},
+    "choices empty": {"choices": [], "usage": {"prompt_tokens": "many"}},
+    "message a string": {"choices": [{"index": 0, "message": "hi", "finish_reason": "stop"}]},
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+async def test_a_malformed_body_is_a_logged_failure_and_one_reply(
+    pool: asyncpg.Pool, name: str
+) -> None:
+    """Re-asked once with a fixed instruction, then the fallback answers: one reply, a row
+    per attempt, no exception reaching the job."""
+    llm = ScriptedLLM(MALFORMED[name], MALFORMED[name])
+    _, variables, call = await athlete(pool, "hello")
+    run = await runtime_for(pool, llm).run("coach", call, variables)
+    assert run.status == "fallback" and isinstance(run.output, CoachReply)
+    assert run.output.reply
+    rows = await logs(pool, call.trace_id)
+    assert [r["status"] for r in rows][-1] == "fallback"
+    assert all(r["status"] in ("invalid", "error", "fallback") for r in rows)
+    for request in llm.requests[1:]:
+        reask = request["messages"][-1]["content"]
+        assert "Error" not in reask and "Traceback" not in reask and len(reask) < 300
+
+
+async def test_a_closed_client_is_a_failed_call_not_a_failed_job(pool: asyncpg.Pool) -> None:
+    llm = ScriptedLLM()
+    runtime = runtime_for(pool, llm)
+    await runtime.provider.close()
+    _, variables, call = await athlete(pool, "hello")
+    run = await runtime.run("coach", call, variables)
+    assert run.status == "fallback"
+    assert [r["status"] for r in await logs(pool, call.trace_id)] == ["error", "fallback"]
+
+
+async def test_only_spec_fields_go_back_after_a_tool_call(pool: asyncpg.Pool) -> None:
+    llm = ScriptedLLM(
+        completion(tool_calls=[tool_call("log_metric", {"metric": "sleep_hours", "value": 7,
+                                                        "unit": "h"})]),
+        completion(json.dumps({"reply": "Logged."})),
+    )
+    _, variables, call = await athlete(pool, "slept 7h")
+    await runtime_for(pool, llm).run("coach", call, variables)
+    assistant = llm.requests[1]["messages"][-2]
+    assert set(assistant) <= {"role", "content", "tool_calls"}
+    assert set(assistant["tool_calls"][0]) == {"id", "type", "function"}
+    assert set(assistant["tool_calls"][0]["function"]) == {"name", "arguments"}
+
+
+async def test_a_context_too_long_500_is_not_retried(pool: asyncpg.Pool) -> None:
+    def too_long(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(500, json={"error": {
+            "message": "the request exceeds the available context size", "type": "server"}})
+
+    settings = Settings(openai_api_key="sk-test", openai_base_url="http://llm.test/v1",
+                        database_url=None, redis_url=None)
+    calls = 0
+
+    def counted(request: httpx2.Request) -> httpx2.Response:
+        nonlocal calls
+        calls += 1
+        return too_long(request)
+
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(counted))
+    runtime = Runtime(pool, OpenAIProvider(settings, http_client=http), OfflineProvider(),
+                      attempts=3, retry_wait_s=0)
+    _, variables, call = await athlete(pool, "hello")
+    run = await runtime.run("coach", call, variables)
+    assert (run.status, calls) == ("fallback", 1)
 
 
 async def test_invalid_then_valid_is_accepted(pool: asyncpg.Pool) -> None:

@@ -183,13 +183,13 @@ class Runtime:
                 )
             except LLMFailure as failure:
                 if failure.kind == "invalid" and not reasked:
+                    # Once, with a fixed instruction: the exception text never reaches the
+                    # model (it repeats it), and the exchange stays in this run only.
                     reasked = True
                     messages = [
                         *messages,
-                        {"role": "assistant", "content": failure.raw or ""},
-                        {"role": "user", "content": (
-                            f"That answer was not valid: {failure}. Answer again with JSON "
-                            "that matches the required schema exactly.")},
+                        {"role": "assistant", "content": (failure.raw or "")[:REASK_ECHO_CHARS]},
+                        {"role": "user", "content": failure.reask or DEFAULT_REASK},
                     ]
                     continue
                 return await self._fallback(
@@ -262,15 +262,11 @@ class Runtime:
                 try:
                     async with asyncio.timeout(request.timeout_s + 5):
                         response = await self.provider.complete(request)
-                except TimeoutError as exc:
-                    failure = LLMFailure("timed out", kind="transient")
+                except Exception as exc:
+                    failure = _as_failure(exc, agent.name, self.provider.name)
                     await self._log_failure(agent, call, request, failure, current, started)
                     current += 1
-                    raise failure from exc
-                except LLMFailure as failure:
-                    await self._log_failure(agent, call, request, failure, current, started)
-                    current += 1
-                    raise
+                    raise failure from (None if failure is exc else exc)
                 latency = int((time.monotonic() - started) * 1000)
                 if response.output is not None:
                     response.output = _revalidate(agent.output_schema, response.output)
@@ -404,6 +400,22 @@ class Runtime:
             latency_ms, status, error, attempt,
         )
         return log_id
+
+
+def _as_failure(exc: Exception, agent: str, provider: str) -> LLMFailure:
+    """Every way a call can go wrong, as a failed call: a timeout is retried; a provider bug
+    or an SDK surprise is logged and answered by the fallback, never a failed job."""
+    if isinstance(exc, LLMFailure):
+        return exc
+    if isinstance(exc, TimeoutError):
+        return LLMFailure("timed out", kind="transient")
+    log.error("agent %s: provider %s raised %r", agent, provider, exc, exc_info=exc)
+    return LLMFailure(f"provider error ({type(exc).__name__})", kind="fatal")
+
+
+#: How much of an invalid answer is shown back to the model in a re-ask.
+REASK_ECHO_CHARS = 2000
+DEFAULT_REASK = "Your answer was not the required JSON. Answer again with only the JSON object."
 
 
 def _revalidate(schema: type[BaseModel], output: BaseModel) -> BaseModel:

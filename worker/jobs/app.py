@@ -76,10 +76,13 @@ def build_worker(
         )
 
     async def shutdown(ctx: dict[str, Any]) -> None:
+        # Close only what this worker opened: a channel or provider handed in (a replay runs
+        # one worker per step on one provider) belongs to the caller, who closes it.
         found = ctx.get("deps")
         if isinstance(found, Deps):
-            await found.channel.close()
-            if found.runtime is not None:
+            if channel is None:
+                await found.channel.close()
+            if found.runtime is not None and provider is None:
                 await found.runtime.provider.close()
             await found.pool.close()
 

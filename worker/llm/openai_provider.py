@@ -9,6 +9,7 @@ tools. The raw body is kept for the agent log even when parsing fails.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx2
@@ -21,6 +22,13 @@ from worker.llm.types import LLMFailure, LLMRequest, LLMResponse, ToolCall
 from worker.settings import Settings
 
 TRANSIENT_STATUS = frozenset({408, 429})  # request timeout, rate limit; plus every 5xx
+#: A prompt too big for the server: retrying the same prompt cannot help, whatever the status.
+CONTEXT_TOO_LONG = re.compile(r"context[_ ](?:length|size|window)|maximum context|too many "
+                              r"tokens|exceeds? the (?:available )?context", re.IGNORECASE)
+#: Re-ask instructions: fixed words, never the exception (a small model repeats what it sees).
+TOO_LONG = ("Your answer was cut off because it was too long. Answer again with the same JSON, "
+            "much shorter: the reply under 320 characters.")
+NOT_JSON = "Your answer was not the required JSON. Answer again with only the JSON object."
 
 
 class OpenAIProvider:
@@ -65,47 +73,82 @@ class OpenAIProvider:
         except (openai.APITimeoutError, openai.APIConnectionError) as exc:
             raise LLMFailure(f"{type(exc).__name__}: {exc}", kind="transient") from exc
         except openai.APIStatusError as exc:
-            transient = exc.status_code in TRANSIENT_STATUS or exc.status_code >= 500
+            text = _text(exc.response)
+            transient = (exc.status_code in TRANSIENT_STATUS or exc.status_code >= 500) and \
+                not CONTEXT_TOO_LONG.search(f"{exc.message} {text or ''}")
             raise LLMFailure(
                 f"HTTP {exc.status_code}: {exc.message}",
                 kind="transient" if transient else "fatal",
-                raw=_text(exc.response),
+                raw=text,
             ) from exc
+        except openai.OpenAIError as exc:  # the SDK refusing before the call (closed client)
+            raise LLMFailure(f"{type(exc).__name__}: {exc}", kind="fatal") from exc
 
         body = raw_response.http_response.text
         response = _usage_response(body, model)
         try:
-            completion = raw_response.parse()
-        except (openai.LengthFinishReasonError, openai.ContentFilterFinishReasonError) as exc:
-            raise LLMFailure(str(exc), kind="invalid", raw=response.raw, response=response) \
-                from exc
-        except (pydantic.ValidationError, ValueError) as exc:
-            raise LLMFailure(_short(exc), kind="invalid", raw=response.raw, response=response) \
-                from exc
+            return _read(raw_response, response)
+        except LLMFailure:
+            raise
+        except openai.LengthFinishReasonError as exc:
+            raise LLMFailure("cut off at the token limit", kind="invalid", raw=response.raw,
+                             response=response, reask=TOO_LONG) from exc
+        except openai.ContentFilterFinishReasonError as exc:
+            raise LLMFailure("stopped by the content filter", kind="fatal", raw=response.raw,
+                             response=response) from exc
+        except pydantic.ValidationError as exc:
+            raise LLMFailure(_short(exc), kind="invalid", raw=response.raw, response=response,
+                             reask=_reask_for(exc)) from exc
+        except Exception as exc:
+            # Any body the SDK cannot read (`[]`, "choices": "oops", no choices, tool
+            # arguments that are not JSON): a failed call with its raw body, never a crash.
+            raise LLMFailure(f"unreadable answer ({type(exc).__name__})", kind="invalid",
+                             raw=response.raw, response=response, reask=NOT_JSON) from exc
 
-        message = completion.choices[0].message
-        if message.tool_calls:
-            response.tool_calls = [
-                ToolCall(
-                    id=call.id,
-                    name=call.function.name,
-                    arguments=json.loads(call.function.arguments or "{}"),
-                )
-                for call in message.tool_calls
-                if call.type == "function"
-            ]
-            response.assistant_message = message.model_dump(
-                include={"role", "content", "tool_calls"}, exclude_none=True
-            )
-            return response
-        if message.refusal:
-            raise LLMFailure(f"refused: {message.refusal}", kind="invalid", raw=response.raw,
-                             response=response)
-        if message.parsed is None:
-            raise LLMFailure("no structured output in the answer", kind="invalid",
-                             raw=response.raw, response=response)
-        response.output = message.parsed
+
+def _read(raw_response: Any, response: LLMResponse) -> LLMResponse:
+    completion = raw_response.parse()
+    message = completion.choices[0].message
+    if message.tool_calls:
+        response.tool_calls = [
+            ToolCall(id=call.id, name=call.function.name,
+                     arguments=_arguments(call.function.arguments))
+            for call in message.tool_calls
+            if call.type == "function"
+        ]
+        # Only what the spec defines goes back on the wire (not the SDK's parsed_arguments).
+        response.assistant_message = {
+            "role": "assistant",
+            "content": message.content,
+            "tool_calls": [
+                {"id": call.id, "type": "function",
+                 "function": {"name": call.function.name,
+                              "arguments": call.function.arguments or "{}"}}
+                for call in message.tool_calls if call.type == "function"
+            ],
+        }
         return response
+    if message.refusal:
+        raise LLMFailure(f"refused: {message.refusal}", kind="fatal", raw=response.raw,
+                         response=response)
+    if message.parsed is None:
+        raise LLMFailure("no structured output in the answer", kind="invalid",
+                         raw=response.raw, response=response, reask=NOT_JSON)
+    response.output = message.parsed
+    return response
+
+
+def _arguments(text: str | None) -> dict[str, Any]:
+    try:
+        found = json.loads(text or "{}")
+    except ValueError:
+        raise LLMFailure("tool arguments are not JSON", kind="invalid",
+                         reask="Your tool call's arguments were not valid JSON. Call the tool "
+                         "again with a JSON object of its arguments.") from None
+    if not isinstance(found, dict):
+        raise LLMFailure("tool arguments are not an object", kind="invalid",
+                         reask="Your tool call's arguments must be a JSON object.")
+    return found
 
 
 def _usage_response(body: str, model: str) -> LLMResponse:
@@ -115,21 +158,35 @@ def _usage_response(body: str, model: str) -> LLMResponse:
         data = json.loads(body)
     except ValueError:
         return response
-    choices = data.get("choices") or [{}]
-    message = choices[0].get("message") or {}
+    if not isinstance(data, dict):
+        return response
+    choices = data.get("choices")
+    first = choices[0] if isinstance(choices, list) and choices else {}
+    message = (first.get("message") if isinstance(first, dict) else None) or {}
+    if not isinstance(message, dict):
+        message = {}
     content = message.get("content")
     if content is None and message.get("tool_calls"):
         content = json.dumps(message["tool_calls"])
     response.raw = content if isinstance(content, str) else body
-    response.model = data.get("model") or model
-    usage = data.get("usage") or {}
-    response.prompt_tokens = usage.get("prompt_tokens")
-    response.completion_tokens = usage.get("completion_tokens")
-    response.cached_tokens = (usage.get("prompt_tokens_details") or {}).get("cached_tokens")
-    response.reasoning_tokens = (usage.get("completion_tokens_details") or {}).get(
-        "reasoning_tokens"
-    )
+    named = data.get("model")
+    response.model = named if isinstance(named, str) and named else model
+    found = data.get("usage")
+    usage: dict[str, Any] = found if isinstance(found, dict) else {}
+    response.prompt_tokens = _count(usage.get("prompt_tokens"))
+    response.completion_tokens = _count(usage.get("completion_tokens"))
+    prompt_details = usage.get("prompt_tokens_details")
+    completion_details = usage.get("completion_tokens_details")
+    if isinstance(prompt_details, dict):
+        response.cached_tokens = _count(prompt_details.get("cached_tokens"))
+    if isinstance(completion_details, dict):
+        response.reasoning_tokens = _count(completion_details.get("reasoning_tokens"))
     return response
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 \
+        else None
 
 
 def _text(response: Any) -> str | None:
@@ -137,6 +194,13 @@ def _text(response: Any) -> str | None:
         return str(response.text)
     except Exception:
         return None
+
+
+def _reask_for(exc: pydantic.ValidationError) -> str:
+    """Which fields were missing or wrong, by name (our schema's names, nothing else)."""
+    fields = sorted({".".join(str(p) for p in e["loc"]) or "the object" for e in exc.errors()})
+    return (f"Your answer did not match the required JSON schema (check: {', '.join(fields)}). "
+            "Answer again with only the JSON object.")
 
 
 def _short(exc: Exception) -> str:

@@ -75,7 +75,8 @@ class LLMFailure(ProviderError):
     """A call that produced no usable answer.
 
     ``transient`` failures (429, 5xx, timeouts, connection errors) are retried; ``invalid``
-    output is re-asked once with the validation error; anything else goes to the fallback.
+    output is re-asked once with a fixed instruction (``reask``); anything else goes to the
+    fallback.
     """
 
     def __init__(
@@ -85,11 +86,15 @@ class LLMFailure(ProviderError):
         kind: Literal["transient", "invalid", "fatal"],
         raw: str | None = None,
         response: LLMResponse | None = None,
+        reask: str | None = None,
     ) -> None:
         super().__init__(message)
         self.kind = kind
         self.raw = raw
         self.response = response
+        #: For invalid output: a short, fixed instruction naming what was wrong, for the
+        #: re-ask. Never exception text (a small model repeats what it is shown).
+        self.reask = reask
 
 
 class Provider(Protocol):
