@@ -24,6 +24,7 @@ from worker.domain.replies import CoachReply
 from worker.llm.offline import OfflineProvider
 from worker.llm.openai_provider import OpenAIProvider
 from worker.settings import Settings
+from worker.sms.segments import split_message
 
 Handler = Callable[[httpx2.Request], httpx2.Response]
 
@@ -330,6 +331,33 @@ async def test_a_context_too_long_500_is_not_retried(pool: asyncpg.Pool) -> None
     _, variables, call = await athlete(pool, "hello")
     run = await runtime.run("coach", call, variables)
     assert (run.status, calls) == ("fallback", 1)
+
+
+LONG = " ".join(f"Point {n}: keep your back flat and brace before each rep." for n in range(20))
+
+
+async def test_a_long_reply_is_asked_shorter_once_then_cut_at_a_sentence(
+    pool: asyncpg.Pool,
+) -> None:
+    llm = ScriptedLLM(completion(json.dumps({"reply": LONG})),
+                      completion(json.dumps({"reply": LONG})))
+    _, variables, call = await athlete(pool, "how were my squats?")
+    run = await runtime_for(pool, llm).run("coach", call, variables)
+    assert isinstance(run.output, CoachReply) and run.status == "ok"
+    assert len(split_message(run.output.reply)) <= 2
+    assert run.output.reply.endswith(".") and LONG.startswith(run.output.reply)
+    reask = llm.requests[1]["messages"][-1]["content"]
+    assert "too long for SMS" in reask and "300 characters" in reask
+    assert [r["status"] for r in await logs(pool, call.trace_id)] == ["invalid", "ok"]
+
+
+async def test_a_question_asking_for_detail_may_take_four_parts(pool: asyncpg.Pool) -> None:
+    detailed = " ".join(LONG.split(". ")[:8]) + "."
+    llm = ScriptedLLM(completion(json.dumps({"reply": detailed})))
+    _, variables, call = await athlete(pool, "can you explain how to brace properly?")
+    run = await runtime_for(pool, llm).run("coach", call, variables)
+    assert isinstance(run.output, CoachReply)
+    assert 2 < len(split_message(run.output.reply)) <= 4 and len(llm.requests) == 1
 
 
 async def test_invalid_then_valid_is_accepted(pool: asyncpg.Pool) -> None:

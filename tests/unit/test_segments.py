@@ -353,3 +353,14 @@ def test_property_segment_info_consistent(text: str) -> None:
     assert info.units >= len(text)
     assert (info.segments == 1) == (info.units <= single)
     assert info.segments * part >= info.units or info.segments == 1
+
+
+def test_shortening_keeps_whole_sentences_within_the_parts() -> None:
+    from worker.sms.segments import shorten_to_parts
+
+    text = " ".join(f"Sentence {n} about bracing before each rep." for n in range(30))
+    short = shorten_to_parts(text, 2)
+    assert len(split_message(short)) <= 2 and short.endswith(".") and text.startswith(short)
+    assert shorten_to_parts("Fits in one.", 2) == "Fits in one."
+    emoji = "Great work 💪 " + "keep going " * 60
+    assert len(split_message(shorten_to_parts(emoji.strip(), 2))) <= 2

@@ -40,6 +40,7 @@ from worker.agents.toolbase import OneConnection, ToolContext
 from worker.agents.tools import TOOLS, Tool
 from worker.coach.results import ToolFailed
 from worker.db.queries import sql
+from worker.domain.replies import CoachReply, reply_parts
 from worker.errors import ConfigError, ToolError
 from worker.llm.types import (
     LLMFailure,
@@ -50,6 +51,7 @@ from worker.llm.types import (
     ToolOutcome,
     ToolSpec,
 )
+from worker.sms.segments import shorten_to_parts, split_message
 
 log = logging.getLogger(__name__)
 
@@ -213,10 +215,21 @@ class Runtime:
                 return await self._fallback(
                     agent, call, variables, messages, outcomes, logs, attempt + 1, failure_msg
                 )
+            parts = _parts_allowed(response.output, variables)
+            if parts is not None and not reasked:
+                # Too long for SMS: asked once to be shorter, with the limit in words.
+                reasked = True
+                logs.append(await self._log(agent, call, request, response, "invalid",
+                                            f"reply over {parts} SMS", attempt, latency, []))
+                messages = [*messages,
+                            {"role": "assistant", "content": response.raw[:REASK_ECHO_CHARS]},
+                            {"role": "user", "content": too_long(parts)}]
+                continue
+            output = response.output if parts is None else _shortened(response.output, variables)
             logs.append(
                 await self._log(agent, call, request, response, "ok", None, attempt, latency, [])
             )
-            return AgentRun(response.output, "ok", response.provider, logs, outcomes)
+            return AgentRun(output, "ok", response.provider, logs, outcomes)
 
     def _request(
         self,
@@ -411,6 +424,27 @@ def _as_failure(exc: Exception, agent: str, provider: str) -> LLMFailure:
         return LLMFailure("timed out", kind="transient")
     log.error("agent %s: provider %s raised %r", agent, provider, exc, exc_info=exc)
     return LLMFailure(f"provider error ({type(exc).__name__})", kind="fatal")
+
+
+def _parts_allowed(output: BaseModel, variables: Mapping[str, Any]) -> int | None:
+    """The SMS parts a coach reply may take, if this one takes more; None when it fits."""
+    if not isinstance(output, CoachReply):
+        return None
+    parts = reply_parts([str(line.get("text", "")) for line in variables.get("inbox") or []])
+    return parts if len(split_message(output.reply)) > parts else None
+
+
+def _shortened(output: BaseModel, variables: Mapping[str, Any]) -> BaseModel:
+    """Still too long after the re-ask: cut at a sentence boundary, never mid-part."""
+    assert isinstance(output, CoachReply)
+    parts = reply_parts([str(line.get("text", "")) for line in variables.get("inbox") or []])
+    return CoachReply(reply=shorten_to_parts(output.reply, parts))
+
+
+def too_long(parts: int) -> str:
+    limit = parts * 150
+    return (f"That reply is too long for SMS. Write it again in under {limit} characters, "
+            "same JSON, keeping only what matters most.")
 
 
 #: How much of an invalid answer is shown back to the model in a re-ask.

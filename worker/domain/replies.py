@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from pydantic import Field
 
 from worker.domain.workouts import Strict
 
 #: A reply is written to fit two SMS; longer ones are re-asked shorter (see the runtime).
 REPLY_LIMIT = 480
+#: SMS parts a model's reply may take: two, or four when the athlete asked for detail. A longer
+#: one is re-asked shorter once, then cut at a sentence boundary.
+REPLY_PARTS = 2
+DETAIL_REPLY_PARTS = 4
+_DETAIL = re.compile(
+    r"\b(?:explain|explanation|in detail|details?|tell me more|more info|walk me through|"
+    r"step by step|break it down|why (?:do|does|is|are|should)|how (?:do|does|should) i)\b",
+    re.IGNORECASE)
+
+
+def reply_parts(texts: Sequence[str]) -> int:
+    """How many SMS parts the answer to these texts may take."""
+    return DETAIL_REPLY_PARTS if any(_DETAIL.search(t) for t in texts) else REPLY_PARTS
 
 
 class CoachReply(Strict):

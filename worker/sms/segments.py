@@ -15,6 +15,7 @@ messages. :func:`split_message` produces those parts.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ __all__ = [
     "encoding_of",
     "length_units",
     "segment_info",
+    "shorten_to_parts",
     "split_message",
 ]
 
@@ -145,6 +147,25 @@ def segment_info(text: str) -> SegmentInfo:
     single, part = _LIMITS[encoding]
     segments = 1 if units <= single else math.ceil(units / part)
     return SegmentInfo(encoding=encoding, units=units, segments=segments)
+
+
+def shorten_to_parts(text: str, parts: int) -> str:
+    """``text`` if it is sent in at most ``parts`` SMS, else its longest run of whole sentences
+    that is (or, if even the first sentence is too long, its longest run of whole words)."""
+    if len(split_message(text)) <= parts:
+        return text
+    sentences = re.findall(r"[^.!?\n]+(?:[.!?]+|\n|$)\s*", text)
+    kept = ""
+    for sentence in sentences:
+        if len(split_message((kept + sentence).strip())) > parts:
+            break
+        kept += sentence
+    if kept.strip():
+        return kept.strip()
+    words = text.split()
+    while words and len(split_message(" ".join(words) + "...")) > parts:
+        words.pop()
+    return " ".join(words) + "..."
 
 
 def split_message(text: str) -> list[str]:
