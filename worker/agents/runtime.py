@@ -215,7 +215,10 @@ class Runtime:
                 return await self._fallback(
                     agent, call, variables, messages, outcomes, logs, attempt + 1, failure_msg
                 )
-            parts = _parts_allowed(response.output, variables)
+            # A model's verbosity is bounded here; the offline coach's wording is ours, tested
+            # in the scenarios, and may list a whole session.
+            parts = (None if response.provider == self.offline.name
+                     else _parts_allowed(response.output, variables))
             if parts is not None and not reasked:
                 # Too long for SMS: asked once to be shorter, with the limit in words.
                 reasked = True
