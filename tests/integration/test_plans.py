@@ -8,10 +8,14 @@ from typing import Any
 
 import asyncpg
 import pytest
+from arq.connections import ArqRedis
 
 from tests.conftest import RunWorker, SendText, athlete_with_profile, offline_runtime
 from worker.agents.plans import build_plan, write_week
 from worker.clock import clock
+from worker.jobs.context import Deps
+from worker.jobs.plans import build_plan_job
+from worker.settings import Settings
 from worker.sms.channel import LocalChannel
 
 MAYA = "+12125550142"  # a New York number: Eastern time is inferred from the area code
@@ -195,6 +199,29 @@ async def test_building_twice_writes_one_plan(pool: asyncpg.Pool) -> None:
     assert first.created and not second.created
     assert first.plan_id == second.plan_id
     assert await pool.fetchval("SELECT count(*) FROM fitness_plans") == 1
+
+
+async def test_a_build_killed_after_its_plan_committed_is_finished_once(
+    pool: asyncpg.Pool, redis: ArqRedis, settings: Settings,
+) -> None:
+    """Killed between the plan's commit and its first week and plan-ready text: the re-run
+    writes the week and the text, and a third run sends nothing more."""
+    user_id = await athlete_with_profile(pool, days=[1, 3, 5], equipment=["dumbbell"],
+                                          injuries=[])
+    await build_plan(pool, offline_runtime(pool), user_id, trace_id=uuid.uuid4())
+    # What the kill left: the plan and its weeks, no workouts, no text.
+    await pool.execute("DELETE FROM workout_instances")
+    await pool.execute("UPDATE microcycles SET status = 'planned'")
+    ctx = {"deps": Deps(pool, redis, settings, LocalChannel(), offline_runtime(pool)),
+           "redis": redis, "job_try": 2}
+    assert (await build_plan_job(ctx, str(user_id))).endswith("finished")
+    assert await pool.fetchval(
+        "SELECT count(*) FROM workout_instances WHERE NOT is_rest_day") > 0
+    assert await build_plan_job(ctx, str(user_id)) == "plan already exists"
+    summaries = await pool.fetch(
+        "SELECT turn_id, body FROM messages WHERE kind = 'plan_summary' ORDER BY part_index")
+    assert len({row["turn_id"] for row in summaries}) == 1
+    assert "First session:" in " ".join(row["body"] for row in summaries)
 
 
 async def test_stated_lifts_set_the_first_weeks_loads(pool: asyncpg.Pool) -> None:

@@ -98,12 +98,12 @@ async def plan_variables(
 async def build_plan(
     pool: asyncpg.Pool, runtime: Runtime, user_id: UUID, *, trace_id: UUID
 ) -> PlanResult:
-    """The athlete's plan, written once: a second call returns the plan already there."""
+    """The athlete's plan, written once. A second call finishes what a killed first one left
+    (the first week) and returns the plan already there, with its first session."""
     async with pool.acquire() as conn:
         existing = await conn.fetchrow(sql("active_plan"), user_id)
         if existing is not None:
-            return PlanResult(existing["id"], False, existing["details"].get("summary", ""),
-                              existing["start_date"], None)
+            return await _finish(pool, runtime, user_id, existing, trace_id=trace_id)
         user = await conn.fetchrow(sql("get_user"), user_id)
         assert user is not None
         start = now().astimezone(ZoneInfo(user["timezone"])).date() + timedelta(days=1)
@@ -122,17 +122,31 @@ async def build_plan(
         async with pool.acquire() as conn:
             existing = await conn.fetchrow(sql("active_plan"), user_id)
         assert existing is not None
-        return PlanResult(existing["id"], False, existing["details"].get("summary", ""),
-                          existing["start_date"], None)
+        return await _finish(pool, runtime, user_id, existing, trace_id=trace_id)
 
+    first = await _first_week(pool, runtime, user_id, plan_id, start, trace_id=trace_id)
+    return PlanResult(plan_id, True, outline.summary, start, first)
+
+
+async def _finish(pool: asyncpg.Pool, runtime: Runtime, user_id: UUID, plan: Any, *,
+                  trace_id: UUID) -> PlanResult:
+    """A plan already there: its first week written (idempotent), its first session found."""
+    first = await _first_week(pool, runtime, user_id, plan["id"], plan["start_date"],
+                              trace_id=trace_id)
+    return PlanResult(plan["id"], False, plan["details"].get("summary", ""), plan["start_date"],
+                      first)
+
+
+async def _first_week(pool: asyncpg.Pool, runtime: Runtime, user_id: UUID, plan_id: UUID,
+                      start: date, *, trace_id: UUID) -> dict[str, Any] | None:
     async with pool.acquire() as conn:
         first_week = await conn.fetchval(sql("microcycle_by_week"), plan_id, 1)
-    await write_week(pool, runtime, first_week, trace_id=trace_id)
+    if first_week is not None:
+        await write_week(pool, runtime, first_week, trace_id=trace_id)
     async with pool.acquire() as conn:
         upcoming = await conn.fetch(sql("workouts_between"), user_id, start,
                                     start + timedelta(days=7))
-    first = next((dict(w) for w in upcoming if not w["is_rest_day"]), None)
-    return PlanResult(plan_id, True, outline.summary, start, first)
+    return next((dict(w) for w in upcoming if not w["is_rest_day"]), None)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ import uuid
 from typing import Any
 from uuid import UUID
 
+import asyncpg
+
 from worker import constants
 from worker.agents.plans import build_plan, write_week
 from worker.clock import now
@@ -35,8 +37,6 @@ async def build_plan_job(ctx: dict[str, Any], user_id: str) -> str:
         result = await build_plan(d.pool, d.agents(), athlete, trace_id=trace)
     except ProfileIncomplete as exc:
         return f"profile incomplete: {exc}"
-    if not result.created:
-        return "plan already exists"
     async with d.pool.acquire() as conn:
         user = await conn.fetchrow(sql("get_user"), athlete)
         profile = await latest_profile(conn, athlete) or Profile()
@@ -44,17 +44,22 @@ async def build_plan_job(ctx: dict[str, Any], user_id: str) -> str:
     assumed = plan_assumptions(profile, user)
     body = plan_message(user, result.summary, result.first_session,
                         [a.wording for a in assumed])
-    async with d.pool.acquire() as conn, conn.transaction():
-        # The assumptions are offered for correction: the reply to this text answers them.
-        ids = await write_outbound(
-            conn, user_id=athlete, conversation_id=await conversation_for(conn, athlete),
-            from_number=d.settings.coach_number, to_number=user["phone"], body=body,
-            kind="plan_summary", turn_id=trace, dedupe_key=f"plan:{result.plan_id}",
-            asks=[a.field for a in assumed] or None,
-        )
+    try:
+        async with d.pool.acquire() as conn, conn.transaction():
+            # The assumptions are offered for correction: the reply to this text answers them.
+            ids = await write_outbound(
+                conn, user_id=athlete, conversation_id=await conversation_for(conn, athlete),
+                from_number=d.settings.coach_number, to_number=user["phone"], body=body,
+                kind="plan_summary", turn_id=trace, dedupe_key=f"plan:{result.plan_id}",
+                asks=[a.field for a in assumed] or None,
+            )
+    except asyncpg.UniqueViolationError:
+        # Its plan-ready text went out already: the one text per plan is its dedupe key.
+        return "plan already exists"
     for message_id in ids:
         await enqueue_send(d.redis, message_id)
-    return f"plan {result.plan_id} written"
+    # A re-run after a kill between the plan's commit and this text finishes it here.
+    return f"plan {result.plan_id} {'written' if result.created else 'finished'}"
 
 
 def plan_assumptions(profile: Profile, user: Any) -> list[Assumption]:
