@@ -27,6 +27,11 @@ ROLL_WEEKS = "roll_weeks"
 # Per-job limits. ARQ re-runs a killed worker's job only after the longest timeout + 10 s,
 # so these stay short.
 PROCESS_INBOX_TIMEOUT_S = 120
+#: What a job keeps, after its last model call, for the offline fallback and its writes: model
+#: calls (and their retries) stop this long before the job's timeout.
+JOB_RESERVE_S = 15.0
+#: A model call is not started with less time than this left; the fallback answers instead.
+MIN_MODEL_CALL_S = 3.0
 PROCESS_INBOX_MAX_TRIES = 20
 SEND_MESSAGE_TIMEOUT_S = 30
 SEND_MESSAGE_MAX_TRIES = 8

@@ -7,7 +7,9 @@ and logs to the real database.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -18,8 +20,9 @@ import asyncpg
 import httpx2
 import pytest
 
+from worker import constants
 from worker.agents.context import athlete_context
-from worker.agents.runtime import DEFAULT_REASK, Call, Runtime
+from worker.agents.runtime import DEFAULT_REASK, Call, Runtime, deadline_after
 from worker.domain.replies import CoachReply
 from worker.llm.offline import OfflineProvider
 from worker.llm.openai_provider import OpenAIProvider
@@ -358,6 +361,32 @@ async def test_a_question_asking_for_detail_may_take_four_parts(pool: asyncpg.Po
     run = await runtime_for(pool, llm).run("coach", call, variables)
     assert isinstance(run.output, CoachReply)
     assert 2 < len(split_message(run.output.reply)) <= 4 and len(llm.requests) == 1
+
+
+async def test_a_server_that_hangs_every_call_cannot_outlast_the_job(
+    pool: asyncpg.Pool,
+) -> None:
+    """Calls get the job's time left, retries stop when it is gone, and the fallback answers
+    with the job's reserve still in hand."""
+    async def hang(request: httpx2.Request) -> httpx2.Response:
+        await asyncio.sleep(3600)
+        raise AssertionError("unreachable")
+
+    settings = Settings(openai_api_key="sk-test", openai_base_url="http://llm.test/v1",
+                        database_url=None, redis_url=None)
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(hang))
+    runtime = Runtime(pool, OpenAIProvider(settings, http_client=http), OfflineProvider(),
+                      attempts=3, retry_wait_s=0)
+    _, variables, call = await athlete(pool, "hello")
+    job_seconds = constants.JOB_RESERVE_S + 4
+    started = time.monotonic()
+    with deadline_after(job_seconds):
+        run = await runtime.run("coach", call, variables)
+    elapsed = time.monotonic() - started
+    assert run.status == "fallback"
+    assert elapsed < job_seconds - constants.JOB_RESERVE_S + 3, elapsed
+    statuses = [r["status"] for r in await logs(pool, call.trace_id)]
+    assert statuses[-1] == "fallback" and len(statuses) <= 3
 
 
 async def test_invalid_then_valid_is_accepted(pool: asyncpg.Pool) -> None:

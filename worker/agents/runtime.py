@@ -17,7 +17,9 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from uuid import UUID
@@ -27,12 +29,16 @@ from jinja2 import TemplateError
 from pydantic import BaseModel, ValidationError
 from tenacity import (
     AsyncRetrying,
+    RetryCallState,
     retry_if_exception,
     stop_after_attempt,
+    stop_any,
     wait_none,
     wait_random_exponential,
 )
+from tenacity.stop import stop_base
 
+from worker import constants
 from worker.agents.definitions import split_ref
 from worker.agents.render import render
 from worker.agents.schemas import schema_named
@@ -144,6 +150,39 @@ def render_messages(agent: LoadedAgent, variables: Mapping[str, Any]) -> list[di
     return messages
 
 
+#: When the running job must be done (time.monotonic()), set by the job around its work.
+_DEADLINE: ContextVar[float | None] = ContextVar("textcoach_job_deadline", default=None)
+
+
+@contextmanager
+def deadline_after(seconds: float) -> Iterator[None]:
+    """Model calls made inside (and their retries) end JOB_RESERVE_S before ``seconds`` are up,
+    so the fallback still answers inside the job's timeout however slow the server is."""
+    token = _DEADLINE.set(time.monotonic() + seconds - constants.JOB_RESERVE_S)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def time_left() -> float | None:
+    """Seconds the running job has left for model calls; None outside a job."""
+    deadline = _DEADLINE.get()
+    return None if deadline is None else deadline - time.monotonic()
+
+
+def _out_of_time() -> bool:
+    left = time_left()
+    return left is not None and left < constants.MIN_MODEL_CALL_S
+
+
+class _StopWhenOutOfTime(stop_base):
+    """Tenacity stop condition: no retry without time left for one more model call."""
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return _out_of_time()
+
+
 class Runtime:
     def __init__(
         self,
@@ -176,6 +215,9 @@ class Runtime:
         reasked = False
         iterations = 0
         while True:
+            if _out_of_time():
+                return await self._fallback(agent, call, variables, messages, outcomes, logs,
+                                            attempt + 1, "no time left in the job for the model")
             request = self._request(agent, messages, variables, outcomes,
                                     allow_tools=iterations < agent.max_tool_iterations)
             attempt += 1
@@ -263,7 +305,7 @@ class Runtime:
         """Call the provider; retry transient failures, logging every failed attempt."""
         current = attempt
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.attempts),
+            stop=stop_any(stop_after_attempt(self.attempts), _StopWhenOutOfTime()),
             # Full jitter, so workers that hit one rate limit together do not retry together.
             wait=wait_random_exponential(multiplier=self.retry_wait_s, max=8)
             if self.retry_wait_s else wait_none(),
@@ -275,9 +317,12 @@ class Runtime:
         async for try_ in retrying:
             with try_:
                 started = time.monotonic()
+                left = time_left()
+                timed = request if left is None else replace(
+                    request, timeout_s=max(1.0, min(request.timeout_s, left)))
                 try:
-                    async with asyncio.timeout(request.timeout_s + 5):
-                        response = await self.provider.complete(request)
+                    async with asyncio.timeout(timed.timeout_s + (5 if left is None else 1)):
+                        response = await self.provider.complete(timed)
                 except Exception as exc:
                     failure = _as_failure(exc, agent.name, self.provider.name)
                     await self._log_failure(agent, call, request, failure, current, started)

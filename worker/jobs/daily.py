@@ -23,7 +23,7 @@ import asyncpg
 from worker import constants
 from worker.agents.context import athlete_context
 from worker.agents.plans import write_week
-from worker.agents.runtime import Call
+from worker.agents.runtime import Call, deadline_after
 from worker.clock import now
 from worker.coach.missed import mark_missed
 from worker.db.queries import sql
@@ -71,6 +71,11 @@ DAILY_NOTES = 1
 
 
 async def send_daily(ctx: dict[str, Any], user_id: str) -> str:
+    with deadline_after(constants.DAILY_TIMEOUT_S):
+        return await _send_daily(ctx, user_id)
+
+
+async def _send_daily(ctx: dict[str, Any], user_id: str) -> str:
     d = deps(ctx)
     athlete = UUID(user_id)
     moment = now()

@@ -16,6 +16,7 @@ from uuid import UUID
 from arq import Retry
 
 from worker import constants
+from worker.agents.runtime import deadline_after
 from worker.agents.turn import TurnOutcome, take_turn
 from worker.clock import now
 from worker.coach.achievements import announce
@@ -40,7 +41,8 @@ async def process_inbox(ctx: dict[str, Any], user_id: str) -> str:
     ) as locked:
         if not locked:
             raise Retry(defer=constants.LOCK_BUSY_RETRY_S)
-        outbound = await _take_turn(ctx, athlete)
+        with deadline_after(constants.PROCESS_INBOX_TIMEOUT_S):
+            outbound = await _take_turn(ctx, athlete)
     for message_id in outbound:
         await enqueue_send(d.redis, message_id)
     await _plan_when_ready(ctx, athlete)

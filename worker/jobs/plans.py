@@ -15,6 +15,7 @@ import asyncpg
 
 from worker import constants
 from worker.agents.plans import build_plan, write_week
+from worker.agents.runtime import deadline_after
 from worker.clock import now
 from worker.db.profiles import latest_profile
 from worker.db.queries import sql
@@ -34,7 +35,8 @@ async def build_plan_job(ctx: dict[str, Any], user_id: str) -> str:
     athlete = UUID(user_id)
     trace = uuid.uuid4()
     try:
-        result = await build_plan(d.pool, d.agents(), athlete, trace_id=trace)
+        with deadline_after(constants.PLAN_TIMEOUT_S):
+            result = await build_plan(d.pool, d.agents(), athlete, trace_id=trace)
     except ProfileIncomplete as exc:
         return f"profile incomplete: {exc}"
     async with d.pool.acquire() as conn:
@@ -97,7 +99,9 @@ def plan_message(
 
 async def write_week_job(ctx: dict[str, Any], microcycle_id: str) -> str:
     d = deps(ctx)
-    written = await write_week(d.pool, d.agents(), UUID(microcycle_id), trace_id=uuid.uuid4())
+    with deadline_after(constants.PLAN_TIMEOUT_S):
+        written = await write_week(d.pool, d.agents(), UUID(microcycle_id),
+                                   trace_id=uuid.uuid4())
     return f"{written} days written"
 
 

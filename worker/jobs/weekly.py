@@ -19,7 +19,9 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from worker import constants
 from worker.agents.plans import write_week
+from worker.agents.runtime import deadline_after
 from worker.clock import now
 from worker.coach.achievements import take_unannounced
 from worker.coach.missed import mark_missed
@@ -41,6 +43,11 @@ def wants_check_in(local_sunday: date) -> bool:
 
 
 async def send_weekly(ctx: dict[str, Any], user_id: str) -> str:
+    with deadline_after(constants.DAILY_TIMEOUT_S):
+        return await _send_weekly(ctx, user_id)
+
+
+async def _send_weekly(ctx: dict[str, Any], user_id: str) -> str:
     d = deps(ctx)
     athlete = UUID(user_id)
     moment = now()
