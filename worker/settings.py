@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     llm_provider: Literal["auto", "offline", "openai"] = "auto"
     # Attempts per LLM call on 429, 5xx, timeouts and connection errors (tenacity owns retries).
     llm_attempts: int = Field(default=3, ge=1, le=10)
+    # Per athlete: model spend a day (UTC) and turns an hour that may go to the model; past
+    # either, the offline coach answers (a flood of texts costs at most the budget). 0 = none.
+    daily_budget_usd: float = Field(default=0.50, ge=0, le=1000)
+    model_turns_per_hour: int = Field(default=30, ge=0, le=10000)
 
     # The URL Twilio calls, as Twilio sees it (scheme and host, no path). Signatures are
     # computed over it, so behind a proxy it must be the public one.

@@ -128,10 +128,21 @@ INSERT INTO agent_logs (agent_name, agent_version, agent_definition_id, user_id,
                         turn_id, parent_id, provider, model, template_versions,
                         rendered_messages, raw_output, parsed_output, tool_calls, prompt_tokens,
                         completion_tokens, cached_tokens, reasoning_tokens, latency_ms, status,
-                        error, attempt)
+                        error, attempt, cost_usd, price_table, temperature, tools_offered,
+                        output_schema)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-        $20, $21, $22)
+        $20, $21, $22, $23, $24, $25, $26, $27)
 RETURNING id;
+
+-- name: model_spend
+-- What one athlete's model calls cost since $2 (their daily budget) and the dearest of them (the
+-- next call is assumed to cost as much), and how many turns went to a model since $3 (their
+-- hourly limit). The offline coach costs nothing and is not counted.
+SELECT COALESCE(sum(cost_usd) FILTER (WHERE created_at >= $2), 0) AS spent,
+       COALESCE(max(cost_usd) FILTER (WHERE created_at >= $2), 0) AS largest,
+       count(DISTINCT turn_id) FILTER (WHERE created_at >= $3 AND turn_id IS NOT NULL) AS turns
+FROM agent_logs
+WHERE user_id = $1 AND provider <> 'offline' AND created_at >= LEAST($2, $3);
 
 -- name: trace_logs
 SELECT id, created_at, agent_name, agent_version, user_id, trace_id, turn_id, parent_id, provider,

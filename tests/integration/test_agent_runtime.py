@@ -11,8 +11,11 @@ import asyncio
 import json
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -22,10 +25,12 @@ import pytest
 
 from worker import constants
 from worker.agents.context import athlete_context
-from worker.agents.runtime import DEFAULT_REASK, Call, Runtime, deadline_after
+from worker.agents.runtime import DEFAULT_REASK, Call, Limits, Runtime, deadline_after
+from worker.db.costs import BY, costs_query
 from worker.domain.replies import CoachReply
 from worker.llm.offline import OfflineProvider
 from worker.llm.openai_provider import OpenAIProvider
+from worker.llm.prices import PRICE_TABLE
 from worker.settings import Settings
 from worker.sms.segments import split_message
 
@@ -387,6 +392,71 @@ async def test_a_server_that_hangs_every_call_cannot_outlast_the_job(
     assert elapsed < job_seconds - constants.JOB_RESERVE_S + 3, elapsed
     statuses = [r["status"] for r in await logs(pool, call.trace_id)]
     assert statuses[-1] == "fallback" and len(statuses) <= 3
+
+
+def priced(reply: str = "ok") -> dict[str, Any]:
+    """A gpt-4.1-mini answer with 10,000 prompt tokens: $0.00405 a call."""
+    body = completion(json.dumps({"reply": reply}), prompt_tokens=10_000,
+                      completion_tokens=30, cached=0)
+    return body | {"model": "gpt-4.1-mini"}
+
+
+async def test_a_flood_from_one_number_costs_at_most_the_budget(pool: asyncpg.Pool) -> None:
+    budget = Decimal("0.02")
+    llm = ScriptedLLM(*(priced() for _ in range(200)))
+    settings = Settings(openai_api_key="sk-test", openai_base_url="http://llm.test/v1",
+                        database_url=None, redis_url=None)
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(llm))
+    runtime = Runtime(pool, OpenAIProvider(settings, http_client=http), OfflineProvider(),
+                      attempts=1, retry_wait_s=0, limits=Limits(daily_budget_usd=budget))
+    _, variables, call = await athlete(pool, "hi")
+    statuses = Counter()
+    for _ in range(200):
+        run = await runtime.run("coach", replace(call, turn_id=uuid.uuid4()), variables)
+        statuses[run.status] += 1
+    spent = await pool.fetchval("SELECT sum(cost_usd) FROM agent_logs")
+    assert spent <= budget
+    assert statuses["ok"] == len(llm.requests) == 4 and statuses["fallback"] == 196
+    row = await pool.fetchrow("SELECT error, provider FROM agent_logs ORDER BY created_at DESC"
+                              " LIMIT 1")
+    assert row is not None and row["provider"] == "offline"
+    assert "budget" in row["error"]
+
+
+async def test_turns_past_the_hourly_limit_go_to_the_offline_coach(pool: asyncpg.Pool) -> None:
+    llm = ScriptedLLM(*(completion('{"reply": "ok"}') for _ in range(5)))
+    settings = Settings(openai_api_key="sk-test", openai_base_url="http://llm.test/v1",
+                        database_url=None, redis_url=None)
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(llm))
+    runtime = Runtime(pool, OpenAIProvider(settings, http_client=http), OfflineProvider(),
+                      attempts=1, retry_wait_s=0, limits=Limits(turns_per_hour=3))
+    _, variables, call = await athlete(pool, "hi")
+    runs = [await runtime.run("coach", replace(call, turn_id=uuid.uuid4()), variables)
+            for _ in range(5)]
+    assert [r.status for r in runs] == ["ok", "ok", "ok", "fallback", "fallback"]
+    assert len(llm.requests) == 3
+
+
+async def test_the_cost_ledger_rolls_up_by_athlete_agent_model_and_day(
+    pool: asyncpg.Pool,
+) -> None:
+    llm = ScriptedLLM(priced(), priced())
+    _, variables, call = await athlete(pool, "hi")
+    runtime = runtime_for(pool, llm)
+    await runtime.run("coach", call, variables)
+    await runtime.run("coach", replace(call, turn_id=uuid.uuid4()), variables)
+    row = await pool.fetchrow("SELECT cost_usd, price_table, tools_offered, output_schema,"
+                              " temperature FROM agent_logs LIMIT 1")
+    assert row is not None and row["cost_usd"] == Decimal("0.004048")
+    assert row["price_table"] == PRICE_TABLE and "log_workout" in row["tools_offered"]
+    assert row["output_schema"] == "CoachReply"
+    since = datetime.now(UTC) - timedelta(days=1)
+    for by in BY:
+        [group] = await pool.fetch(costs_query(by, one_athlete=False), since)
+        assert (group["calls"], group["cost_usd"], group["unpriced"]) == (
+            2, Decimal("0.008096"), 0), by
+    [mine] = await pool.fetch(costs_query("athlete", one_athlete=True), since, "+15551110000")
+    assert mine["key"] == "+15551110000"
 
 
 async def test_invalid_then_valid_is_accepted(pool: asyncpg.Pool) -> None:

@@ -21,6 +21,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
 
@@ -44,10 +46,12 @@ from worker.agents.render import render
 from worker.agents.schemas import schema_named
 from worker.agents.toolbase import OneConnection, ToolContext
 from worker.agents.tools import TOOLS, Tool
+from worker.clock import now
 from worker.coach.results import ToolFailed
 from worker.db.queries import sql
 from worker.domain.replies import CoachReply, reply_parts
 from worker.errors import ConfigError, ToolError
+from worker.llm.prices import PRICE_TABLE, cost_usd
 from worker.llm.types import (
     LLMFailure,
     LLMRequest,
@@ -183,6 +187,20 @@ class _StopWhenOutOfTime(stop_base):
         return _out_of_time()
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Per athlete: model spend a UTC day and turns an hour that may go to the model (None:
+    no limit). Past either, the offline coach answers and nothing is spent."""
+
+    daily_budget_usd: Decimal | None = None
+    turns_per_hour: int | None = None
+
+    @classmethod
+    def of(cls, budget_usd: float, turns_per_hour: int) -> Limits:
+        return cls(Decimal(str(budget_usd)) if budget_usd > 0 else None,
+                   turns_per_hour if turns_per_hour > 0 else None)
+
+
 class Runtime:
     def __init__(
         self,
@@ -192,16 +210,43 @@ class Runtime:
         *,
         attempts: int = 3,
         retry_wait_s: float = 0.5,
+        limits: Limits | None = None,
     ) -> None:
         self.pool = pool
         self.provider = provider
         self.offline = offline
         self.attempts = attempts
         self.retry_wait_s = retry_wait_s
+        self.limits = limits or Limits()
+
+    async def _over_limit(self, call: Call) -> str | None:
+        """Why this athlete's run must not go to the model now, if it must not."""
+        limits = self.limits
+        if call.user_id is None or self.provider.name == self.offline.name or (
+                limits.daily_budget_usd is None and limits.turns_per_hour is None):
+            return None
+        moment = now()
+        day_start = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        row = await self.pool.fetchrow(sql("model_spend"), call.user_id, day_start,
+                                       moment - timedelta(hours=1))
+        assert row is not None
+        if limits.daily_budget_usd is not None and \
+                row["spent"] + row["largest"] > limits.daily_budget_usd:
+            # Stop before a call that could cross it: the next one may cost as much as the
+            # dearest so far, so a flood costs at most the budget.
+            return f"daily model budget of ${limits.daily_budget_usd} reached"
+        if limits.turns_per_hour is not None and row["turns"] >= limits.turns_per_hour and \
+                call.turn_id is not None:
+            return f"{limits.turns_per_hour} model turns this hour reached"
+        return None
 
     async def run(self, name: str, call: Call, variables: Mapping[str, Any]) -> AgentRun:
         agent = await load_agent(self.pool, name)
         logs: list[UUID] = []
+        if (over := await self._over_limit(call)) is not None:
+            log.warning("athlete %s: %s; the offline coach answers", call.user_id, over)
+            messages = render_messages(agent, variables)
+            return await self._fallback(agent, call, variables, messages, [], logs, 1, over)
         try:
             messages = render_messages(agent, variables)
         except TemplateError as exc:
@@ -459,6 +504,10 @@ class Runtime:
             request.messages, response.raw, parsed, tool_calls, response.prompt_tokens,
             response.completion_tokens, response.cached_tokens, response.reasoning_tokens,
             latency_ms, status, error, attempt,
+            cost_usd(response.model, response.prompt_tokens, response.completion_tokens,
+                     response.cached_tokens) if response.provider != self.offline.name else None,
+            PRICE_TABLE, request.temperature, [t.name for t in request.tools]
+            if request.allow_tools else [], request.schema.__name__,
         )
         return log_id
 

@@ -71,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     tail.add_argument("--no-follow", dest="follow", action="store_false",
                       help="print what is there and stop")
 
+    costs = sub.add_parser("costs", help="what the model calls cost (the ledger)")
+    costs.add_argument("--by", choices=["athlete", "agent", "model", "day"], default="day")
+    costs.add_argument("--days", type=int, default=30, help="how far back (default 30)")
+    costs.add_argument("--athlete", metavar="PHONE", help="only this athlete (E.164)")
+
     plans = sub.add_parser("plans", help="athletes' plans").add_subparsers(
         dest="plans_command", required=True, metavar="COMMAND")
     check = plans.add_parser("check", help="the programme rubric's score and violations")
@@ -122,7 +127,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from worker.cli import agentscmd, dbcmd, logscmd, planscmd, replaycmd, serve, textcmd
+    from worker.cli import (
+        agentscmd,
+        costscmd,
+        dbcmd,
+        logscmd,
+        planscmd,
+        replaycmd,
+        serve,
+        textcmd,
+    )
 
     if args.command == "run":
         return serve.run_all(settings)
@@ -138,6 +152,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return logscmd.dispatch(args, settings)
     if args.command == "plans":
         return planscmd.dispatch(args, settings)
+    if args.command == "costs":
+        return costscmd.dispatch(args, settings)
     if args.command == "replay":
         return replaycmd.dispatch(args, settings)
     if args.command == "text":

@@ -9,7 +9,7 @@ from arq import cron
 from arq.worker import Worker, func
 
 from worker import constants
-from worker.agents.runtime import Runtime
+from worker.agents.runtime import Limits, Runtime
 from worker.db.pool import create_pool
 from worker.jobs.context import Deps
 from worker.jobs.daily import fan_out_daily, send_daily
@@ -72,6 +72,7 @@ def build_worker(
                 OfflineProvider(),
                 attempts=settings.llm_attempts,
                 retry_wait_s=retry_wait_s,
+                limits=Limits.of(settings.daily_budget_usd, settings.model_turns_per_hour),
             ),
         )
 
