@@ -459,6 +459,42 @@ async def test_the_cost_ledger_rolls_up_by_athlete_agent_model_and_day(
     assert mine["key"] == "+15551110000"
 
 
+async def test_a_server_that_drops_tools_is_found_by_the_probe() -> None:
+    settings = Settings(openai_api_key="sk-test", openai_base_url="http://llm.test/v1",
+                        database_url=None, redis_url=None)
+    capable = ScriptedLLM(completion(json.dumps({"answer": "pong"})),
+                          completion(tool_calls=[tool_call("ping", {"ok": True})]))
+    found = await OpenAIProvider(settings, http_client=httpx2.AsyncClient(
+        transport=httpx2.MockTransport(capable))).probe()
+    assert (found.json_schema, found.tools) == (True, True)
+    assert capable.requests[1]["tools"][0]["function"]["name"] == "ping"
+    # A chat template without tool support: the tools vanish and plain text comes back.
+    deaf = ScriptedLLM(completion(json.dumps({"answer": "pong"})), completion("pong"))
+    found = await OpenAIProvider(settings, http_client=httpx2.AsyncClient(
+        transport=httpx2.MockTransport(deaf))).probe()
+    assert (found.json_schema, found.tools) == (True, False)
+
+
+async def test_no_tools_mode_runs_the_language_layers_tools_and_tells_the_model(
+    pool: asyncpg.Pool,
+) -> None:
+    llm = ScriptedLLM(completion(json.dumps({"reply": "Nice, 3x10 push-ups logged."})))
+    settings = Settings(openai_api_key="sk-test", openai_base_url="http://llm.test/v1",
+                        database_url=None, redis_url=None)
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(llm))
+    runtime = Runtime(pool, OpenAIProvider(settings, http_client=http), OfflineProvider(),
+                      attempts=1, retry_wait_s=0, model_calls_tools=False)
+    user_id, variables, call = await athlete(pool, "did 3x10 pushups today")
+    run = await runtime.run("coach", call, variables)
+    assert run.status == "ok" and [o.call.name for o in run.tool_outcomes] == ["log_workout"]
+    assert await pool.fetchval("SELECT count(*) FROM exercise_logs WHERE user_id = $1",
+                               user_id) == 1
+    sent = llm.requests[0]
+    assert "tools" not in sent
+    assert "already taken" in sent["messages"][-1]["content"]
+    assert "log_workout" in sent["messages"][-1]["content"]
+
+
 async def test_invalid_then_valid_is_accepted(pool: asyncpg.Pool) -> None:
     llm = ScriptedLLM(completion('{"reply": ""}'), completion('{"reply": "Fixed."}'))
     _, variables, call = await athlete(pool, "hello")

@@ -211,6 +211,7 @@ class Runtime:
         attempts: int = 3,
         retry_wait_s: float = 0.5,
         limits: Limits | None = None,
+        model_calls_tools: bool = True,
     ) -> None:
         self.pool = pool
         self.provider = provider
@@ -218,6 +219,8 @@ class Runtime:
         self.attempts = attempts
         self.retry_wait_s = retry_wait_s
         self.limits = limits or Limits()
+        #: False when the endpoint was found to drop tool calls (see ``agents check``).
+        self.model_calls_tools = model_calls_tools
 
     async def _over_limit(self, call: Call) -> str | None:
         """Why this athlete's run must not go to the model now, if it must not."""
@@ -259,6 +262,15 @@ class Runtime:
         attempt = 0
         reasked = False
         iterations = 0
+        if agent.tools and not self.model_calls_tools and self.provider.name != self.offline.name:
+            # No-tools mode (the endpoint drops tools): the offline language layer reads the
+            # texts into the same tool calls, our code runs them, and the model writes the
+            # reply knowing what was done.
+            outcomes = await self._tools_by_language_layer(agent, call, variables, messages,
+                                                           logs)
+            if outcomes:
+                messages = [*messages, {"role": "user", "content": _done_note(outcomes)}]
+            iterations = agent.max_tool_iterations
         while True:
             if _out_of_time():
                 return await self._fallback(agent, call, variables, messages, outcomes, logs,
@@ -392,6 +404,22 @@ class Runtime:
         )
         await self._log(agent, call, request, response, status, str(failure), attempt, latency,
                         [])
+
+    async def _tools_by_language_layer(
+        self, agent: LoadedAgent, call: Call, variables: Mapping[str, Any],
+        messages: list[dict[str, Any]], logs: list[UUID],
+    ) -> list[ToolOutcome]:
+        request = self._request(agent, messages, variables, [], allow_tools=True)
+        started = time.monotonic()
+        response = await self.offline.complete(request)
+        if not response.tool_calls:
+            return []
+        executed = await self._run_tools(agent, call, response.tool_calls)
+        latency = int((time.monotonic() - started) * 1000)
+        logs.append(await self._log(agent, call, request, response, "ok",
+                                    "no-tools mode: tools chosen by the language layer", 1,
+                                    latency, executed))
+        return executed
 
     async def _run_tools(
         self, agent: LoadedAgent, call: Call, calls: list[ToolCall]
@@ -566,6 +594,15 @@ def _assistant_tool_message(response: LLMResponse) -> dict[str, Any]:
             for c in response.tool_calls
         ],
     }
+
+
+def _done_note(outcomes: list[ToolOutcome]) -> str:
+    """What the system already did this turn, for a model that cannot call tools itself."""
+    done = [{"tool": o.call.name, "arguments": o.call.arguments, "result": o.result_json()}
+            for o in outcomes]
+    return ("SYSTEM NOTE (not from the athlete): these actions were already taken for these "
+            "texts; reply knowing them, and do not ask to do them again.\n"
+            + json.dumps(done, default=str))
 
 
 def _tool_message(outcome: ToolOutcome) -> dict[str, Any]:

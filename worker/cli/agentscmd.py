@@ -14,7 +14,31 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_dispatch(args, settings))
 
 
+async def _check(settings: Settings) -> int:
+    """Probe the model endpoint the agents would use; exit 1 if it cannot serve them."""
+    from worker.llm.openai_provider import OpenAIProvider
+
+    if not settings.uses_openai:
+        print("no model endpoint configured: the offline coach answers (nothing to check)")
+        return 0
+    provider = OpenAIProvider(settings)
+    try:
+        found = await provider.probe()
+    finally:
+        await provider.close()
+    where = settings.openai_base_url or "api.openai.com"
+    print(f"{where} ({settings.openai_model or 'per-agent models'}): structured output "
+          f"{'ok' if found.json_schema else 'NOT SUPPORTED'}, tool calls "
+          f"{'ok' if found.tools else 'NOT SUPPORTED'} ({found.detail})")
+    if not found.tools:
+        print("without tool calls the coach cannot log workouts, change sessions or record "
+              "trips through this model; those turns fall back to the offline coach's tools")
+    return 0 if found.json_schema and found.tools else 1
+
+
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.agents_command == "check":
+        return await _check(settings)
     async with connected(settings) as conn:
         if args.agents_command == "sync":
             report = await registry.sync(conn)

@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     agents.add_parser("sync", help="write new versions of changed agents/ and prompts/ files")
     agents.add_parser("list", help="agents with their active and latest versions")
+    agents.add_parser("check", help="probe the configured model endpoint for structured "
+                      "output and tool calls")
     show = agents.add_parser("show", help="one agent version, prompts included")
     show.add_argument("name")
     show.add_argument("--version", type=int, default=None, help="default: the active one")

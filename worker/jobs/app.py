@@ -19,6 +19,7 @@ from worker.jobs.send import send_message
 from worker.jobs.sweep import drain_inbound, sweep
 from worker.jobs.weekly import send_weekly
 from worker.llm.offline import OfflineProvider
+from worker.llm.openai_provider import OpenAIProvider
 from worker.llm.providers import make_provider
 from worker.llm.types import Provider
 from worker.queue import redis_settings
@@ -45,6 +46,26 @@ FUNCTIONS = [
 ]
 
 
+async def _calls_tools(provider: Provider) -> bool:
+    """Probe a model endpoint once at start: one that drops tool calls gets a loud warning,
+    and the runtime's no-tools mode (the language layer chooses the tools)."""
+    if not isinstance(provider, OpenAIProvider):
+        return True
+    try:
+        found = await provider.probe()
+    except Exception:
+        log.warning("could not probe the model endpoint; assuming it calls tools",
+                    exc_info=True)
+        return True
+    if not found.tools:
+        log.warning("the model endpoint does not call tools (%s): using no-tools mode, where "
+                    "the offline language layer chooses each turn's tools", found.detail)
+    if not found.json_schema:
+        log.warning("the model endpoint did not return structured output (%s): its answers "
+                    "will be re-asked and fall back to the offline coach", found.detail)
+    return found.tools
+
+
 def build_worker(
     settings: Settings,
     *,
@@ -61,6 +82,8 @@ def build_worker(
 
     async def startup(ctx: dict[str, Any]) -> None:
         pool = await create_pool(database_url, max_size=settings.worker_concurrency + 2)
+        model = provider or make_provider(settings)
+        calls_tools = await _calls_tools(model) if provider is None else True
         ctx["deps"] = Deps(
             pool=pool,
             redis=ctx["redis"],
@@ -68,11 +91,12 @@ def build_worker(
             channel=channel or make_channel(settings),
             runtime=Runtime(
                 pool,
-                provider or make_provider(settings),
+                model,
                 OfflineProvider(),
                 attempts=settings.llm_attempts,
                 retry_wait_s=retry_wait_s,
                 limits=Limits.of(settings.daily_budget_usd, settings.model_turns_per_hour),
+                model_calls_tools=calls_tools,
             ),
         )
 

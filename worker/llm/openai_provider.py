@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import httpx2
@@ -29,6 +30,27 @@ CONTEXT_TOO_LONG = re.compile(r"context[_ ](?:length|size|window)|maximum contex
 TOO_LONG = ("Your answer was cut off because it was too long. Answer again with the same JSON, "
             "much shorter: the reply under 320 characters.")
 NOT_JSON = "Your answer was not the required JSON. Answer again with only the JSON object."
+
+
+class _Ping(pydantic.BaseModel):
+    """The probe's tool: call it with ok=true."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+    ok: bool
+
+
+class _Pong(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    answer: str
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an endpoint really does with what the agents send it."""
+
+    json_schema: bool
+    tools: bool
+    detail: str
 
 
 class OpenAIProvider:
@@ -51,6 +73,35 @@ class OpenAIProvider:
 
     async def close(self) -> None:
         await self.client.close()
+
+    async def probe(self, model: str = "gpt-4.1-mini", timeout_s: float = 20.0) -> Capabilities:
+        """Ask the endpoint for structured output and for a tool call, as the agents do. A
+        chat template without tool support drops the tools silently, so this looks for the
+        call coming back rather than for an error."""
+        name = self.model_override or model
+        notes: list[str] = []
+        try:
+            answered = await self.client.chat.completions.parse(
+                model=name, timeout=timeout_s, max_completion_tokens=50,
+                messages=[{"role": "user", "content": 'Answer with {"answer": "pong"}.'}],
+                response_format=_Pong)
+            json_schema = answered.choices[0].message.parsed is not None
+        except Exception as exc:
+            json_schema = False
+            notes.append(f"structured output failed ({type(exc).__name__})")
+        try:
+            called = await self.client.chat.completions.create(
+                model=name, timeout=timeout_s, max_completion_tokens=50,
+                messages=[{"role": "user", "content": "Call the ping tool with ok=true."}],
+                tools=[openai.pydantic_function_tool(_Ping, name="ping")],
+                tool_choice={"type": "function", "function": {"name": "ping"}})
+            tools = bool(called.choices and called.choices[0].message.tool_calls)
+            if not tools:
+                notes.append("the model answered without calling the tool")
+        except Exception as exc:
+            tools = False
+            notes.append(f"tool call failed ({type(exc).__name__})")
+        return Capabilities(json_schema, tools, "; ".join(notes) or "ok")
 
     async def complete(self, request: LLMRequest) -> LLMResponse:
         model = self.model_override or request.model
