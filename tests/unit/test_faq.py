@@ -22,3 +22,11 @@ def test_training_terms_are_explained_in_plain_words() -> None:
     assert hinge is not None and hinge.found and "back flat" in (hinge.term or "")
     assert explain_term("RIR") is not None
     assert explain_term("romanian deadlift") is None  # an exercise: the library answers it
+
+
+def test_a_tweak_and_that_bad_gets_an_answer_with_when_to_get_it_checked() -> None:
+    from worker.llm.offline.read.text import is_question
+
+    assert is_question("that bad?") and is_question("normal?") and not is_question("bad day.")
+    answer = faq_answer("shoulder kinda tweaked from practice. i did 2 sets n stopped. that bad?")
+    assert answer is not None and "right call" in answer and "physio" in answer

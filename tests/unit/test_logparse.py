@@ -440,3 +440,10 @@ def test_the_weight_held_for_an_exercise_named_by_its_verb() -> None:
                       "found holding the 4 kg weights for the carrying exercise quite sore on "
                       "my hands, so I changed to the 2 kg ones halfway through.")
     assert found.exercises[-1] == ParsedExercise("carry", (ParsedSet(load=4),), "kg")
+
+
+def test_a_short_question_after_a_report_leaves_the_report_standing() -> None:
+    found = parse_log("shoulder kinda tweaked from practice. pullups felt sketch so i did 2 "
+                      "sets n stopped. that bad?")
+    assert found.is_log and found.completion == "partial"
+    assert parse_log("what should i do today?").is_log is False

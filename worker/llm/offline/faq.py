@@ -36,6 +36,11 @@ FAQ: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (re.compile(r"\b(?:buy|get)\b.*\b(?:heavier|more weight|dumbbells|dbs)\b", _I),
      "You don't need to yet: slower reps, pauses, more reps and single-leg work make light "
      "weights hard. If you do buy, a pair about 50% heavier is the most useful next step."),
+    (re.compile(r"\b(?:tweak\w*|hurt\w*|pain\w*|sketch\w*|pinch\w*|strain\w*|pulled)\b.*"
+                r"\b(?:(?:is )?(?:that|it|this) (?:bad|normal|serious|ok|okay)|should i (?:worry|"
+                r"be worried)|normal)\s*\?", _I),
+     "Stopping was the right call. A tweak that eases in a few days is usually minor; if it's "
+     "sharp, swollen or still there in a week, have your athletic trainer or a physio check it."),
     (re.compile(r"\b(?:stiff|ached|aches|achy)\b", _I),
      "A mild ache that eases once you're warm is fine to train through carefully: warm up well "
      "and keep that exercise easy or shallower. Sharp pain, swelling or pain that lasts into "

@@ -88,6 +88,7 @@ _PARTIAL: Final = re.compile(
     r"(?:finish|complete|get through)(?: it| the (?:workout|session)| everything)?\b"
     r"|\bcut (?:it |the (?:workout|session) )?short\b|\bran out of (?:time|steam|gas)\b"
     r"|\bpartial(?:ly)?\b|\bstopped early\b|\b(?:most|some|part) of it\b"
+    r"|\b(?:and|n|then|so i) stopped\b"
     r"|\bonly\b(?=\s+(?:did|got|managed|made))")
 _SKIP: Final = re.compile(
     r"\b(?:skipped|missed)\b(?: it| today(?:'s)?(?: workout| session)?)?"
@@ -105,6 +106,8 @@ _LEFT_OUT: Final = re.compile(
     r"(?:\s+(?:part|bit|exercise|one|ones|portion|sets?|stuff|section))?"
     r"(?=\s*(?:[.,;!)]|$|\s+(?:because|cause|cuz|coz|bc|as|since|but|and|today|though|"
     r"this time)\b))")
+#: A short closing question after a report: "that bad?", "is that ok?", "normal?".
+_ASIDE_QUESTION: Final = re.compile(r"[.!]\s+[a-z' ]{1,24}\?+\s*$")
 _FRACTION_WORDS: Final = {"half": 0.5, "halfway": 0.5, "half way": 0.5, "two thirds": 0.67,
                           "a third": 0.33, "one third": 0.33, "three quarters": 0.75,
                           "a quarter": 0.25, "one quarter": 0.25}
@@ -327,6 +330,10 @@ def parse_log(text: str) -> ParsedLog:
     if _DISTANCE.search(low) and not _SET_SPEC.search(low):
         return _NOT_A_LOG
     low = _SCORE.sub(" ; ", low)
+    # "...did 2 sets n stopped. that bad?": a short question after the report asks about it;
+    # the report stands.
+    if (aside := _ASIDE_QUESTION.search(low)) is not None and aside.start() > 0:
+        low = low[:aside.start() + 1]
     used = _USED.search(low)
     referred = used and (_REFERRED.search(low, used.end(), sentence_bounds(low, used.end())[1])
                          or _REFERRED.search(low))

@@ -318,7 +318,14 @@ def is_question(sentence: str) -> bool:
         return False
     if _REQUEST.search(stripped) or _PROPOSAL.search(stripped):
         return False
-    return bool(_INTERROGATIVE.search(stripped) or _ASK_ABOUT.search(stripped))
+    return bool(_INTERROGATIVE.search(stripped) or _ASK_ABOUT.search(stripped)
+                or _ELLIPTIC.match(stripped))
+
+
+#: A question by its tone alone: "that bad?", "normal?", "too heavy?".
+_ELLIPTIC: Final = re.compile(
+    r"^(?:is\s+)?(?:(?:that|this|it)(?:'s|\s+is)?\s+)?(?:bad|normal|ok|okay|serious|too much|"
+    r"too heavy|too light|enough|fine|safe|a problem)\s*\?+$", CI)
 
 
 _QUESTION_TAIL: Final = re.compile(r"^\W*(?:(?:like|about|maybe|around|roughly|or)\b|~)\W*\S+"
