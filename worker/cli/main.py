@@ -73,6 +73,13 @@ def _parser() -> argparse.ArgumentParser:
     tail.add_argument("--no-follow", dest="follow", action="store_false",
                       help="print what is there and stop")
 
+    evaluate = sub.add_parser("eval", help="play scenarios k times with a simulated athlete "
+                              "and score them (pass^k; a judge when a model is configured)")
+    evaluate.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    evaluate.add_argument("--k", type=int, default=3, help="trials per scenario (default 3)")
+    evaluate.add_argument("--llm", choices=["auto", "offline", "openai"], default="auto",
+                          help="the model for the coach, the simulated athlete and the judge")
+
     costs = sub.add_parser("costs", help="what the model calls cost (the ledger)")
     costs.add_argument("--by", choices=["athlete", "agent", "model", "day"], default="day")
     costs.add_argument("--days", type=int, default=30, help="how far back (default 30)")
@@ -133,6 +140,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         agentscmd,
         costscmd,
         dbcmd,
+        evalcmd,
         logscmd,
         planscmd,
         replaycmd,
@@ -156,6 +164,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return planscmd.dispatch(args, settings)
     if args.command == "costs":
         return costscmd.dispatch(args, settings)
+    if args.command == "eval":
+        return evalcmd.dispatch(args, settings)
     if args.command == "replay":
         return replaycmd.dispatch(args, settings)
     if args.command == "text":

@@ -43,6 +43,15 @@ async def _export(settings: Settings, phone: str) -> int:
     return 0
 
 
+def replay_settings(settings: Settings, llm: str) -> Settings:
+    """Settings for a replay or an eval: no debounce, no Twilio, the chosen LLM provider."""
+    return settings.model_copy(update={
+        "inbox_debounce_seconds": 0.0, "twilio_account_sid": None, "twilio_auth_token": None,
+        "twilio_from_number": None, "twilio_messaging_service_sid": None,
+        "public_base_url": None, "llm_provider": llm,
+    })
+
+
 def golden_path(scenario: Path) -> Path:
     return scenario.with_suffix(".golden.txt")
 
@@ -88,18 +97,13 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.from_db:
         agents.rows = asyncio.run(_agent_rows(settings))
     agents.check()  # an unknown agent or version stops here, before anything runs
-    replay_settings = settings.model_copy(update={
-        "inbox_debounce_seconds": 0.0, "twilio_account_sid": None, "twilio_auth_token": None,
-        "twilio_from_number": None, "twilio_messaging_service_sid": None,
-        "public_base_url": None,
-        "llm_provider": args.llm,
-    })
-    provider = make_provider(replay_settings)
+    chosen = replay_settings(settings, args.llm)
+    provider = make_provider(chosen)
     with tempfile.TemporaryDirectory(prefix="textcoach-replay-") as tmp:
         admin_dsn, pg = start_postgres(Path(tmp))
         redis_url, redis = start_redis(Path(tmp))
         try:
-            outcomes = asyncio.run(_run_all(scenarios, replay_settings, admin_dsn, redis_url,
+            outcomes = asyncio.run(_run_all(scenarios, chosen, admin_dsn, redis_url,
                                             provider, agents))
         finally:
             redis.shutdown()

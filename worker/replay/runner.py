@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -179,11 +179,19 @@ class AgentSetup:
                 for r in await conn.fetch(sql("replay_active_agents"))]
 
 
+class Athlete(Protocol):
+    """Who sends a scenario's texts: the script, or a simulated athlete (``textcoach eval``)."""
+
+    async def says(self, scripted: str, scenario: Scenario, transcript: list[Line]) -> str: ...
+
+
 class Replay:
     """One scenario's run: its own database, a shared Redis flushed first, the real app."""
 
     def __init__(self, settings: Settings, database_url: str, redis_url: str,
-                 provider: Provider | None = None, agents: AgentSetup | None = None) -> None:
+                 provider: Provider | None = None, agents: AgentSetup | None = None,
+                 athlete: Athlete | None = None) -> None:
+        self.athlete = athlete
         self.settings = settings
         self.database_url = database_url
         self.redis_url = redis_url
@@ -229,7 +237,9 @@ class Replay:
             self.zone = moment.tzinfo if isinstance(moment.tzinfo, ZoneInfo) else self.zone
             clock.freeze(moment)
         texts = ([step.text] if step.text is not None else []) + (step.burst or [])
-        for body in texts:
+        for scripted in texts:
+            body = scripted if self.athlete is None else await self.athlete.says(
+                scripted, scenario, outcome.transcript)
             outcome.transcript.append(Line(self._local(), "athlete", body))
             form = twilio_form(self.settings, sid=f"SM{uuid.uuid4().hex}", phone=phone,
                                body=body)
