@@ -32,13 +32,23 @@ SEEN: list[dict[str, Any]] = []
 
 
 async def chat_completions(request: Request) -> JSONResponse:
+    """Answers like a model: a weigh-in gets a log_metric tool call first (as a model with
+    tools would make it), then, and to everything else, a structured reply."""
     body = await request.json()
     SEEN.append(body)
-    content = json.dumps({"reply": "Hi from the model! What should I call you?"})
+    last = body["messages"][-1]
+    message: dict[str, Any] = {"role": "assistant", "refusal": None, "content": json.dumps(
+        {"reply": "Hi from the model! What should I call you?"})}
+    if last["role"] == "user" and "weighed" in str(last["content"]) and body.get("tools"):
+        message = {"role": "assistant", "content": None, "refusal": None, "tool_calls": [{
+            "id": "call_weigh", "type": "function", "function": {
+                "name": "log_metric",
+                "arguments": json.dumps({"metric": "body_weight", "value": 81.5,
+                                         "unit": "kg"})}}]}
+    finish = "tool_calls" if message.get("tool_calls") else "stop"
     return JSONResponse({
         "id": "chatcmpl-local", "object": "chat.completion", "created": 1, "model": body["model"],
-        "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
-                     "message": {"role": "assistant", "content": content, "refusal": None}}],
+        "choices": [{"index": 0, "finish_reason": finish, "logprobs": None, "message": message}],
         "usage": {"prompt_tokens": 321, "completion_tokens": 17, "total_tokens": 338},
     })
 
@@ -110,7 +120,8 @@ def test_a_replay_against_an_openai_compatible_model(
         "  - at: 2026-03-02 09:00 America/Chicago\n"
         "  - text: hi\n    expect: {reply_contains: 'Hi from the model'}\n"
         "  - advance: 5m\n"
-        "  - text: I want to get stronger\n    expect: {reply_contains: 'Hi from the model'}\n"
+        "  - text: weighed 81.5kg this morning\n"
+        "    expect: {reply_contains: 'Hi from the model', metric: {body_weight: 81.5}}\n"
         "  - advance: 1h\n"
         "  - text: 3 days a week, dumbbells\n"
         "    expect: {reply_contains: 'Hi from the model'}\n", encoding="utf-8")
@@ -129,3 +140,8 @@ def test_a_replay_against_an_openai_compatible_model(
     assert sum("Hi from the model" in text for text in coach) == 3, coach
     assert len(SEEN) > seen_before
     assert {body["model"] for body in SEEN[seen_before:]} == {"local-model"}
+    # The tool call ran and its result went back, with only spec fields on the wire.
+    after_tool = [b for b in SEEN[seen_before:] if b["messages"][-1]["role"] == "tool"]
+    assert after_tool and "body_weight" in after_tool[0]["messages"][-1]["content"]
+    assert set(after_tool[0]["messages"][-2]["tool_calls"][0]["function"]) == {
+        "name", "arguments"}
