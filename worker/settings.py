@@ -88,6 +88,9 @@ class Settings(BaseSettings):
 
     default_timezone: str = "America/New_York"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # One line per webhook request: off by default (it costs the webhook a log write per text,
+    # and every stored text is in PostgreSQL anyway); on for debugging a proxy or Twilio.
+    access_log: bool = False
 
     @field_validator("default_timezone")
     @classmethod

@@ -52,6 +52,7 @@ def run_web(settings: Settings) -> int:
             port=settings.web_port,
             log_level=settings.log_level.lower(),
             proxy_headers=settings.trust_proxy_headers,
+            access_log=settings.access_log,
         )
     finally:
         services.close()
