@@ -79,12 +79,21 @@ class ScriptedLLM:
         return httpx2.Response(200, json=step)
 
 
-def runtime_for(pool: asyncpg.Pool, llm: ScriptedLLM, attempts: int = 3) -> Runtime:
+Handler = Callable[[httpx2.Request], Any]
+
+
+def provider_for(handler: Handler) -> OpenAIProvider:
+    """The real SDK provider, talking to ``handler`` through httpx2's MockTransport."""
     settings = Settings(openai_api_key="sk-test", openai_base_url="http://llm.test/v1",
                         database_url=None, redis_url=None)
-    http = httpx2.AsyncClient(transport=httpx2.MockTransport(llm))
-    provider = OpenAIProvider(settings, http_client=http)
-    return Runtime(pool, provider, OfflineProvider(), attempts=attempts, retry_wait_s=0)
+    return OpenAIProvider(settings, http_client=httpx2.AsyncClient(
+        transport=httpx2.MockTransport(handler)))
+
+
+def runtime_for(pool: asyncpg.Pool, llm: Handler, attempts: int = 3,
+                **options: Any) -> Runtime:
+    return Runtime(pool, provider_for(llm), OfflineProvider(), attempts=attempts,
+                   retry_wait_s=0, **options)
 
 
 async def athlete(pool: asyncpg.Pool, *texts: str) -> tuple[UUID, dict[str, Any], Call]:
@@ -324,8 +333,6 @@ async def test_a_context_too_long_500_is_not_retried(pool: asyncpg.Pool) -> None
         return httpx2.Response(500, json={"error": {
             "message": "the request exceeds the available context size", "type": "server"}})
 
-    settings = Settings(openai_api_key="sk-test", openai_base_url="http://llm.test/v1",
-                        database_url=None, redis_url=None)
     calls = 0
 
     def counted(request: httpx2.Request) -> httpx2.Response:
@@ -333,9 +340,7 @@ async def test_a_context_too_long_500_is_not_retried(pool: asyncpg.Pool) -> None
         calls += 1
         return too_long(request)
 
-    http = httpx2.AsyncClient(transport=httpx2.MockTransport(counted))
-    runtime = Runtime(pool, OpenAIProvider(settings, http_client=http), OfflineProvider(),
-                      attempts=3, retry_wait_s=0)
+    runtime = runtime_for(pool, counted)
     _, variables, call = await athlete(pool, "hello")
     run = await runtime.run("coach", call, variables)
     assert (run.status, calls) == ("fallback", 1)
@@ -377,11 +382,7 @@ async def test_a_server_that_hangs_every_call_cannot_outlast_the_job(
         await asyncio.sleep(3600)
         raise AssertionError("unreachable")
 
-    settings = Settings(openai_api_key="sk-test", openai_base_url="http://llm.test/v1",
-                        database_url=None, redis_url=None)
-    http = httpx2.AsyncClient(transport=httpx2.MockTransport(hang))
-    runtime = Runtime(pool, OpenAIProvider(settings, http_client=http), OfflineProvider(),
-                      attempts=3, retry_wait_s=0)
+    runtime = runtime_for(pool, hang)
     _, variables, call = await athlete(pool, "hello")
     job_seconds = constants.JOB_RESERVE_S + 4
     started = time.monotonic()
@@ -404,11 +405,7 @@ def priced(reply: str = "ok") -> dict[str, Any]:
 async def test_a_flood_from_one_number_costs_at_most_the_budget(pool: asyncpg.Pool) -> None:
     budget = Decimal("0.02")
     llm = ScriptedLLM(*(priced() for _ in range(200)))
-    settings = Settings(openai_api_key="sk-test", openai_base_url="http://llm.test/v1",
-                        database_url=None, redis_url=None)
-    http = httpx2.AsyncClient(transport=httpx2.MockTransport(llm))
-    runtime = Runtime(pool, OpenAIProvider(settings, http_client=http), OfflineProvider(),
-                      attempts=1, retry_wait_s=0, limits=Limits(daily_budget_usd=budget))
+    runtime = runtime_for(pool, llm, attempts=1, limits=Limits(daily_budget_usd=budget))
     _, variables, call = await athlete(pool, "hi")
     statuses = Counter()
     for _ in range(200):
@@ -425,11 +422,7 @@ async def test_a_flood_from_one_number_costs_at_most_the_budget(pool: asyncpg.Po
 
 async def test_turns_past_the_hourly_limit_go_to_the_offline_coach(pool: asyncpg.Pool) -> None:
     llm = ScriptedLLM(*(completion('{"reply": "ok"}') for _ in range(5)))
-    settings = Settings(openai_api_key="sk-test", openai_base_url="http://llm.test/v1",
-                        database_url=None, redis_url=None)
-    http = httpx2.AsyncClient(transport=httpx2.MockTransport(llm))
-    runtime = Runtime(pool, OpenAIProvider(settings, http_client=http), OfflineProvider(),
-                      attempts=1, retry_wait_s=0, limits=Limits(turns_per_hour=3))
+    runtime = runtime_for(pool, llm, attempts=1, limits=Limits(turns_per_hour=3))
     _, variables, call = await athlete(pool, "hi")
     runs = [await runtime.run("coach", replace(call, turn_id=uuid.uuid4()), variables)
             for _ in range(5)]
@@ -460,18 +453,14 @@ async def test_the_cost_ledger_rolls_up_by_athlete_agent_model_and_day(
 
 
 async def test_a_server_that_drops_tools_is_found_by_the_probe() -> None:
-    settings = Settings(openai_api_key="sk-test", openai_base_url="http://llm.test/v1",
-                        database_url=None, redis_url=None)
     capable = ScriptedLLM(completion(json.dumps({"answer": "pong"})),
                           completion(tool_calls=[tool_call("ping", {"ok": True})]))
-    found = await OpenAIProvider(settings, http_client=httpx2.AsyncClient(
-        transport=httpx2.MockTransport(capable))).probe()
+    found = await provider_for(capable).probe()
     assert (found.json_schema, found.tools) == (True, True)
     assert capable.requests[1]["tools"][0]["function"]["name"] == "ping"
     # A chat template without tool support: the tools vanish and plain text comes back.
     deaf = ScriptedLLM(completion(json.dumps({"answer": "pong"})), completion("pong"))
-    found = await OpenAIProvider(settings, http_client=httpx2.AsyncClient(
-        transport=httpx2.MockTransport(deaf))).probe()
+    found = await provider_for(deaf).probe()
     assert (found.json_schema, found.tools) == (True, False)
 
 
@@ -479,11 +468,7 @@ async def test_no_tools_mode_runs_the_language_layers_tools_and_tells_the_model(
     pool: asyncpg.Pool,
 ) -> None:
     llm = ScriptedLLM(completion(json.dumps({"reply": "Nice, 3x10 push-ups logged."})))
-    settings = Settings(openai_api_key="sk-test", openai_base_url="http://llm.test/v1",
-                        database_url=None, redis_url=None)
-    http = httpx2.AsyncClient(transport=httpx2.MockTransport(llm))
-    runtime = Runtime(pool, OpenAIProvider(settings, http_client=http), OfflineProvider(),
-                      attempts=1, retry_wait_s=0, model_calls_tools=False)
+    runtime = runtime_for(pool, llm, attempts=1, model_calls_tools=False)
     user_id, variables, call = await athlete(pool, "did 3x10 pushups today")
     run = await runtime.run("coach", call, variables)
     assert run.status == "ok" and [o.call.name for o in run.tool_outcomes] == ["log_workout"]

@@ -327,7 +327,7 @@ class Runtime:
                             {"role": "assistant", "content": response.raw[:REASK_ECHO_CHARS]},
                             {"role": "user", "content": too_long(parts)}]
                 continue
-            output = response.output if parts is None else _shortened(response.output, variables)
+            output = response.output if parts is None else _shortened(response.output, parts)
             logs.append(
                 await self._log(agent, call, request, response, "ok", None, attempt, latency, [])
             )
@@ -559,10 +559,9 @@ def _parts_allowed(output: BaseModel, variables: Mapping[str, Any]) -> int | Non
     return parts if len(split_message(output.reply)) > parts else None
 
 
-def _shortened(output: BaseModel, variables: Mapping[str, Any]) -> BaseModel:
+def _shortened(output: BaseModel, parts: int) -> BaseModel:
     """Still too long after the re-ask: cut at a sentence boundary, never mid-part."""
     assert isinstance(output, CoachReply)
-    parts = reply_parts([str(line.get("text", "")) for line in variables.get("inbox") or []])
     return CoachReply(reply=shorten_to_parts(output.reply, parts))
 
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 from pathlib import Path
 
-from worker.cli.replaycmd import replay_settings
-from worker.embedded import start_postgres, start_redis
+from worker.cli.replaycmd import load_scenarios, replay_settings, scratch_services
 from worker.errors import ConfigError
 from worker.llm.providers import make_provider
 from worker.llm.types import Provider
@@ -22,32 +20,19 @@ from worker.replay.evaluate import (
     summary,
 )
 from worker.replay.runner import Athlete, Replay, drop_database, new_database
-from worker.replay.scenario import Scenario, load_scenario
+from worker.replay.scenario import Scenario
 from worker.settings import Settings
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.k < 1:
         raise ConfigError(f"--k {args.k}: at least one trial per scenario")
-    paths = [Path(p) for p in args.scenarios]
-    missing = [str(p) for p in paths if not p.is_file()]
-    if missing:
-        raise ConfigError(f"no scenario file {missing[0]}")
-    try:
-        scenarios = [load_scenario(path) for path in paths]
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
+    scenarios = load_scenarios([Path(p) for p in args.scenarios])
     chosen = replay_settings(settings, args.llm)
     provider = make_provider(chosen)
-    with tempfile.TemporaryDirectory(prefix="textcoach-eval-") as tmp:
-        admin_dsn, pg = start_postgres(Path(tmp))
-        redis_url, redis = start_redis(Path(tmp))
-        try:
-            evals = asyncio.run(run_evals(scenarios, chosen, admin_dsn, redis_url, provider,
-                                          args.k))
-        finally:
-            redis.shutdown()
-            pg.cleanup()
+    with scratch_services("eval") as (admin_dsn, redis_url):
+        evals = asyncio.run(run_evals(scenarios, chosen, admin_dsn, redis_url, provider,
+                                      args.k))
     print("\n".join(summary(evals, args.k, judged=chosen.uses_openai)))
     return 0 if pass_k(evals) == 1.0 else 1
 

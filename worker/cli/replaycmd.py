@@ -15,6 +15,8 @@ import difflib
 import json
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from worker.embedded import start_postgres, start_redis
@@ -52,6 +54,31 @@ def replay_settings(settings: Settings, llm: str) -> Settings:
     })
 
 
+def load_scenarios(paths: list[Path]) -> list[Scenario]:
+    """Every scenario file, or one readable line about the first that is missing or wrong."""
+    for path in paths:
+        if not path.is_file():
+            raise ConfigError(f"no scenario file {path}")
+    try:
+        return [load_scenario(path) for path in paths]
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+@contextmanager
+def scratch_services(purpose: str) -> Iterator[tuple[str, str]]:
+    """An embedded PostgreSQL (its admin DSN) and Redis (its URL) in a throwaway directory,
+    so a replay or an eval never touches development or production data."""
+    with tempfile.TemporaryDirectory(prefix=f"textcoach-{purpose}-") as tmp:
+        admin_dsn, pg = start_postgres(Path(tmp))
+        redis_url, redis = start_redis(Path(tmp))
+        try:
+            yield admin_dsn, redis_url
+        finally:
+            redis.shutdown()
+            pg.cleanup()
+
+
 def golden_path(scenario: Path) -> Path:
     return scenario.with_suffix(".golden.txt")
 
@@ -86,28 +113,16 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
                               "scenario first, then replay it with them")
         return asyncio.run(_export(settings, args.scenarios[1]))
     paths = [Path(p) for p in args.scenarios]
-    for path in paths:
-        if not path.is_file():
-            raise ConfigError(f"no scenario file {path}")
-    try:
-        scenarios = [(path, load_scenario(path)) for path in paths]
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
+    scenarios = list(zip(paths, load_scenarios(paths), strict=True))
     agents = AgentSetup(pins=parse_pins(args.agent))
     if args.from_db:
         agents.rows = asyncio.run(_agent_rows(settings))
     agents.check()  # an unknown agent or version stops here, before anything runs
     chosen = replay_settings(settings, args.llm)
     provider = make_provider(chosen)
-    with tempfile.TemporaryDirectory(prefix="textcoach-replay-") as tmp:
-        admin_dsn, pg = start_postgres(Path(tmp))
-        redis_url, redis = start_redis(Path(tmp))
-        try:
-            outcomes = asyncio.run(_run_all(scenarios, chosen, admin_dsn, redis_url,
-                                            provider, agents))
-        finally:
-            redis.shutdown()
-            pg.cleanup()
+    with scratch_services("replay") as (admin_dsn, redis_url):
+        outcomes = asyncio.run(_run_all(scenarios, chosen, admin_dsn, redis_url, provider,
+                                        agents))
     failed = 0
     report = []
     for (path, _scenario), outcome in zip(scenarios, outcomes, strict=True):
