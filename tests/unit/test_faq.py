@@ -30,3 +30,8 @@ def test_a_tweak_and_that_bad_gets_an_answer_with_when_to_get_it_checked() -> No
     assert is_question("that bad?") and is_question("normal?") and not is_question("bad day.")
     answer = faq_answer("shoulder kinda tweaked from practice. i did 2 sets n stopped. that bad?")
     assert answer is not None and "right call" in answer and "physio" in answer
+
+
+def test_a_belt_question_gets_an_answer_about_bracing() -> None:
+    answer = faq_answer("colleague keeps saying i should buy a belt, do i need one or nah")
+    assert answer is not None and "brac" in answer

@@ -160,7 +160,13 @@ def compose_reply(context: AthleteContext, texts: list[str], outcomes: list[Tool
     if not lines:
         prepared = " ".join(prepare(t, spoken) for t in texts)
         lines.append(_small_talk(context, prepared, who, logged))
+    if len(lines) > 1 and NOTED in lines:
+        lines.remove(NOTED)  # a thank-you for a quiet fact only when nothing else is said
     return " ".join(lines)
+
+
+#: Said when a turn stored a fact not worth naming and has nothing else to say.
+NOTED: Final = "Thanks, that helps me pitch your sessions right."
 
 
 def _greet_name(context: AthleteContext) -> str:
@@ -228,7 +234,7 @@ def _facts_line(context: AthleteContext, *, trip_planned: bool = False) -> list[
         if text:
             lines.append(text.replace("Got it: ", "Noted: "))
         elif not context.turn.replanned and not greeting:
-            lines.append("Thanks, that helps me pitch your sessions right.")
+            lines.append(NOTED)
         if context.turn.replanned and not trip_planned:
             lines.append("I've laid out your coming sessions again to match.")
     if not recorded and context.turn.confirmed:

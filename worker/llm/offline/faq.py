@@ -36,6 +36,9 @@ FAQ: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (re.compile(r"\b(?:buy|get)\b.*\b(?:heavier|more weight|dumbbells|dbs)\b", _I),
      "You don't need to yet: slower reps, pauses, more reps and single-leg work make light "
      "weights hard. If you do buy, a pair about 50% heavier is the most useful next step."),
+    (re.compile(r"\b(?:lifting |weight ?lifting )?belt\b", _I),
+     "Not yet: a belt earns its place once squats and deadlifts get heavy. Until then, bracing "
+     "does the job: a big breath into your belly, then tighten as if about to take a punch."),
     (re.compile(r"\b(?:tweak\w*|hurt\w*|pain\w*|sketch\w*|pinch\w*|strain\w*|pulled)\b.*"
                 r"\b(?:(?:is )?(?:that|it|this) (?:bad|normal|serious|ok|okay)|should i (?:worry|"
                 r"be worried)|normal)\s*\?", _I),
