@@ -23,6 +23,7 @@ SEND_DAILY = "send_daily"
 SEND_WEEKLY = "send_weekly"
 WRITE_WEEK = "write_week"
 ROLL_WEEKS = "roll_weeks"
+MAINTAIN_AGENT_LOGS = "maintain_agent_logs"
 
 # Per-job limits. ARQ re-runs a killed worker's job only after the longest timeout + 10 s,
 # so these stay short.
@@ -38,11 +39,19 @@ SEND_MESSAGE_MAX_TRIES = 8
 SWEEP_TIMEOUT_S = 50
 PLAN_TIMEOUT_S = 240
 PLAN_MAX_TRIES = 5
+#: The daily agent_logs partition upkeep. No longer than the longest job above: ARQ's in-progress
+#: window is the longest timeout + 10 s. Its DDL gives up after 5 s waiting for a lock.
+MAINTAIN_AGENT_LOGS_TIMEOUT_S = PLAN_TIMEOUT_S
+#: Monthly agent_logs partitions kept made ahead of the current month.
+AGENT_LOG_MONTHS_AHEAD = 3
 
 DAILY_TIMEOUT_S = 120
 DAILY_MAX_TRIES = 6
 #: Due athletes enqueued per fan-out tick; more wait for the next minute.
 DAILY_FANOUT_BATCH = 20_000
+#: Jobs per pipelined enqueue round trip (fan-out): large enough that round trips vanish,
+#: small enough that one batch's replies stay a few hundred KB.
+ENQUEUE_BATCH = 1_000
 
 #: Weeks are written this many days before they start (athlete-local), never on the day.
 WEEK_LEAD_DAYS = 3

@@ -1,7 +1,9 @@
 """Accepting an inbound text: store it once, answer carrier keywords, hand the rest to a turn.
 
-Everything here runs inside the webhook's request, so it is a handful of indexed statements in
-one transaction; the coach's thinking happens later in ``process_inbox``.
+Everything here runs inside the webhook's request. A plain text (nearly all of them) is one
+statement and one Redis round trip; a keyword ("STOP", "HELP", "yes" after an opt-out) is a
+short transaction, because its answer depends on and changes the athlete's consent. The coach's
+thinking happens later in ``process_inbox``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from worker.db.queries import sql
 from worker.outbox import conversation_for, write_outbound
 from worker.queue import enqueue_inbox, enqueue_send
 from worker.settings import Settings
-from worker.sms.keywords import KIND_BY_KEYWORD, REPLIES, Keyword, classify
+from worker.sms.keywords import KIND_BY_KEYWORD, REPLIES, Keyword, classify, may_be_keyword
 from worker.sms.segments import segment_info
 from worker.timezones import guess_timezone, guess_units
 
@@ -53,13 +55,13 @@ async def accept_inbound(
     transaction that records the consent change, so STOP takes effect before this returns.
     """
     info = segment_info(text.body)
+    # A new athlete's zone and units are guessed from their number until they say otherwise.
+    guess = guess_timezone(text.from_number).timezone or settings.default_timezone
+    units = guess_units(text.from_number)
+    if not may_be_keyword(text.body):
+        return await _accept_chat(pool, redis, settings, text, guess, units)
     async with pool.acquire() as conn, conn.transaction():
-        # A new athlete's zone is guessed from their number until they confirm it.
-        guess = guess_timezone(text.from_number).timezone
-        user = await conn.fetchrow(
-            sql("upsert_user_by_phone"), text.from_number, guess or settings.default_timezone,
-            guess_units(text.from_number),
-        )
+        user = await conn.fetchrow(sql("upsert_user_by_phone"), text.from_number, guess, units)
         assert user is not None
         user_id: UUID = user["id"]
         keyword = classify(text.body, opted_out=user["opted_out_at"] is not None)
@@ -94,6 +96,28 @@ async def accept_inbound(
     for outbound_id in accepted.outbound_ids:
         await enqueue_send(redis, outbound_id)
     return accepted
+
+
+async def _accept_chat(
+    pool: asyncpg.Pool, redis: ArqRedis, settings: Settings, text: InboundText, zone: str,
+    units: str,
+) -> Accepted:
+    """The common case, a text that is no keyword: one statement, one round trip, and one
+    enqueue. Consent plays no part in storing it; the turn and the send check it later."""
+    info = segment_info(text.body)
+    row = await pool.fetchrow(
+        sql("accept_chat_text"), text.from_number, zone, units, text.body, text.to_number,
+        text.sid, info.segments, info.encoding,
+    )
+    assert row is not None
+    user_id: UUID = row["user_id"]
+    message_id: UUID | None = row["message_id"]
+    if message_id is None:
+        return Accepted(user_id, None, duplicate=True)
+    await enqueue_inbox(
+        redis, user_id=user_id, message_id=message_id, defer_s=settings.inbox_debounce_seconds
+    )
+    return Accepted(user_id, message_id, False, None, bool(row["created"]))
 
 
 async def _answer_keyword(

@@ -6,13 +6,19 @@ in PostgreSQL and the sweeper enqueues it again. So these helpers log and carry 
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.constants import job_key_prefix, result_key_prefix
+from arq.jobs import serialize_job
+from arq.utils import timestamp_ms
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 from worker import constants
 from worker.errors import ConfigError
@@ -65,18 +71,22 @@ async def enqueue_send(redis: ArqRedis, message_id: UUID, *,
     )
 
 
+def daily_job(user_id: UUID, due_at: datetime, *, defer_s: float = 0) -> JobSpec:
+    return JobSpec(constants.SEND_DAILY, (str(user_id),), constants.daily_job_id(user_id, due_at),
+                   defer_s)
+
+
+def weekly_job(user_id: UUID, due_at: datetime, *, defer_s: float = 0) -> JobSpec:
+    return JobSpec(constants.SEND_WEEKLY, (str(user_id),),
+                   constants.weekly_job_id(user_id, due_at), defer_s)
+
+
 async def enqueue_daily(redis: ArqRedis, user_id: UUID, due_at: datetime) -> bool:
-    return await _enqueue(
-        redis, constants.SEND_DAILY, str(user_id),
-        job_id=constants.daily_job_id(user_id, due_at),
-    )
+    return await _enqueue_job(redis, daily_job(user_id, due_at))
 
 
 async def enqueue_weekly(redis: ArqRedis, user_id: UUID, due_at: datetime) -> bool:
-    return await _enqueue(
-        redis, constants.SEND_WEEKLY, str(user_id),
-        job_id=constants.weekly_job_id(user_id, due_at),
-    )
+    return await _enqueue_job(redis, weekly_job(user_id, due_at))
 
 
 async def enqueue_build_plan(redis: ArqRedis, user_id: UUID) -> bool:
@@ -92,14 +102,97 @@ async def enqueue_write_week(redis: ArqRedis, microcycle_id: UUID) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class JobSpec:
+    """One job to enqueue: what ``ArqRedis.enqueue_job`` would be given."""
+
+    function: str
+    args: tuple[str, ...]
+    job_id: str
+    defer_s: float = 0
+
+
+#: ARQ's enqueue, as one atomic script: refuse a job id that is queued or has a result, else
+#: store the job and add it to the queue. ``enqueue_job`` does the same in three round trips
+#: (WATCH, EXISTS, MULTI/EXEC); this is one, and a batch of them pipelines into one.
+_ENQUEUE_LUA = """
+if redis.call('EXISTS', KEYS[1], KEYS[2]) ~= 0 then return 0 end
+redis.call('PSETEX', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+return 1
+"""
+
+
+_ENQUEUE_SHA = hashlib.sha1(_ENQUEUE_LUA.encode(), usedforsecurity=False).hexdigest()
+
+
+async def _run_enqueue(redis: ArqRedis, keys: list[str], args: list[bytes | int | str]) -> bool:
+    """One EVALSHA; a Redis that has not seen the script yet (new, restarted, flushed) is
+    given it once."""
+    for attempt in range(2):
+        try:
+            added = await redis.evalsha(_ENQUEUE_SHA, len(keys), *keys, *args)  # type: ignore[arg-type, misc]
+        except NoScriptError:
+            if attempt:
+                raise
+            await redis.script_load(_ENQUEUE_LUA)
+            continue
+        return bool(added == 1)
+    return False
+
+
+def _keys_and_args(redis: ArqRedis, job: JobSpec) -> tuple[list[str], list[bytes | int | str]]:
+    """What ARQ itself would write for ``job``: the same key names, serialised job, score and
+    expiry, so ARQ's worker runs it as if ``enqueue_job`` had put it there."""
+    enqueued_ms = timestamp_ms()
+    score = enqueued_ms + round(job.defer_s * 1000)
+    expires_ms = score - enqueued_ms + redis.expires_extra_ms
+    payload = serialize_job(job.function, job.args, {}, None, enqueued_ms,
+                            serializer=redis.job_serializer)
+    keys = [job_key_prefix + job.job_id, result_key_prefix + job.job_id,
+            redis.default_queue_name]
+    return keys, [expires_ms, payload, score, job.job_id]
+
+
+async def enqueue_many(redis: ArqRedis, jobs: Sequence[JobSpec]) -> int:
+    """Enqueue ``jobs`` in batches of ENQUEUE_BATCH, one Redis round trip each; how many were
+    new. A failed batch is logged and skipped: every job is for a row in PostgreSQL that the
+    next tick or the sweeper finds again."""
+    if not jobs:
+        return 0
+    try:
+        await redis.script_load(_ENQUEUE_LUA)
+    except (OSError, RedisError):
+        log.warning("could not enqueue %d jobs; the next tick or the sweeper will retry",
+                    len(jobs))
+        return 0
+    added = 0
+    for start in range(0, len(jobs), constants.ENQUEUE_BATCH):
+        batch = jobs[start:start + constants.ENQUEUE_BATCH]
+        try:
+            async with redis.pipeline(transaction=False) as pipe:
+                for job in batch:
+                    keys, args = _keys_and_args(redis, job)
+                    pipe.evalsha(_ENQUEUE_SHA, len(keys), *keys, *args)  # type: ignore[arg-type]
+                results = await pipe.execute()
+        except (OSError, RedisError):
+            log.warning("could not enqueue %d jobs; the next tick or the sweeper will retry",
+                        len(batch))
+            continue
+        added += sum(1 for result in results if result == 1)
+    return added
+
+
 async def _enqueue(
     redis: ArqRedis, function: str, *args: str, job_id: str, defer_s: float = 0
 ) -> bool:
+    return await _enqueue_job(redis, JobSpec(function, args, job_id, defer_s))
+
+
+async def _enqueue_job(redis: ArqRedis, job: JobSpec) -> bool:
+    keys, args = _keys_and_args(redis, job)
     try:
-        job = await redis.enqueue_job(
-            function, *args, _job_id=job_id, _defer_by=defer_s or None
-        )
+        return await _run_enqueue(redis, keys, args)
     except (OSError, RedisError):
-        log.warning("could not enqueue %s %s; the sweeper will retry", function, job_id)
+        log.warning("could not enqueue %s %s; the sweeper will retry", job.function, job.job_id)
         return False
-    return job is not None

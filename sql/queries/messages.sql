@@ -20,6 +20,37 @@ VALUES ($1, $2, 'inbound', $3, $4, $5, $6, $7, 'received', $8, $9)
 ON CONFLICT (provider_sid) DO NOTHING
 RETURNING id;
 
+-- name: accept_chat_text
+-- A text that is no carrier keyword, stored in one statement (one round trip, no transaction
+-- block): the athlete found or created ($1 phone, $2 guessed zone, $3 guessed units), their
+-- latest conversation found or started, the message inserted on its SID. A redelivered SID
+-- stores nothing and comes back with message_id NULL. All parts share one snapshot, so two
+-- first texts racing from a new number can start two conversations; readers take the latest.
+WITH athlete AS (
+    INSERT INTO users (phone, timezone, units, opted_in_at)
+    VALUES ($1, $2, $3, now())
+    ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone
+    RETURNING id, (xmax = 0) AS created
+), found AS (
+    SELECT c.id
+    FROM conversations c JOIN athlete a ON c.user_id = a.id
+    ORDER BY c.last_message_at DESC
+    LIMIT 1
+), started AS (
+    INSERT INTO conversations (user_id)
+    SELECT id FROM athlete WHERE NOT EXISTS (SELECT 1 FROM found)
+    RETURNING id
+), stored AS (
+    INSERT INTO messages (user_id, conversation_id, direction, kind, body, from_number,
+                          to_number, provider_sid, status, segments, encoding)
+    SELECT a.id, c.id, 'inbound', 'chat', $4, $1, $5, $6, 'received', $7, $8
+    FROM athlete a, (SELECT id FROM found UNION ALL SELECT id FROM started) c
+    ON CONFLICT (provider_sid) DO NOTHING
+    RETURNING id
+)
+SELECT a.id AS user_id, a.created, (SELECT id FROM stored) AS message_id
+FROM athlete a;
+
 -- name: insert_outbound
 -- $14: the profile fields this text asks for (first part only), for onboarding's count.
 INSERT INTO messages (user_id, conversation_id, direction, kind, body, from_number, to_number,

@@ -24,8 +24,19 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
-async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
-    """Open a pool, turning "cannot connect" into one readable line for the operator."""
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """No reset query on release (an open transaction is still rolled back by asyncpg)."""
+
+
+async def create_pool(
+    dsn: str, *, min_size: int = 1, max_size: int = 10, reset_sessions: bool = True
+) -> asyncpg.Pool:
+    """Open a pool, turning "cannot connect" into one readable line for the operator.
+
+    ``reset_sessions=False`` skips the query asyncpg sends on every release to undo advisory
+    locks, LISTENs and SETs: a round trip per use, wasted on callers (the webhook) that take
+    none of them.
+    """
     try:
         pool: asyncpg.Pool = await asyncpg.create_pool(
             dsn,
@@ -33,6 +44,7 @@ async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asy
             max_size=max_size,
             init=_init_connection,
             command_timeout=60,
+            reset=None if reset_sessions else _keep_session,
         )
     except (OSError, asyncpg.PostgresError) as exc:
         raise ConfigError(f"cannot connect to PostgreSQL at {redact(dsn)}: {exc}") from None

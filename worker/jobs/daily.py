@@ -32,7 +32,7 @@ from worker.domain.travel import Trip
 from worker.jobs.context import Deps, deps
 from worker.outbox import conversation_for, write_outbound
 from worker.planning.steps import take_progress_notes, with_notes, work_slugs
-from worker.queue import enqueue_daily, enqueue_send, enqueue_weekly
+from worker.queue import daily_job, enqueue_many, enqueue_send, weekly_job
 from worker.schedule import (
     local_date_of,
     next_daily_instant,
@@ -59,10 +59,11 @@ async def fan_out_daily(ctx: dict[str, Any]) -> str:
             await reschedule(conn, row["id"], after=row["paused_until"])
         due = await conn.fetch(sql("due_daily"), moment, constants.DAILY_FANOUT_BATCH)
         weekly = await conn.fetch(sql("due_weekly"), moment, constants.DAILY_FANOUT_BATCH)
-    for row in due:
-        await enqueue_daily(d.redis, row["id"], row["next_daily_at"])
-    for row in weekly:
-        await enqueue_weekly(d.redis, row["id"], row["next_weekly_at"])
+    await enqueue_many(
+        d.redis,
+        [daily_job(row["id"], row["next_daily_at"]) for row in due]
+        + [weekly_job(row["id"], row["next_weekly_at"]) for row in weekly],
+    )
     return f"{len(due)} daily, {len(weekly)} weekly due"
 
 

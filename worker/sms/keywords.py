@@ -96,6 +96,14 @@ def classify(body: str, *, opted_out: bool) -> Keyword | None:
     return None
 
 
+def may_be_keyword(body: str) -> bool:
+    """Whether ``body`` is a keyword for someone, opted out or not. Opted out is the wider
+    reading (it adds "yes", "subscribe me again"...), so a text that is no keyword then is a
+    plain chat text whatever the athlete's consent state: the webhook can store it without
+    reading that state first."""
+    return classify(body, opted_out=True) is not None
+
+
 #: Message kinds of keyword answers; the opt-out confirmation is the one text that may go to
 #: someone who just opted out.
 KIND_BY_KEYWORD = {
