@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     # either, the offline coach answers (a flood of texts costs at most the budget). 0 = none.
     daily_budget_usd: float = Field(default=0.50, ge=0, le=1000)
     model_turns_per_hour: int = Field(default=30, ge=0, le=10000)
+    # agent_logs (one row per model call) keeps this many months: whole monthly partitions older
+    # than that are dropped daily. 0 = keep forever. Today's spend, which the budget reads, is
+    # always kept.
+    agent_log_retention_months: int = Field(default=6, ge=0, le=1200)
 
     # The URL Twilio calls, as Twilio sees it (scheme and host, no path). Signatures are
     # computed over it, so behind a proxy it must be the public one.

@@ -177,3 +177,10 @@ SELECT result FROM tool_effects WHERE source_message_id = $1 AND call_key = $2;
 -- name: record_tool_effect
 -- In the tool's own transaction: its writes and this row commit together or not at all.
 INSERT INTO tool_effects (source_message_id, call_key, tool, result) VALUES ($1, $2, $3, $4);
+
+-- name: maintain_agent_logs
+-- The daily partition upkeep (migration 0018): next months' partitions made, months wholly older
+-- than $1 months (0 = keep everything) dropped, $2 months made ahead. "Today" is the database's
+-- own UTC date, the clock created_at is stamped by.
+SELECT action, partition_name, row_count
+FROM agent_logs_maintain((now() AT TIME ZONE 'UTC')::date, $1, $2);

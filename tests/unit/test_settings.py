@@ -222,3 +222,12 @@ def test_cli_text_refuses_a_bad_phone_before_connecting_anywhere(tmp_path: Path)
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("textcoach: 'notaphone' is not an E.164 number"), lines[0]
     assert not (tmp_path / "data").exists()
+
+
+def test_agent_log_retention_is_six_months_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().agent_log_retention_months == 6
+    monkeypatch.setenv("TEXTCOACH_AGENT_LOG_RETENTION_MONTHS", "0")  # keep forever
+    assert load_settings().agent_log_retention_months == 0
+    monkeypatch.setenv("TEXTCOACH_AGENT_LOG_RETENTION_MONTHS", "-1")
+    with pytest.raises(ConfigError, match=r"^TEXTCOACH_AGENT_LOG_RETENTION_MONTHS='-1'"):
+        load_settings()

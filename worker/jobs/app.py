@@ -15,6 +15,7 @@ from worker.jobs.context import Deps
 from worker.jobs.daily import fan_out_daily, send_daily
 from worker.jobs.inbox import process_inbox
 from worker.jobs.plans import build_plan_job, roll_weeks, write_week_job
+from worker.jobs.retention import maintain_agent_logs
 from worker.jobs.send import send_message
 from worker.jobs.sweep import drain_inbound, sweep
 from worker.jobs.weekly import send_weekly
@@ -144,6 +145,16 @@ def build_worker(
                 minute={7, 37},
                 second=0,
                 timeout=constants.SWEEP_TIMEOUT_S,
+                unique=True,
+                run_at_startup=True,
+            ),
+            cron(
+                maintain_agent_logs,
+                name=constants.MAINTAIN_AGENT_LOGS,
+                hour=3,
+                minute=17,
+                second=0,
+                timeout=constants.MAINTAIN_AGENT_LOGS_TIMEOUT_S,
                 unique=True,
                 run_at_startup=True,
             ),
