@@ -135,3 +135,41 @@ WEBHOOK_DB_TIMEOUT_S = 5.0
 #: Texts stored per drain pass (the drain runs every DRAIN_EVERY_S seconds).
 DRAIN_BATCH = 500
 DRAIN_EVERY_S = 10
+
+# --- Send pacing (worker/sms/pacing.py) -----------------------------------------------------
+#: One token bucket per sender (number or messaging service), shared by every worker: a hash
+#: under this prefix + the sender. A full bucket is the same as no key, so it may expire.
+PACE_BUCKET_PREFIX = "textcoach:pace:"
+#: An idle bucket's key lives this long past what it still remembers (a block, a line of
+#: waiting texts, the back-off count).
+PACE_BUCKET_TTL_S = 600
+#: The bucket holds this many seconds of the rate (at least one token): the largest burst.
+PACE_BURST_S = 1.0
+#: Share of the bucket only replies may take (at least one token): a scheduled text takes a
+#: token only while more than this remains, so a reply always finds one.
+PACE_REPLY_RESERVE = 0.2
+#: Share of the rate the morning fan-out plans for; the rest is headroom for replies.
+PACE_SCHEDULED_SHARE = 0.8
+#: SMS a morning text is planned at: it is written to fit two, and most take both.
+PACE_PARTS_PER_SCHEDULED_TEXT = 2
+#: A wait up to this long is slept in the job (replies; scheduled texts) ...
+PACE_SLEEP_MAX_S = 1.0
+PACE_SCHEDULED_SLEEP_MAX_S = 0.25
+#: ... at most this many times in a row; a longer wait re-enqueues the job, freeing its slot.
+PACE_SLEEPS = 3
+#: Twilio's 429 / 20429 empties the sender's bucket and blocks it this long, doubling on each
+#: 429 that follows within PACE_BACKOFF_MEMORY_S of the last block, up to PACE_BACKOFF_MAX_S.
+PACE_BACKOFF_S = 2.0
+PACE_BACKOFF_MAX_S = 60.0
+PACE_BACKOFF_MEMORY_S = 120.0
+#: A scheduled text coming back this much before its turn still has it: hosts' clocks differ.
+PACE_TURN_EARLY_S = 1.0
+#: A reply's send job is queued this far in the past: ARQ starts the lowest score first, so it
+#: goes ahead of every scheduled job that became ready less than this long ago.
+REPLY_QUEUE_LEAD_S = 600.0
+
+
+def paced_job_id(job_id: str, turn: float) -> str:
+    """The id a send job deferred by pacing is re-enqueued under: ARQ refuses the running job's
+    own id, and a re-enqueue is not an ARQ retry, so it costs none of the job's tries."""
+    return f"{job_id}:paced:{int(turn * 1000)}"

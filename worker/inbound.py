@@ -94,7 +94,7 @@ async def accept_inbound(
             defer_s=settings.inbox_debounce_seconds,
         )
     for outbound_id in accepted.outbound_ids:
-        await enqueue_send(redis, outbound_id)
+        await enqueue_send(redis, outbound_id, first=True)  # STOP/HELP answers go ahead
     return accepted
 
 

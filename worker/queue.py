@@ -63,12 +63,23 @@ async def enqueue_inbox(
 
 
 async def enqueue_send(redis: ArqRedis, message_id: UUID, *,
-                       sweep_tick: int | None = None) -> bool:
+                       sweep_tick: int | None = None, first: bool = False,
+                       defer_s: float = 0, paced_turn: float | None = None) -> bool:
+    """``first``: a reply's send, to run now, queued REPLY_QUEUE_LEAD_S in the past. ARQ
+    starts the lowest score (the moment a job may start) first, so it goes ahead of scheduled
+    jobs that became ready within that lead (a morning's backlog) instead of behind them. Not
+    for a deferred job: a score in the past would run it at once. ``paced_turn``: a send
+    deferred by pacing (``defer_s`` from now), under its own id, with the bucket's turn."""
     job_id = constants.send_job_id(message_id)
-    return await _enqueue(
-        redis, constants.SEND_MESSAGE, str(message_id),
-        job_id=job_id if sweep_tick is None else constants.swept_job_id(job_id, sweep_tick),
-    )
+    if sweep_tick is not None:
+        job_id = constants.swept_job_id(job_id, sweep_tick)
+    args = [str(message_id)]
+    if paced_turn is not None:
+        job_id = constants.paced_job_id(job_id, paced_turn)
+        args.append(repr(paced_turn))
+    if first:
+        defer_s -= constants.REPLY_QUEUE_LEAD_S
+    return await _enqueue(redis, constants.SEND_MESSAGE, *args, job_id=job_id, defer_s=defer_s)
 
 
 def daily_job(user_id: UUID, due_at: datetime, *, defer_s: float = 0) -> JobSpec:

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8000, ge=1, le=65535)
     worker_concurrency: int = Field(default=10, ge=1, le=1000)
+    # Messages a second each sender (the number, or the messaging service) may be handed, by
+    # all workers together; 0 or less: unpaced. Unset: 1 with Twilio (a US long code), unpaced
+    # on the local channel, which has no carrier to protect (see send_rate).
+    send_rate_per_second: float | None = Field(default=None, le=10_000)
 
     # Texts arriving within this window of the first are answered as one turn.
     inbox_debounce_seconds: float = Field(default=0.75, ge=0, le=60)
@@ -150,6 +154,15 @@ class Settings(BaseSettings):
         if missing:
             raise ConfigError(f"Twilio is half-configured: set {', '.join(missing)} as well")
         return True
+
+    @property
+    def send_rate(self) -> float:
+        """Messages a second per sender; 0 when sends are not paced. Unset, a Twilio number is
+        paced at 1 a second (what a US long code may send; a short code or a campaign with
+        more throughput sets its own), and the local channel not at all."""
+        if self.send_rate_per_second is not None:
+            return max(0.0, self.send_rate_per_second)
+        return 1.0 if self.uses_twilio else 0.0
 
     @property
     def uses_openai(self) -> bool:

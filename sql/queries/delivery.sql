@@ -79,3 +79,11 @@ SET provider_sid = CASE WHEN provider_sid IS NULL AND NOT EXISTS (
     status_updated_at = now()
 WHERE id = $1 AND direction = 'outbound'
 RETURNING id, user_id, status;
+
+-- name: hold_paced
+-- Texts a send job left pending for their sender's rate, up to its own position ($2): the job
+-- is re-enqueued for their turn, so the sweeper leaves them alone until $3 and only then steps
+-- in (the job was lost with Redis). A later hold (quiet hours) is never brought forward.
+UPDATE message_queues SET not_before = $3
+WHERE user_id = $1 AND seq <= $2 AND done_at IS NULL
+  AND (not_before IS NULL OR not_before < $3);

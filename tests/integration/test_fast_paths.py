@@ -133,7 +133,7 @@ async def test_enqueue_many_batches_and_skips_the_ones_already_queued(redis: Arq
     users = [uuid.uuid4() for _ in range(constants.ENQUEUE_BATCH + 250)]
     jobs = [daily_job(u, due) for u in users] + [weekly_job(users[0], due)]
     assert await enqueue_many(redis, jobs) == len(jobs)
-    assert await enqueue_many(redis, jobs[:10] + [daily_job(uuid.uuid4(), due)]) == 1
+    assert await enqueue_many(redis, [*jobs[:10], daily_job(uuid.uuid4(), due)]) == 1
     assert await redis.zcard(constants.QUEUE_NAME) == len(jobs) + 1
     assert await enqueue_many(redis, []) == 0
 

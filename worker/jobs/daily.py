@@ -41,6 +41,7 @@ from worker.schedule import (
     trips_for,
     zone_at,
 )
+from worker.sms.pacing import fan_out_offsets
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +60,27 @@ async def fan_out_daily(ctx: dict[str, Any]) -> str:
             await reschedule(conn, row["id"], after=row["paused_until"])
         due = await conn.fetch(sql("due_daily"), moment, constants.DAILY_FANOUT_BATCH)
         weekly = await conn.fetch(sql("due_weekly"), moment, constants.DAILY_FANOUT_BATCH)
+    # Paced, the due athletes are spread over the minute, or over as long as the sender's rate
+    # needs, in due order: texts become ready about as fast as the bucket lets them out, so
+    # the ready queue never holds a morning's backlog for replies to wait behind.
+    rate = d.settings.send_rate
+    offsets = fan_out_offsets(len(due) + len(weekly), rate)
     await enqueue_many(
         d.redis,
-        [daily_job(row["id"], row["next_daily_at"]) for row in due]
-        + [weekly_job(row["id"], row["next_weekly_at"]) for row in weekly],
+        [daily_job(row["id"], row["next_daily_at"], defer_s=offset)
+         for row, offset in zip(due, offsets, strict=False)]
+        + [weekly_job(row["id"], row["next_weekly_at"], defer_s=offset)
+           for row, offset in zip(weekly, offsets[len(due):], strict=True)],
     )
-    return f"{len(due)} daily, {len(weekly)} weekly due"
+    summary = f"{len(due)} daily, {len(weekly)} weekly due"
+    if not offsets or rate <= 0:
+        return summary
+    spread = offsets[-1]
+    if spread > d.settings.daily_cutoff_hours * 3600:
+        log.warning("%d scheduled texts due need %.0f min at %g a second: those past the %g h "
+                    "cutoff will be skipped (TEXTCOACH_SEND_RATE_PER_SECOND)", len(offsets),
+                    spread / 60, rate, d.settings.daily_cutoff_hours)
+    return f"{summary}, spread over {spread:.0f}s"
 
 
 #: The morning text is written to fit two SMS; at most this many "what changed" notes follow.
@@ -143,8 +159,10 @@ async def _send_daily(ctx: dict[str, Any], user_id: str) -> str:
     except asyncpg.UniqueViolationError:
         await _advance(d, athlete, user, due, trips)
         return "already sent"
-    for message_id in ids:
-        await enqueue_send(d.redis, message_id)
+    # One job, the last part's: it sends every part in order, under one turn of the sender's
+    # rate, so a paced morning text's parts are not split by the texts queued between them.
+    if ids:
+        await enqueue_send(d.redis, ids[-1])
     return f"sent {len(ids)} part(s) for {local_date}"
 
 

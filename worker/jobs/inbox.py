@@ -44,7 +44,7 @@ async def process_inbox(ctx: dict[str, Any], user_id: str) -> str:
         with deadline_after(constants.PROCESS_INBOX_TIMEOUT_S):
             outbound = await _take_turn(ctx, athlete)
     for message_id in outbound:
-        await enqueue_send(d.redis, message_id)
+        await enqueue_send(d.redis, message_id, first=True)  # replies go ahead of bulk texts
     await _plan_when_ready(ctx, athlete)
     return f"{len(outbound)} outbound"
 

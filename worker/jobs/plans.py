@@ -59,7 +59,7 @@ async def build_plan_job(ctx: dict[str, Any], user_id: str) -> str:
         # Its plan-ready text went out already: the one text per plan is its dedupe key.
         return "plan already exists"
     for message_id in ids:
-        await enqueue_send(d.redis, message_id)
+        await enqueue_send(d.redis, message_id, first=True)  # the athlete is waiting for it
     # A re-run after a kill between the plan's commit and this text finishes it here.
     return f"plan {result.plan_id} {'written' if result.created else 'finished'}"
 

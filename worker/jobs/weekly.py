@@ -110,8 +110,8 @@ async def _send_weekly(ctx: dict[str, Any], user_id: str) -> str:
     except asyncpg.UniqueViolationError:
         await d.pool.execute(sql("set_next_weekly"), athlete, next_at)
         return "already sent"
-    for message_id in ids:
-        await enqueue_send(d.redis, message_id)
+    if ids:  # one job, the last part's: it sends every part in order (see send_daily)
+        await enqueue_send(d.redis, ids[-1])
     return f"recap for week ending {sunday}"
 
 

@@ -135,6 +135,12 @@ def classify_twilio_error(exc: Any) -> ChannelError:
     return ChannelError(message, code=code, status=status, retryable=retryable)
 
 
+def rate_limited(exc: ChannelError) -> bool:
+    """Twilio said "too many requests" (HTTP 429, or its error 20429): nothing was sent, and
+    the sender should slow down."""
+    return exc.status == 429 or exc.code in RATE_LIMITED_CODES
+
+
 def make_channel(settings: Settings) -> Channel:
     if settings.uses_twilio:
         return TwilioChannel(settings)
