@@ -6,11 +6,31 @@ Called inside the caller's transaction, so a reply is written together with what
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from worker.db.pool import Conn
 from worker.db.queries import sql
 from worker.sms.segments import encoding_of, segment_info, split_message
+
+
+@dataclass(frozen=True)
+class Part:
+    """One SMS of an outbound text, as it is stored."""
+
+    body: str
+    index: int
+    count: int
+    segments: int
+    #: The whole text's encoding: one emoji makes every part UCS-2.
+    encoding: str
+
+
+def parts_of(body: str) -> list[Part]:
+    parts = split_message(body)
+    encoding = encoding_of(body)
+    return [Part(part, index, len(parts), segment_info(part).segments, encoding)
+            for index, part in enumerate(parts, start=1)]
 
 
 async def write_outbound(
@@ -33,27 +53,26 @@ async def write_outbound(
     reply is refused by the UNIQUE constraint if that key was already written. ``asks`` (the
     profile fields the text asks for) is recorded on the first part too.
     """
-    parts = split_message(body)
-    encoding = encoding_of(body)
     ids: list[UUID] = []
-    for index, part in enumerate(parts, start=1):
-        key = dedupe_key if index == 1 or dedupe_key is None else f"{dedupe_key}#{index}"
+    for part in parts_of(body):
+        key = dedupe_key if part.index == 1 or dedupe_key is None \
+            else f"{dedupe_key}#{part.index}"
         message_id: UUID = await conn.fetchval(
             sql("insert_outbound"),
             user_id,
             conversation_id,
             kind,
-            part,
+            part.body,
             from_number,
             to_number,
-            segment_info(part).segments,
-            encoding,
-            index,
-            len(parts),
+            part.segments,
+            part.encoding,
+            part.index,
+            part.count,
             reply_to_id,
             turn_id,
             key,
-            asks if index == 1 and asks else None,
+            asks if part.index == 1 and asks else None,
         )
         await conn.execute(sql("enqueue_outbound"), user_id, message_id)
         ids.append(message_id)

@@ -25,10 +25,13 @@ from worker.settings import process_settings
 
 async def trips_for(conn: Conn, user_id: UUID, since: date) -> list[Trip]:
     """The athlete's trips that end on or after ``since`` (home-zone dates)."""
-    rows = await conn.fetch(sql("athlete_trips"), user_id, since)
-    return [Trip(r["starts_on"], r["ends_on"], r["timezone"],
-                 tuple(r["equipment"]) if r["equipment"] is not None else None, r["place"])
-            for r in rows]
+    return [trip_from_row(r) for r in await conn.fetch(sql("athlete_trips"), user_id, since)]
+
+
+def trip_from_row(row: Any) -> Trip:
+    """A ``trips`` row (or record) as the domain's Trip."""
+    equipment = tuple(row["equipment"]) if row["equipment"] is not None else None
+    return Trip(row["starts_on"], row["ends_on"], row["timezone"], equipment, row["place"])
 
 
 def zone_at(home: str, trips: Sequence[Trip], moment: datetime) -> str:

@@ -76,6 +76,36 @@ SELECT id, name, version, description, model, temperature, max_output_tokens, sy
 FROM agent_definitions
 WHERE name = $1 AND is_active;
 
+-- name: agent_to_run
+-- The active version of an agent with the text of its system prompt and each context template
+-- (in order), in one round trip. Read on every call, so an edit or a rollback in the database
+-- changes the very next turn. A ref is "name@version", or a bare name for the template's
+-- active version (worker.agents.definitions.split_ref).
+WITH agent AS (
+    SELECT id, name, version, model, temperature, max_output_tokens, system_prompt,
+           context_templates, output_schema, tools, examples, max_tool_iterations,
+           timeout_seconds
+    FROM agent_definitions
+    WHERE name = $1 AND is_active
+), refs AS (
+    SELECT r.ord, split_part(r.ref, '@', 1) AS name,
+           NULLIF(split_part(r.ref, '@', 2), '')::int AS version
+    FROM agent a,
+         unnest(ARRAY[a.system_prompt] || a.context_templates) WITH ORDINALITY AS r(ref, ord)
+)
+SELECT agent.*,
+       (SELECT jsonb_build_object('name', p.name, 'version', p.version, 'content', p.content)
+        FROM refs JOIN prompts p ON p.name = refs.name
+             AND ((refs.version IS NULL AND p.is_active) OR p.version = refs.version)
+        WHERE refs.ord = 1) AS system,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('name', t.name, 'version', t.version,
+                                                     'content', t.content) ORDER BY refs.ord),
+                        '[]'::jsonb)
+        FROM refs JOIN context_templates t ON t.name = refs.name
+             AND ((refs.version IS NULL AND t.is_active) OR t.version = refs.version)
+        WHERE refs.ord > 1) AS contexts
+FROM agent;
+
 -- name: agent_version
 SELECT id, name, version, is_active, description, model, temperature, max_output_tokens,
        system_prompt, context_templates, output_schema, tools, examples, max_tool_iterations,

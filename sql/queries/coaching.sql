@@ -159,15 +159,6 @@ SET details = jsonb_set(details, '{adjustments}',
 WHERE user_id = $1 AND status = 'active'
 RETURNING id;
 
--- name: current_microcycle
-SELECT mc.id, mc.week_index, mc.start_date, mc.end_date, mc.is_deload, mc.target_rir,
-       m.name AS phase, m.focus AS phase_focus
-FROM microcycles mc
-JOIN mesocycles m ON m.id = mc.mesocycle_id
-WHERE mc.user_id = $1 AND mc.start_date <= $2 AND $2 < mc.end_date
-ORDER BY mc.start_date DESC
-LIMIT 1;
-
 -- name: athlete_trips
 -- Trips not cancelled that end on or after a day: what the zone and equipment rules read,
 -- oldest first (where two overlap, the one planned last wins).

@@ -65,12 +65,64 @@ RETURNING id;
 INSERT INTO message_queues (user_id, message_id)
 VALUES ($1, $2);
 
--- name: unprocessed_inbound
--- The athlete's inbox, oldest first: everything one turn answers.
-SELECT id, body, kind, created_at
-FROM messages
-WHERE user_id = $1 AND direction = 'inbound' AND processed_at IS NULL
-ORDER BY seq;
+-- name: turn_start
+-- What a turn starts from, in one round trip: the athlete's consent and number, whether they
+-- were welcomed, and their inbox (every unanswered text, oldest first, as message records).
+SELECT u.phone, u.opted_out_at,
+       EXISTS (SELECT 1 FROM messages w
+               WHERE w.user_id = u.id AND w.direction = 'outbound' AND w.kind = 'welcome')
+           AS welcomed,
+       ARRAY(SELECT m FROM messages m
+             WHERE m.user_id = u.id AND m.direction = 'inbound' AND m.processed_at IS NULL
+             ORDER BY m.seq) AS inbox
+FROM users u
+WHERE u.id = $1 AND u.deleted_at IS NULL;
+
+-- name: finish_turn
+-- A turn's end in one statement: its texts marked answered (only those still unanswered) and,
+-- only if every one of them was, its reply parts stored and queued in order and the
+-- conversation touched. Fewer marked than drained means another worker answered some first:
+-- then nothing is written and the caller rolls the turn back. It also returns what plan work
+-- needs to know, as the turn left it.
+-- $1 athlete, $2 the drained inbound ids, $3 turn, $4 from, $5 to, $6 the text replied to;
+-- one array element per part: $7 kind, $8 body, $9 segments, $10 encoding, $11 part index,
+-- $12 part count, $13 asked fields (comma-joined on a reply's first part, else '').
+WITH marked AS (
+    UPDATE messages SET processed_at = now(), turn_id = $3
+    WHERE id = ANY($2::uuid[]) AND direction = 'inbound' AND processed_at IS NULL
+    RETURNING id
+), parts AS (
+    SELECT p.*
+    FROM unnest($7::text[], $8::text[], $9::int[], $10::text[], $11::int[], $12::int[],
+                $13::text[]) WITH ORDINALITY
+         AS p(kind, body, segments, encoding, part_index, part_count, asks, ord)
+    WHERE (SELECT count(*) FROM marked) = cardinality($2::uuid[])
+), conversation AS (
+    SELECT id FROM conversations WHERE user_id = $1 ORDER BY last_message_at DESC LIMIT 1
+), stored AS (
+    INSERT INTO messages (user_id, conversation_id, direction, kind, body, from_number,
+                          to_number, status, segments, encoding, part_index, part_count,
+                          reply_to_id, turn_id, asks)
+    SELECT $1, c.id, 'outbound', p.kind, p.body, $4, $5, 'pending', p.segments, p.encoding,
+           p.part_index, p.part_count, $6, $3, string_to_array(nullif(p.asks, ''), ',')
+    FROM parts p, conversation c
+    ORDER BY p.ord
+    RETURNING id, seq, conversation_id
+), queued AS (
+    INSERT INTO message_queues (user_id, message_id)
+    SELECT $1, id FROM stored ORDER BY seq
+), touched AS (
+    UPDATE conversations SET last_message_at = now()
+    WHERE id IN (SELECT conversation_id FROM stored)
+)
+SELECT (SELECT count(*) FROM marked)::int AS marked,
+       ARRAY(SELECT id FROM stored ORDER BY seq) AS outbound,
+       -- Where the turn left the athlete for plan work (as plan_work reads it).
+       u.status, u.opted_out_at,
+       EXISTS (SELECT 1 FROM fitness_plans p WHERE p.user_id = u.id AND p.status = 'active')
+           AS has_plan
+FROM users u
+WHERE u.id = $1;
 
 -- name: mark_inbound_processed
 -- Guarded by processed_at IS NULL: the caller compares the returned ids with what it drained
@@ -97,20 +149,6 @@ SELECT EXISTS (
     SELECT 1 FROM messages WHERE user_id = $1 AND direction = 'outbound' AND kind = $2
 );
 
--- name: conversation_before
--- The last messages of one athlete before the texts being answered, oldest first: the
--- conversation the coach reads. Suppressed outbound (never delivered) is left out.
-SELECT direction, body, created_at
-FROM (
-    SELECT direction, body, created_at, seq
-    FROM messages
-    WHERE user_id = $1 AND NOT (id = ANY($2::uuid[])) AND status <> 'suppressed'
-      AND kind <> 'keyword'
-    ORDER BY seq DESC
-    LIMIT $3
-) recent
-ORDER BY seq;
-
 -- name: conversation_export
 -- Everything an athlete sent and was sent, in order, for `textcoach replay export`.
 SELECT direction, kind, body, created_at
@@ -125,21 +163,3 @@ SELECT field, count(*)::int AS asks
 FROM messages, unnest(asks) AS field
 WHERE user_id = $1 AND direction = 'outbound' AND asks IS NOT NULL
 GROUP BY field;
-
--- name: last_asks
--- The profile fields still open from the coach's last few texts: what a reply asked, or what
--- the plan-ready text offered to change. A bare "3", "Sam" or "8:30am please" answers it,
--- even after the coach has answered something else in between. The plan-ready text closes
--- onboarding's questions: nothing asked before it is still open.
-SELECT asks
-FROM (
-    SELECT asks, kind, seq
-    FROM messages
-    WHERE user_id = $1 AND direction = 'outbound' AND kind IN ('chat', 'plan_summary')
-      AND part_index = 1
-    ORDER BY seq DESC
-    LIMIT $2
-) recent
-WHERE asks IS NOT NULL OR kind = 'plan_summary'
-ORDER BY seq DESC
-LIMIT 1;

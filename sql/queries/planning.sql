@@ -67,6 +67,15 @@ SET status = 'active',
 WHERE id = $1 AND status = 'planned'
 RETURNING id;
 
+-- name: plan_work
+-- After a turn: where the athlete stands for plan work (onboarding or active, consent, a plan
+-- running or not), in one round trip.
+SELECT u.status, u.opted_out_at,
+       EXISTS (SELECT 1 FROM fitness_plans p WHERE p.user_id = u.id AND p.status = 'active')
+           AS has_plan
+FROM users u
+WHERE u.id = $1 AND u.deleted_at IS NULL;
+
 -- name: due_microcycles
 -- Weeks starting within $2 days of each athlete's local today whose workouts are not written
 -- yet, for active plans: what the rollover cron writes ahead of time. $4 limits it to one

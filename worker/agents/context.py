@@ -15,9 +15,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from worker.clock import now
-from worker.coach.profile_changes import onboarding_asks
 from worker.db.pool import Conn
-from worker.db.profiles import latest_profile
 from worker.db.queries import sql
 from worker.domain.context import (
     AthleteContext,
@@ -32,11 +30,13 @@ from worker.domain.onboarding import infer_experience, onboarding_state
 from worker.domain.profile import Profile, format_time
 from worker.domain.travel import trip_on
 from worker.domain.windows import ATHLETE_TIMED, UNSOLICITED, part_of_day
-from worker.schedule import trips_for, zone_at
+from worker.schedule import trip_from_row, zone_at
 from worker.timezones import guess_timezone, zone_label
 
 HISTORY_MESSAGES = 12
+#: Days of past and coming workouts the coach sees around today.
 RECENT_DAYS = 7
+UPCOMING_DAYS = 7
 #: A question stays open for this many of the coach's texts (an answer may come after a detour).
 OPEN_ASKS = 3
 
@@ -56,33 +56,37 @@ def _workout(row: Any) -> WorkoutInfo:
 async def athlete_context(
     conn: Conn, user_id: UUID, inbox: Sequence[Any] = (), *, first_contact: bool = False
 ) -> AthleteContext:
-    """Everything the coach knows about this athlete right now."""
-    user = await conn.fetchrow(sql("get_user"), user_id)
-    if user is None:
-        raise LookupError(f"no athlete {user_id}")
+    """Everything the coach knows about this athlete right now, read in one round trip."""
     moment = now()
+    snap = await conn.fetchrow(sql("athlete_snapshot"), user_id, moment,
+                               [r["id"] for r in inbox], HISTORY_MESSAGES, OPEN_ASKS,
+                               RECENT_DAYS, UPCOMING_DAYS)
+    if snap is None:
+        raise LookupError(f"no athlete {user_id}")
+    user = snap["usr"]
     home = user["timezone"]
-    trips = await trips_for(conn, user_id, moment.astimezone(ZoneInfo(home)).date()
-                            - timedelta(days=1))
+    trips = [trip_from_row(row) for row in snap["trips"]]
     zone_name = zone_at(home, trips, moment)
     zone = ZoneInfo(zone_name)
     local_now = moment.astimezone(zone)
     today = local_now.date()
-    profile = await latest_profile(conn, user_id)
-    plan = await conn.fetchrow(sql("active_plan"), user_id)
-    week = await conn.fetchrow(sql("current_microcycle"), user_id, today)
-    today_row = await conn.fetchrow(sql("workout_on"), user_id, today)
-    upcoming = await conn.fetch(sql("workouts_between"), user_id, today + timedelta(days=1),
-                                today + timedelta(days=8))
-    recent = await conn.fetch(sql("workouts_between"), user_id,
-                              today - timedelta(days=RECENT_DAYS), today)
-    history = await conn.fetch(sql("conversation_before"), user_id, [r["id"] for r in inbox],
-                               HISTORY_MESSAGES)
+    profile = Profile.from_row(snap["profile"]) if snap["profile"] is not None else None
+    plan = snap["plan"]
+    week = next((w for w in snap["weeks"]
+                 if date.fromisoformat(w["start_date"]) <= today
+                 < date.fromisoformat(w["end_date"])), None)
+    workouts = snap["workouts"]
+    today_row = next((row for row in workouts if row["date"] == today), None)
+    upcoming = [row for row in workouts
+                if today < row["date"] <= today + timedelta(days=UPCOMING_DAYS)]
+    recent = [row for row in workouts
+              if today - timedelta(days=RECENT_DAYS) <= row["date"] < today]
+    history = snap["history"]
     last_coach = next((m["body"] for m in reversed(history) if m["direction"] == "outbound"),
                       None)
     onboarding = None
     if user["status"] == "onboarding":
-        asks = await onboarding_asks(conn, user_id)
+        asks: dict[str, int] = dict(snap["asked"] or {})
         state = onboarding_state(profile or Profile(), asks)
         onboarding = OnboardingInfo(missing=list(state.missing), ready=state.ready,
                                     ask=state.ask.as_dict() if state.ask else None,
@@ -122,9 +126,9 @@ async def athlete_context(
         recent_workouts=[_workout(row) for row in recent],
         history=[Line(who="coach" if m["direction"] == "outbound" else "athlete",
                       text=m["body"], at=_local(m["created_at"], zone)) for m in history],
-        last_asked=list(await conn.fetchval(sql("last_asks"), user_id, OPEN_ASKS) or []),
+        last_asked=list(snap["last_asks"] or []),
         last_coach_message=last_coach,
-        check_in_open=await conn.fetchrow(sql("open_check_in"), user_id) is not None,
+        check_in_open=snap["check_in_open"],
         inbox=[Line(who="athlete", text=row["body"], at=_local(row["created_at"], zone))
                for row in inbox],
     )

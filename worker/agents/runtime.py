@@ -41,7 +41,6 @@ from tenacity import (
 from tenacity.stop import stop_base
 
 from worker import constants
-from worker.agents.definitions import split_ref
 from worker.agents.render import render
 from worker.agents.schemas import schema_named
 from worker.agents.toolbase import OneConnection, ToolContext
@@ -109,18 +108,13 @@ class AgentRun:
 
 async def load_agent(pool: asyncpg.Pool, name: str) -> LoadedAgent:
     """The active version of ``name`` with its templates' text, read fresh from the database."""
-    async with pool.acquire() as conn:
-        row = await conn.fetchrow(sql("agent_active"), name)
-        if row is None:
-            raise ConfigError(f"unknown agent {name!r}: no active version (run "
-                              "`textcoach agents sync`)")
-        system_name, system_version = split_ref(row["system_prompt"])
-        system = await conn.fetchrow(sql("prompts_by_ref"), [system_name], [system_version])
-        refs = [split_ref(ref) for ref in row["context_templates"]]
-        contexts = await conn.fetch(
-            sql("context_templates_by_ref"), [r[0] for r in refs], [r[1] for r in refs]
-        )
-    if system is None or len(contexts) != len(refs):
+    row = await pool.fetchrow(sql("agent_to_run"), name)
+    if row is None:
+        raise ConfigError(f"unknown agent {name!r}: no active version (run "
+                          "`textcoach agents sync`)")
+    system = row["system"]
+    contexts = list(row["contexts"])
+    if system is None or len(contexts) != len(row["context_templates"]):
         raise ConfigError(f"agent {name!r} v{row['version']} names templates that do not exist")
     versions = {system["name"]: system["version"]} | {c["name"]: c["version"] for c in contexts}
     return LoadedAgent(

@@ -88,9 +88,14 @@ async def take_turn(
 
     extracted = await runtime.run("profile_extractor", call, context.variables())
     assert isinstance(extracted.output, ProfileUpdate)
-    facts = await _record_facts(pool, user_id, extracted.output, context, inbox, texts)
-    async with pool.acquire() as conn:
-        context = await athlete_context(conn, user_id, inbox, first_contact=first_contact)
+    if extracted.output == ProfileUpdate() and context.athlete.status != "onboarding":
+        # Nothing said about themselves (most texts once a plan runs): nothing to merge, and
+        # the context just read is still true.
+        facts = TurnFacts()
+    else:
+        facts = await _record_facts(pool, user_id, extracted.output, context, inbox, texts)
+        async with pool.acquire() as conn:
+            context = await athlete_context(conn, user_id, inbox, first_contact=first_contact)
     context.turn = facts
     context.turn.declines = declines(texts)
 

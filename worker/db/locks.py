@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from uuid import UUID
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 _TRY = "SELECT pg_try_advisory_lock($1::int, hashtext($2::text))"
 _UNLOCK = "SELECT pg_advisory_unlock($1::int, hashtext($2::text))"
@@ -38,4 +39,16 @@ async def athlete_lock(
             yield locked
         finally:
             if locked:
-                await conn.fetchval(_UNLOCK, namespace, str(user_id))
+                await _unlock(conn, namespace, user_id)
+
+
+async def _unlock(conn: PoolConnectionProxy[asyncpg.Record], namespace: int,
+                  user_id: UUID) -> None:
+    """Release the lock, or end the session if that fails (cancelled, connection lost): the
+    pool does not reset connections, so a lock left on one would outlive the job. PostgreSQL
+    drops a session's locks with it."""
+    try:
+        await conn.fetchval(_UNLOCK, namespace, str(user_id))
+    except BaseException:
+        conn.terminate()
+        raise

@@ -17,11 +17,23 @@ log = logging.getLogger(__name__)
 Conn: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]"
 
 
+#: jsonb's binary form is a version byte, then the JSON text.
+_JSONB_VERSION = b"\x01"
+
+
 async def _init_connection(conn: asyncpg.Connection) -> None:
-    for type_name in ("json", "jsonb"):
-        await conn.set_type_codec(
-            type_name, schema="pg_catalog", encoder=json.dumps, decoder=json.loads
-        )
+    """JSON decoded to Python values, in binary format: asyncpg decodes a table record (a row
+    read whole, ``SELECT t FROM trips t``) only when every column has a binary codec, and the
+    context snapshot reads its rows that way."""
+    await conn.set_type_codec(
+        "json", schema="pg_catalog", format="binary",
+        encoder=lambda value: json.dumps(value).encode(), decoder=json.loads,
+    )
+    await conn.set_type_codec(
+        "jsonb", schema="pg_catalog", format="binary",
+        encoder=lambda value: _JSONB_VERSION + json.dumps(value).encode(),
+        decoder=lambda data: json.loads(data[1:]),
+    )
 
 
 async def _keep_session(conn: asyncpg.Connection) -> None:
@@ -29,13 +41,15 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
 
 
 async def create_pool(
-    dsn: str, *, min_size: int = 1, max_size: int = 10, reset_sessions: bool = True
+    dsn: str, *, min_size: int = 1, max_size: int = 10, reset_sessions: bool = False
 ) -> asyncpg.Pool:
     """Open a pool, turning "cannot connect" into one readable line for the operator.
 
-    ``reset_sessions=False`` skips the query asyncpg sends on every release to undo advisory
-    locks, LISTENs and SETs: a round trip per use, wasted on callers (the webhook) that take
-    none of them.
+    Connections go back to the pool without the query asyncpg would send on every release to
+    undo advisory locks, LISTENs and SETs: a round trip per use (13 in a chat turn), for state
+    we do not leave behind. We never LISTEN or SET a session; the one session-level state we
+    take, an athlete's advisory lock, is released by ``athlete_lock``, which ends the session
+    if it cannot. ``reset_sessions=True`` restores asyncpg's reset for other callers.
     """
     try:
         pool: asyncpg.Pool = await asyncpg.create_pool(

@@ -1,8 +1,9 @@
 """process_inbox: one athlete's unanswered texts become one turn and one reply.
 
 Under the athlete's advisory lock, every unprocessed inbound row is drained together (a burst of
-texts gets one answer). The reply's rows are written in the same transaction that marks those
-rows processed, so a crash either answers and marks, or does neither and the job runs again.
+texts gets one answer). The reply's rows are written by the statement that marks those rows
+processed (``finish_turn``), so a crash either answers and marks, or does neither and the job
+runs again.
 What the turn does is :mod:`worker.agents.turn`.
 """
 
@@ -13,6 +14,7 @@ import uuid
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 from arq import Retry
 
 from worker import constants
@@ -27,7 +29,7 @@ from worker.domain.onboarding import ESSENTIALS, known
 from worker.domain.profile import Profile
 from worker.errors import TurnRaced
 from worker.jobs.context import deps
-from worker.outbox import conversation_for, write_outbound
+from worker.outbox import parts_of
 from worker.queue import enqueue_build_plan, enqueue_send, enqueue_write_week
 
 log = logging.getLogger(__name__)
@@ -42,23 +44,25 @@ async def process_inbox(ctx: dict[str, Any], user_id: str) -> str:
         if not locked:
             raise Retry(defer=constants.LOCK_BUSY_RETRY_S)
         with deadline_after(constants.PROCESS_INBOX_TIMEOUT_S):
-            outbound = await _take_turn(ctx, athlete)
+            outbound, standing = await _take_turn(ctx, athlete)
     for message_id in outbound:
         await enqueue_send(d.redis, message_id, first=True)  # replies go ahead of bulk texts
-    await _plan_when_ready(ctx, athlete)
+    await _plan_when_ready(ctx, athlete, standing)
     return f"{len(outbound)} outbound"
 
 
-async def _plan_when_ready(ctx: dict[str, Any], athlete: UUID) -> None:
+async def _plan_when_ready(ctx: dict[str, Any], athlete: UUID,
+                           standing: asyncpg.Record | None) -> None:
     """Plan work a turn can leave behind, each as its own job.
 
     Onboarding's essentials are known, or a new goal ended the old plan: a plan is written.
     Weeks put back to 'planned' (new days, equipment, an injury, a trip) are written now rather
-    than at the next rollover.
+    than at the next rollover. ``standing`` is the athlete's state as the turn's last
+    statement read it (status, consent, whether a plan runs), or None to read it here.
     """
     d = deps(ctx)
     async with d.pool.acquire() as conn:
-        user = await conn.fetchrow(sql("get_user"), athlete)
+        user = standing or await conn.fetchrow(sql("plan_work"), athlete)
         if user is None or user["opted_out_at"] is not None:
             return
         if user["status"] == "onboarding":
@@ -67,7 +71,7 @@ async def _plan_when_ready(ctx: dict[str, Any], athlete: UUID) -> None:
                 return
         elif user["status"] != "active":
             return
-        elif await conn.fetchrow(sql("active_plan"), athlete) is not None:
+        elif user["has_plan"]:
             weeks = await conn.fetch(sql("due_microcycles"), now(), constants.WEEK_LEAD_DAYS,
                                      constants.SWEEP_BATCH, athlete)
             for week in weeks:
@@ -76,44 +80,47 @@ async def _plan_when_ready(ctx: dict[str, Any], athlete: UUID) -> None:
     await enqueue_build_plan(d.redis, athlete)
 
 
-async def _take_turn(ctx: dict[str, Any], athlete: UUID) -> list[UUID]:
+async def _take_turn(
+    ctx: dict[str, Any], athlete: UUID
+) -> tuple[list[UUID], asyncpg.Record | None]:
+    """The turn's outbound ids, and the athlete's standing for plan work once it is done."""
     d = deps(ctx)
-    async with d.pool.acquire() as conn:
-        inbox = await conn.fetch(sql("unprocessed_inbound"), athlete)
-        if not inbox:
-            return []
-        user = await conn.fetchrow(sql("get_user"), athlete)
-        if user is None:
-            return []
-        first_contact = not await conn.fetchval(sql("has_outbound_kind"), athlete, "welcome")
+    start = await d.pool.fetchrow(sql("turn_start"), athlete)
+    if start is None or not start["inbox"]:
+        return [], None
+    inbox = list(start["inbox"])
     turn_id = uuid.uuid4()
     ids = [row["id"] for row in inbox]
     turn = TurnOutcome()
-    if user["opted_out_at"] is None:
-        turn = await take_turn(d.pool, d.agents(), athlete, list(inbox),
-                               first_contact=first_contact, turn_id=turn_id)
+    if start["opted_out_at"] is None:
+        turn = await take_turn(d.pool, d.agents(), athlete, inbox,
+                               first_contact=not start["welcomed"], turn_id=turn_id)
+    if not turn.replies:
+        log.info("turn %s: athlete %s opted out; stored, not answered", turn_id, athlete)
+    parts = [(reply, part) for reply in turn.replies for part in parts_of(reply.body)]
+    args = (
+        athlete, ids, turn_id, d.settings.coach_number, start["phone"], ids[-1],
+        [reply.kind for reply, _ in parts], [part.body for _, part in parts],
+        [part.segments for _, part in parts], [part.encoding for _, part in parts],
+        [part.index for _, part in parts], [part.count for _, part in parts],
+        [",".join(reply.asks) if part.index == 1 else "" for reply, part in parts],
+    )
+    async with d.pool.acquire() as conn:
+        if turn.told_achievements:
+            # Told in this reply: marked in the same transaction that writes it.
+            async with conn.transaction():
+                finished = await conn.fetchrow(sql("finish_turn"), *args)
+                assert finished is not None
+                _check_all_marked(finished["marked"], ids, turn_id)
+                await announce(conn, athlete, turn.told_achievements)
+        else:
+            finished = await conn.fetchrow(sql("finish_turn"), *args)
+            assert finished is not None
+            _check_all_marked(finished["marked"], ids, turn_id)
+    return list(finished["outbound"]), finished
 
-    async with d.pool.acquire() as conn, conn.transaction():
-        marked = await conn.fetch(sql("mark_inbound_processed"), ids, turn_id)
-        if len(marked) != len(ids):
-            raise TurnRaced(f"turn {turn_id}: {len(ids) - len(marked)} texts taken by another")
-        if not turn.replies:
-            log.info("turn %s: athlete %s opted out; stored, not answered", turn_id, athlete)
-            return []
-        await announce(conn, athlete, turn.told_achievements)  # told in this reply
-        conversation_id = await conversation_for(conn, athlete)
-        outbound: list[UUID] = []
-        for reply in turn.replies:
-            outbound += await write_outbound(
-                conn,
-                user_id=athlete,
-                conversation_id=conversation_id,
-                from_number=d.settings.coach_number,
-                to_number=user["phone"],
-                body=reply.body,
-                kind=reply.kind,
-                turn_id=turn_id,
-                reply_to_id=ids[-1],
-                asks=reply.asks,
-            )
-        return outbound
+
+def _check_all_marked(marked: int, ids: list[UUID], turn_id: UUID) -> None:
+    """finish_turn wrote nothing if another worker answered some of these texts first."""
+    if marked != len(ids):
+        raise TurnRaced(f"turn {turn_id}: {len(ids) - marked} texts taken by another")

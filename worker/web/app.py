@@ -250,8 +250,7 @@ def create_app(
             yield
             return
         assert database_url is not None and redis_url is not None
-        # The webhook takes no advisory locks and sets nothing on a session: no reset query.
-        pool = await create_pool(database_url, max_size=20, reset_sessions=False)
+        pool = await create_pool(database_url, max_size=20)
         redis = await connect_redis(redis_url)
         app.state.deps = WebDeps(settings, pool, redis)
         try:
