@@ -42,13 +42,17 @@ WHERE mc.id = $1;
 -- name: microcycle_by_week
 SELECT id FROM microcycles WHERE plan_id = $1 AND week_index = $2;
 
--- name: insert_workout
--- A day already holding a session (moved there, or written before) keeps it.
+-- name: insert_workouts
+-- A week's days in one statement, one array element per day ($4 dates ... $10 minutes; $9
+-- each day's blocks as JSON text). A day already holding a session (moved there, or written
+-- before) keeps it; returns the days written.
 INSERT INTO workout_instances (user_id, plan_id, microcycle_id, date, title, focus, status,
-                               is_rest_day, blocks, estimated_minutes, notes)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                               is_rest_day, blocks, estimated_minutes)
+SELECT $1, $2, $3, d.day, d.title, d.focus, d.status, d.is_rest_day, d.blocks::jsonb, d.minutes
+FROM unnest($4::date[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[],
+            $10::int[]) AS d(day, title, focus, status, is_rest_day, blocks, minutes)
 ON CONFLICT (user_id, date) DO NOTHING
-RETURNING id;
+RETURNING date;
 
 -- name: lock_week_plan
 -- The week as it is now, with its plan locked until the week is written: a turn changing days

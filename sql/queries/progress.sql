@@ -49,14 +49,22 @@ JOIN exercises te ON te.id = s.to_exercise_id
 WHERE s.user_id = $1
 ORDER BY s.from_exercise_id, s.created_at DESC;
 
--- name: insert_step
-INSERT INTO progression_steps (user_id, from_exercise_id, to_exercise_id, action, load,
-                               load_unit, reason, decided_on, microcycle_id)
-SELECT $1, fe.id, te.id, $4, $5, $6, $7, $8, $9
-FROM exercises fe, exercises te
-WHERE fe.slug = $2 AND te.slug = $3
-ON CONFLICT (user_id, from_exercise_id, microcycle_id) DO NOTHING
-RETURNING id;
+-- name: insert_steps
+-- A week's progression decisions in one statement, one array element per exercise ($2 from
+-- slugs ... $7 reasons). At most one step per exercise per week: returns the exercises whose
+-- step is new.
+WITH stored AS (
+    INSERT INTO progression_steps (user_id, from_exercise_id, to_exercise_id, action, load,
+                                   load_unit, reason, decided_on, microcycle_id)
+    SELECT $1, fe.id, te.id, d.action, d.load, d.load_unit, d.reason, $8, $9
+    FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[])
+             AS d(from_slug, to_slug, action, load, load_unit, reason)
+    JOIN exercises fe ON fe.slug = d.from_slug
+    JOIN exercises te ON te.slug = d.to_slug
+    ON CONFLICT (user_id, from_exercise_id, microcycle_id) DO NOTHING
+    RETURNING from_exercise_id
+)
+SELECT e.slug FROM stored JOIN exercises e ON e.id = stored.from_exercise_id;
 
 -- name: unannounced_steps
 SELECT s.id, s.action, s.reason, te.slug AS to_slug

@@ -887,8 +887,8 @@ async def test_a_step_back_down_is_where_the_athlete_stays(pool: asyncpg.Pool) -
         ("push_up", "diamond_push_up", "up_rung", NEXT_MONDAY),
         ("diamond_push_up", "push_up", "down_rung", NEXT_MONDAY + timedelta(days=7)),
     ):
-        await pool.execute(sql("insert_step"), user_id, from_slug, to_slug, action, None, None,
-                           "test", day, None)
+        await pool.execute(sql("insert_steps"), user_id, [from_slug], [to_slug], [action],
+                           [None], [None], ["test"], day, None)
     async with pool.acquire() as conn:
         where = await positions(conn, user_id, ["push_up", "diamond_push_up"])
     assert (where["push_up"].slug, where["push_up"].since) == (

@@ -203,6 +203,7 @@ async def record_log(
     workout_id = workout["id"] if workout is not None else None
     logged_slugs: list[str] = []
     owned: set[str] | None = None
+    rows: list[tuple[Any, ...]] = []
     for entry in entries:
         row = await resolve_logged(conn, entry.name, items)
         if row is not None and _loaded(entry) and not set(row["equipment"] or []) & LOADABLE:
@@ -221,13 +222,14 @@ async def record_log(
             continue
         entry = _in_its_unit(entry, str(row["unit"]))
         matched = _match(str(row["slug"]), str(row["pattern"]), items, patterns)
-        await _insert(conn, user_id, workout_id, row["id"], str(row["name"]), day,
-                      _prescription(matched) if matched else None, entry, felt,
-                      source_message_id, default_unit)
+        rows.append(_log_row(user_id, workout_id, row["id"], str(row["name"]), day,
+                             _prescription(matched) if matched else None, entry, felt,
+                             source_message_id, default_unit))
         outcome.logged.append(str(row["name"]))
         outcome.details.append(describe(str(row["name"]), entry))
         outcome.pain |= entry.pain_area is not None
         logged_slugs.append(str(row["slug"]))
+    await _write_logs(conn, rows)
 
     already = 0
     if entries and not outcome.logged and completion == "completed" and items:
@@ -248,17 +250,19 @@ async def record_log(
             outcome.left_out = [str(i.get("name") or i["exercise"]) for i in skipped_items]
             kept = [i for i in items if i not in skipped_items] or items
             done = kept[: max(1, math.ceil(len(kept) * share))]
+            done_rows: list[tuple[Any, ...]] = []
             for index, item in enumerate(done):
                 row = library.get(str(item["exercise"]))
                 last = index == len(done) - 1
-                await _insert(
-                    conn, user_id, workout_id, row["id"] if row else None,
+                done_rows.append(_log_row(
+                    user_id, workout_id, row["id"] if row else None,
                     str(item.get("name") or item["exercise"]), day, _prescription(item),
                     LogEntry(str(item["exercise"]), [], rpe=session_rpe if last else None,
                              notes=AS_PRESCRIBED),
                     felt, source_message_id, default_unit,
-                )
+                ))
                 logged_slugs.append(str(item["exercise"]))
+            await _write_logs(conn, done_rows)
             outcome.as_prescribed = True
             outcome.logged = [str(i.get("name") or i["exercise"]) for i in done]
 
@@ -307,23 +311,30 @@ async def _loaded_variant(conn: Conn, name: str, items: Sequence[Mapping[str, An
     return None
 
 
-async def _insert(
-    conn: Conn, user_id: UUID, workout_id: UUID | None, exercise_id: UUID | None, name: str,
+def _log_row(
+    user_id: UUID, workout_id: UUID | None, exercise_id: UUID | None, name: str,
     day: date, prescribed: dict[str, Any] | None, entry: LogEntry, felt: str | None,
     source_message_id: UUID | None, default_unit: Literal["kg", "lb"],
-) -> None:
+) -> tuple[Any, ...]:
+    """One exercise_logs row's parameters, for :func:`_write_logs`."""
     loads = [float(s["load"]) for s in entry.sets if s.get("load") is not None]
     unit = entry.load_unit if loads else None
     if loads and unit is None:
         unit = (prescribed or {}).get("load_unit") or default_unit
-    await conn.execute(
-        sql("insert_exercise_log"),
+    return (
         user_id, workout_id, exercise_id, name, day, prescribed, entry.sets,
         sum(int(s.get("reps") or 0) for s in entry.sets) or None,
         sum(int(s.get("seconds") or 0) for s in entry.sets) or None,
         max(loads) if loads else None, unit, entry.rpe, felt,
         entry.pain_area is not None, entry.pain_area, entry.notes, source_message_id,
     )
+
+
+async def _write_logs(conn: Conn, rows: Sequence[tuple[Any, ...]]) -> None:
+    """A report's logs in one batch: asyncpg sends every row's execution in one round trip,
+    in order (so clock_timestamp() still orders them as logged)."""
+    if rows:
+        await conn.executemany(sql("insert_exercise_log"), rows)
 
 
 async def _next_steps(conn: Conn, user_id: UUID, day: date, slugs: Sequence[str]) -> list[str]:

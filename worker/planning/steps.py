@@ -195,16 +195,15 @@ async def progress_week(
     decisions, recent, facts = await decisions_for(conn, user_id, current, before=week_start,
                                                    available=available)
     progress = WeekProgress()
-    for decision in decisions.values():
-        if not decision.changed:
-            continue
-        inserted = await conn.fetchval(
-            sql("insert_step"), user_id, decision.exercise, decision.new_exercise,
-            decision.action, decision.new_load, decision.load_unit, decision.reason,
-            week_start, microcycle_id,
-        )
-        if inserted is not None:
-            progress.decisions.append(decision)
+    changed = [d for d in decisions.values() if d.changed]
+    if changed:
+        new = {row["slug"] for row in await conn.fetch(
+            sql("insert_steps"), user_id, [d.exercise for d in changed],
+            [d.new_exercise for d in changed], [d.action for d in changed],
+            [d.new_load for d in changed], [d.load_unit for d in changed],
+            [d.reason for d in changed], week_start, microcycle_id,
+        )}
+        progress.decisions = [d for d in changed if d.exercise in new]
     targets = {d.exercise: d for d in decisions.values()}
     for blocks in days:
         for block in blocks:

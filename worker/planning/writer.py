@@ -8,6 +8,7 @@ a trip) is either seen or makes the caller start again (:class:`WeekChanged`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -129,8 +130,8 @@ async def write_week_rows(
         sql("mark_week_deload"), microcycle_id, deload, user_id
     ) is not None:
         days = [deload_blocks(blocks) for blocks in days]
-    written = 0
     final: list[DayPlan] = []
+    dates, titles, minutes_each = [], [], []
     for offset in range(7):
         day = start + timedelta(days=offset)
         plan_day = plan.days[day.isoweekday() - 1]
@@ -138,13 +139,18 @@ async def write_week_rows(
         if deload is not None and not plan_day.is_rest_day:
             title += "" if "deload" in title else " (deload)"
             minutes = WARMUP_MIN + (minutes - WARMUP_MIN) // 2  # half the work sets
-        inserted = await conn.fetchval(
-            sql("insert_workout"), user_id, week["plan_id"], microcycle_id, day,
-            title, plan_day.focus, "rest" if plan_day.is_rest_day else "scheduled",
-            plan_day.is_rest_day, days[day.isoweekday() - 1], max(minutes, 0), None,
-        )
-        written += inserted is not None
+        dates.append(day)
+        titles.append(title)
+        minutes_each.append(max(minutes, 0))
         final.append(_as_written(plan_day, title, days[day.isoweekday() - 1]))
+    plan_days = [plan.days[day.isoweekday() - 1] for day in dates]
+    inserted = await conn.fetch(
+        sql("insert_workouts"), user_id, week["plan_id"], microcycle_id, dates, titles,
+        [d.focus for d in plan_days], ["rest" if d.is_rest_day else "scheduled" for d in plan_days],
+        [d.is_rest_day for d in plan_days],
+        [json.dumps(days[day.isoweekday() - 1]) for day in dates], minutes_each,
+    )
+    written = len(inserted)
     final.sort(key=lambda d: d.weekday)
     return written, plan.model_copy(update={"days": final,
                                             "is_deload": plan.is_deload or deload is not None})
