@@ -25,7 +25,10 @@ lint: $(BIN)/textcoach
 bench: $(BIN)/textcoach
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/coaching.py
+	$(BIN)/python bench/turns.py
 	$(BIN)/python bench/plans.py
+	$(BIN)/python bench/pacing.py
+	$(BIN)/python bench/growth.py
 
 # Property tests with fresh random examples, thousands of them (`make test` replays a fixed set).
 fuzz: $(BIN)/textcoach
