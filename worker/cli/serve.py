@@ -53,6 +53,8 @@ def run_web(settings: Settings) -> int:
             log_level=settings.log_level.lower(),
             proxy_headers=settings.trust_proxy_headers,
             access_log=settings.access_log,
+            # uvicorn's records go through our handler, in our format (text or JSON).
+            log_config=None,
         )
     finally:
         services.close()
