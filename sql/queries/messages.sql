@@ -79,24 +79,30 @@ FROM users u
 WHERE u.id = $1 AND u.deleted_at IS NULL;
 
 -- name: finish_turn
--- A turn's end in one statement: its texts marked answered (only those still unanswered) and,
--- only if every one of them was, its reply parts stored and queued in order and the
--- conversation touched. Fewer marked than drained means another worker answered some first:
--- then nothing is written and the caller rolls the turn back. It also returns what plan work
+-- A turn's end in one statement: if every text it drained is still unanswered, they are
+-- marked answered, its reply parts stored and queued in order and the conversation touched.
+-- If another worker answered any of them first, nothing at all is written (marked is 0) and
+-- the caller drops the turn. It also returns what plan work
 -- needs to know, as the turn left it.
 -- $1 athlete, $2 the drained inbound ids, $3 turn, $4 from, $5 to, $6 the text replied to;
 -- one array element per part: $7 kind, $8 body, $9 segments, $10 encoding, $11 part index,
 -- $12 part count, $13 asked fields (comma-joined on a reply's first part, else '').
-WITH marked AS (
-    UPDATE messages SET processed_at = now(), turn_id = $3
+WITH unanswered AS (
+    SELECT id FROM messages
     WHERE id = ANY($2::uuid[]) AND direction = 'inbound' AND processed_at IS NULL
+    FOR UPDATE
+), complete AS (
+    SELECT (SELECT count(*) FROM unanswered) = cardinality($2::uuid[]) AS ok
+), marked AS (
+    UPDATE messages SET processed_at = now(), turn_id = $3
+    WHERE id IN (SELECT id FROM unanswered) AND (SELECT ok FROM complete)
     RETURNING id
 ), parts AS (
     SELECT p.*
     FROM unnest($7::text[], $8::text[], $9::int[], $10::text[], $11::int[], $12::int[],
                 $13::text[]) WITH ORDINALITY
          AS p(kind, body, segments, encoding, part_index, part_count, asks, ord)
-    WHERE (SELECT count(*) FROM marked) = cardinality($2::uuid[])
+    WHERE (SELECT ok FROM complete)
 ), conversation AS (
     SELECT id FROM conversations WHERE user_id = $1 ORDER BY last_message_at DESC LIMIT 1
 ), stored AS (

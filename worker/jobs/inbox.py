@@ -123,4 +123,5 @@ async def _take_turn(
 def _check_all_marked(marked: int, ids: list[UUID], turn_id: UUID) -> None:
     """finish_turn wrote nothing if another worker answered some of these texts first."""
     if marked != len(ids):
-        raise TurnRaced(f"turn {turn_id}: {len(ids) - marked} texts taken by another")
+        raise TurnRaced(f"turn {turn_id}: another turn answered some of its {len(ids)} texts "
+                        "first; nothing was written")
