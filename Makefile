@@ -23,6 +23,7 @@ lint: $(BIN)/textcoach
 	$(BIN)/mypy --strict worker
 
 bench: $(BIN)/textcoach
+	$(BIN)/python bench/webhook.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/coaching.py
 	$(BIN)/python bench/turns.py
