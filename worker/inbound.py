@@ -105,10 +105,9 @@ async def _accept_chat(
     """The common case, a text that is no keyword: one statement, one round trip, and one
     enqueue. Consent plays no part in storing it; the turn and the send check it later."""
     info = segment_info(text.body)
-    row = await pool.fetchrow(
-        sql("accept_chat_text"), text.from_number, zone, units, text.body, text.to_number,
-        text.sid, info.segments, info.encoding,
-    )
+    args = (text.from_number, zone, units, text.body, text.to_number, text.sid,
+            info.segments, info.encoding)
+    row = await pool.fetchrow(sql("accept_chat_text"), *args)
     assert row is not None
     user_id: UUID = row["user_id"]
     message_id: UUID | None = row["message_id"]

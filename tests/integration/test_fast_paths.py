@@ -7,6 +7,7 @@ row per SID, one job per job id, and jobs that ARQ's own worker reads back uncha
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 
@@ -143,3 +144,15 @@ async def test_a_flushed_script_cache_is_reloaded(redis: ArqRedis) -> None:
     assert await enqueue_inbox(redis, user_id=uuid.uuid4(), message_id=uuid.uuid4())
     await redis.script_flush()
     assert await enqueue_many(redis, [JobSpec(constants.SEND_MESSAGE, ("a",), "send:a")]) == 1
+
+
+async def test_a_burst_of_first_texts_from_a_new_number_stores_every_one(
+    pool: asyncpg.Pool, redis: ArqRedis, settings: Settings
+) -> None:
+    """Concurrent first texts race to create the athlete: the upsert serialises them."""
+    texts = [_text(f"part {i} of my intro", phone="+15557654321") for i in range(8)]
+    accepted = await asyncio.gather(*(accept_inbound(pool, redis, settings, t) for t in texts))
+    assert len({a.user_id for a in accepted}) == 1
+    assert sum(a.created_user for a in accepted) == 1
+    assert await pool.fetchval("SELECT count(*) FROM users") == 1
+    assert await pool.fetchval("SELECT count(*) FROM messages") == 8

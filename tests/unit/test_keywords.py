@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+import string
+import unicodedata
 
-from worker.sms.keywords import REPLIES, Keyword, classify
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from worker.sms import keywords
+from worker.sms.keywords import REPLIES, Keyword, classify, normalize
 from worker.sms.segments import segment_info
 
 
@@ -81,3 +88,11 @@ def test_coming_back_in_a_sentence_opts_back_in_only_after_an_opt_out(body: str)
 
 def test_starting_an_exercise_is_not_opting_in() -> None:
     assert classify("start squats again tomorrow?", opted_out=True) is None
+
+
+@given(st.text(alphabet=string.printable, max_size=60))
+def test_the_ascii_fast_path_folds_exactly_as_the_unicode_one(body: str) -> None:
+    text = keywords._INVISIBLE.sub("", unicodedata.normalize("NFKC", body))
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LNZ" or ch in "-'.,;!?\n" else " "
+                   for ch in text.translate(keywords._APOSTROPHES))
+    assert normalize(body) == re.sub(r"\s+", " ", kept).strip().lower()

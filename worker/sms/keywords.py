@@ -64,12 +64,21 @@ _OPT_IN_SENTENCE = re.compile(
     r"(?:\s+(?:please|pls|now|thanks|thank you))*$")
 
 
+#: What the folding below does to plain ASCII (letters, digits, spaces and "-'.,;!?\n" kept,
+#: anything else a space), as one translate: most texts are ASCII, and every text is folded.
+_ASCII_FOLD = str.maketrans({chr(code): " " for code in range(128)
+                             if not (chr(code).isalnum() or chr(code) in " -'.,;!?\n")})
+
+
 def normalize(body: str) -> str:
     """A text as typed, folded: full-width letters, zero-width spaces, quotes and emoji
     removed, lower case, single spaces."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", body)).translate(_APOSTROPHES)
-    kept = "".join(ch if unicodedata.category(ch)[0] in "LNZ" or ch in "-'.,;!?\n" else " "
-                   for ch in text)
+    if body.isascii():
+        kept = body.translate(_ASCII_FOLD)
+    else:
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", body)).translate(_APOSTROPHES)
+        kept = "".join(ch if unicodedata.category(ch)[0] in "LNZ" or ch in "-'.,;!?\n"
+                       else " " for ch in text)
     return re.sub(r"\s+", " ", kept).strip().lower()
 
 

@@ -147,8 +147,9 @@ async def twilio_sms(request: Request) -> Response:
     except BadRequest as exc:
         return Response(exc.detail, status_code=exc.status, media_type="text/plain")
     try:
-        accepted = await asyncio.wait_for(accept_inbound(d.pool, d.redis, d.settings, text),
-                                          WEBHOOK_DB_TIMEOUT_S)
+        # asyncio.timeout, not wait_for: no task is created per text.
+        async with asyncio.timeout(WEBHOOK_DB_TIMEOUT_S):
+            accepted = await accept_inbound(d.pool, d.redis, d.settings, text)
     except Exception as exc:
         # Twilio does not redeliver by default: a signed text we could not store (PostgreSQL
         # down, or anything else) is kept in Redis until a worker stores it. Only if Redis is

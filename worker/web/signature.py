@@ -8,7 +8,11 @@ values, and otherwise from the request itself.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from collections.abc import Mapping
+from urllib.parse import urlsplit, urlunsplit
 
 from starlette.requests import Request
 from twilio.request_validator import RequestValidator
@@ -34,9 +38,40 @@ def public_url(request: Request, public_base_url: str | None, *,
 
 
 def is_valid(auth_token: str, url: str, params: Mapping[str, str], signature: str) -> bool:
+    """Twilio's check (HMAC-SHA1 of the URL and the sorted form, base64), in constant time.
+
+    Done here rather than by ``RequestValidator.validate``, which computes two signatures and
+    parses the form again on every request: a third of the webhook's CPU. The same port rule
+    holds as Twilio's: the URL with its port left out, or with the default one written in,
+    matches too; that form is tried only when the first comparison fails.
+    """
     if not signature:
         return False
-    return bool(RequestValidator(auth_token).validate(url, dict(params), signature))
+    given = signature.encode()
+    if hmac.compare_digest(_signature(auth_token, url, params), given):
+        return True
+    other = _other_port_form(url)
+    return other is not None and hmac.compare_digest(_signature(auth_token, other, params), given)
+
+
+def _signature(auth_token: str, url: str, params: Mapping[str, str]) -> bytes:
+    data = url + "".join(name + params[name] for name in sorted(params))
+    return base64.b64encode(hmac.new(auth_token.encode(), data.encode(), hashlib.sha1).digest())
+
+
+def _other_port_form(url: str) -> str | None:
+    """The URL with a port written out if it had none (the scheme's default), or with its
+    port left out if it had one: Twilio accepts a signature made over either form."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if port is None:
+        netloc = f"{parts.netloc}:{443 if parts.scheme == 'https' else 80}"
+    else:
+        netloc = parts.netloc.rsplit(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def sign(auth_token: str, url: str, params: Mapping[str, str]) -> str:
