@@ -134,6 +134,8 @@ INBOUND_BUFFER = "textcoach:inbound:buffer"
 BUFFERED_OPT_OUTS = "textcoach:inbound:buffered-opt-outs"
 #: How long the webhook waits on PostgreSQL before keeping the text in Redis instead.
 WEBHOOK_DB_TIMEOUT_S = 5.0
+#: Most plain texts the webhook stores in one statement (its group commit).
+INBOUND_BATCH_MAX = 64
 #: Texts stored per drain pass (the drain runs every DRAIN_EVERY_S seconds).
 DRAIN_BATCH = 500
 DRAIN_EVERY_S = 10

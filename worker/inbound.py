@@ -8,18 +8,21 @@ thinking happens later in ``process_inbox``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
 import asyncpg
 from arq.connections import ArqRedis
 
+from worker import constants
 from worker.db.pool import Conn
 from worker.db.queries import sql
 from worker.outbox import conversation_for, write_outbound
-from worker.queue import enqueue_inbox, enqueue_send
+from worker.queue import enqueue_inbox, enqueue_many, enqueue_send, inbox_job
 from worker.settings import Settings
 from worker.sms.keywords import KIND_BY_KEYWORD, REPLIES, Keyword, classify, may_be_keyword
 from worker.sms.segments import segment_info
@@ -47,19 +50,24 @@ class Accepted:
 
 
 async def accept_inbound(
-    pool: asyncpg.Pool, redis: ArqRedis, settings: Settings, text: InboundText
+    pool: asyncpg.Pool, redis: ArqRedis, settings: Settings, text: InboundText,
+    batcher: ChatBatcher | None = None,
 ) -> Accepted:
     """Store ``text`` idempotently on its SID, then enqueue whatever must happen next.
 
     A redelivered SID stores and enqueues nothing. Keywords are answered here, in the same
     transaction that records the consent change, so STOP takes effect before this returns.
+    A plain text goes through ``batcher`` when there is one (the webhook's group commit).
     """
     info = segment_info(text.body)
     # A new athlete's zone and units are guessed from their number until they say otherwise.
     guess = guess_timezone(text.from_number).timezone or settings.default_timezone
     units = guess_units(text.from_number)
     if not may_be_keyword(text.body):
-        return await _accept_chat(pool, redis, settings, text, guess, units)
+        chat = Chat(text, guess, units)
+        if batcher is not None:
+            return await batcher.accept(chat)
+        return (await store_chats(pool, redis, settings, [chat]))[0]
     async with pool.acquire() as conn, conn.transaction():
         user = await conn.fetchrow(sql("upsert_user_by_phone"), text.from_number, guess, units)
         assert user is not None
@@ -98,25 +106,105 @@ async def accept_inbound(
     return accepted
 
 
-async def _accept_chat(
-    pool: asyncpg.Pool, redis: ArqRedis, settings: Settings, text: InboundText, zone: str,
-    units: str,
-) -> Accepted:
-    """The common case, a text that is no keyword: one statement, one round trip, and one
-    enqueue. Consent plays no part in storing it; the turn and the send check it later."""
-    info = segment_info(text.body)
-    args = (text.from_number, zone, units, text.body, text.to_number, text.sid,
-            info.segments, info.encoding)
-    row = await pool.fetchrow(sql("accept_chat_text"), *args)
-    assert row is not None
-    user_id: UUID = row["user_id"]
-    message_id: UUID | None = row["message_id"]
-    if message_id is None:
-        return Accepted(user_id, None, duplicate=True)
-    await enqueue_inbox(
-        redis, user_id=user_id, message_id=message_id, defer_s=settings.inbox_debounce_seconds
+@dataclass(frozen=True)
+class Chat:
+    """A plain text to store, with the zone and units a new athlete would start with."""
+
+    text: InboundText
+    zone: str
+    units: str
+
+
+async def store_chats(
+    pool: asyncpg.Pool, redis: ArqRedis, settings: Settings, chats: Sequence[Chat]
+) -> list[Accepted]:
+    """Texts that are no keyword, stored by one statement and their turns enqueued in one
+    pipelined round trip; one Accepted per text, in order. Consent plays no part in storing
+    them; the turn and the send check it later."""
+    accepted = await _store_chats(pool, chats)
+    await _enqueue_turns(redis, settings, accepted)
+    return accepted
+
+
+async def _store_chats(pool: asyncpg.Pool, chats: Sequence[Chat]) -> list[Accepted]:
+    infos = [segment_info(c.text.body) for c in chats]
+    rows = await pool.fetch(
+        sql("accept_chat_texts"),
+        [c.text.from_number for c in chats], [c.zone for c in chats],
+        [c.units for c in chats], [c.text.body for c in chats],
+        [c.text.to_number for c in chats], [c.text.sid for c in chats],
+        [i.segments for i in infos], [i.encoding for i in infos],
     )
-    return Accepted(user_id, message_id, False, None, bool(row["created"]))
+    return [Accepted(row["user_id"], row["message_id"], row["message_id"] is None, None,
+                     bool(row["created"])) for row in rows]
+
+
+async def _enqueue_turns(redis: ArqRedis, settings: Settings, accepted: list[Accepted]) -> None:
+    await enqueue_many(redis, [
+        inbox_job(a.user_id, a.message_id, defer_s=settings.inbox_debounce_seconds)
+        for a in accepted if a.message_id is not None])
+
+
+class ChatBatcher:
+    """Group commit for the webhook's plain texts.
+
+    A text arriving while a batch is being stored waits for the next one, and each batch is
+    one statement and one Redis round trip however many texts it holds. Alone, a text is
+    stored at once (a batch of one), so nothing waits under light load; under heavy load
+    PostgreSQL and the webhook do one statement's work for many texts. Every caller still
+    gets its own answer (or the batch's error, and keeps its text in Redis as before).
+    """
+
+    def __init__(self, pool: asyncpg.Pool, redis: ArqRedis, settings: Settings) -> None:
+        self._pool = pool
+        self._redis = redis
+        self._settings = settings
+        self._waiting: list[tuple[Chat, asyncio.Future[Accepted]]] = []
+        self._drainer: asyncio.Task[None] | None = None
+        self._finishing: set[asyncio.Task[None]] = set()
+
+    async def accept(self, chat: Chat) -> Accepted:
+        future: asyncio.Future[Accepted] = asyncio.get_running_loop().create_future()
+        self._waiting.append((chat, future))
+        if self._drainer is None:
+            # Its own task: a caller that gives up (its timeout) does not stop the others'.
+            self._drainer = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        try:
+            while self._waiting:
+                batch = self._waiting[:constants.INBOUND_BATCH_MAX]
+                del self._waiting[:len(batch)]
+                try:
+                    async with asyncio.timeout(constants.WEBHOOK_DB_TIMEOUT_S):
+                        results = await _store_chats(self._pool, [chat for chat, _ in batch])
+                except Exception as exc:
+                    _fail(batch, exc)
+                    continue
+                # The next batch is stored while this one's turns are enqueued.
+                finishing = asyncio.create_task(self._finish(batch, results))
+                self._finishing.add(finishing)
+                finishing.add_done_callback(self._finishing.discard)
+        finally:
+            self._drainer = None
+
+    async def _finish(self, batch: list[tuple[Chat, asyncio.Future[Accepted]]],
+                      results: list[Accepted]) -> None:
+        try:
+            await _enqueue_turns(self._redis, self._settings, results)
+        except Exception as exc:
+            _fail(batch, exc)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            if not future.done():
+                future.set_result(result)
+
+
+def _fail(batch: list[tuple[Chat, asyncio.Future[Accepted]]], exc: Exception) -> None:
+    for _, future in batch:
+        if not future.done():
+            future.set_exception(exc)
 
 
 async def _answer_keyword(

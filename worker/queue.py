@@ -46,19 +46,22 @@ async def connect_redis(url: str) -> ArqRedis:
         raise ConfigError(f"cannot connect to Redis at {url}: {exc}") from None
 
 
+def inbox_job(user_id: UUID, message_id: UUID, *, defer_s: float = 0,
+              sweep_tick: int | None = None) -> JobSpec:
+    """The job that drains the athlete's inbox, after a debounce for texts sent in a burst.
+    ``sweep_tick``: re-enqueued by the sweeper, under that tick's id."""
+    job_id = constants.inbox_job_id(message_id)
+    if sweep_tick is not None:
+        job_id = constants.swept_job_id(job_id, sweep_tick)
+    return JobSpec(constants.PROCESS_INBOX, (str(user_id),), job_id, defer_s)
+
+
 async def enqueue_inbox(
     redis: ArqRedis, *, user_id: UUID, message_id: UUID, defer_s: float = 0,
     sweep_tick: int | None = None,
 ) -> bool:
-    """Ask for the athlete's inbox to be drained, after a debounce for texts sent in a burst.
-    ``sweep_tick``: re-enqueued by the sweeper, under that tick's id."""
-    job_id = constants.inbox_job_id(message_id)
-    return await _enqueue(
-        redis,
-        constants.PROCESS_INBOX,
-        str(user_id),
-        job_id=job_id if sweep_tick is None else constants.swept_job_id(job_id, sweep_tick),
-        defer_s=defer_s,
+    return await _enqueue_job(
+        redis, inbox_job(user_id, message_id, defer_s=defer_s, sweep_tick=sweep_tick)
     )
 
 
@@ -169,29 +172,33 @@ async def enqueue_many(redis: ArqRedis, jobs: Sequence[JobSpec]) -> int:
     """Enqueue ``jobs`` in batches of ENQUEUE_BATCH, one Redis round trip each; how many were
     new. A failed batch is logged and skipped: every job is for a row in PostgreSQL that the
     next tick or the sweeper finds again."""
-    if not jobs:
-        return 0
-    try:
-        await redis.script_load(_ENQUEUE_LUA)
-    except (OSError, RedisError):
-        log.warning("could not enqueue %d jobs; the next tick or the sweeper will retry",
-                    len(jobs))
-        return 0
     added = 0
     for start in range(0, len(jobs), constants.ENQUEUE_BATCH):
         batch = jobs[start:start + constants.ENQUEUE_BATCH]
         try:
-            async with redis.pipeline(transaction=False) as pipe:
-                for job in batch:
-                    keys, args = _keys_and_args(redis, job)
-                    pipe.evalsha(_ENQUEUE_SHA, len(keys), *keys, *args)  # type: ignore[arg-type]
-                results = await pipe.execute()
+            results = await _pipelined(redis, batch)
         except (OSError, RedisError):
             log.warning("could not enqueue %d jobs; the next tick or the sweeper will retry",
                         len(batch))
             continue
         added += sum(1 for result in results if result == 1)
     return added
+
+
+async def _pipelined(redis: ArqRedis, jobs: Sequence[JobSpec]) -> list[object]:
+    """One EVALSHA per job in one pipeline; a Redis without the script is given it once."""
+    for attempt in range(2):
+        async with redis.pipeline(transaction=False) as pipe:
+            for job in jobs:
+                keys, args = _keys_and_args(redis, job)
+                pipe.evalsha(_ENQUEUE_SHA, len(keys), *keys, *args)  # type: ignore[arg-type]
+            try:
+                return list(await pipe.execute())
+            except NoScriptError:
+                if attempt:
+                    raise
+        await redis.script_load(_ENQUEUE_LUA)
+    return []
 
 
 async def _enqueue(

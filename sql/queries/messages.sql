@@ -20,36 +20,51 @@ VALUES ($1, $2, 'inbound', $3, $4, $5, $6, $7, 'received', $8, $9)
 ON CONFLICT (provider_sid) DO NOTHING
 RETURNING id;
 
--- name: accept_chat_text
--- A text that is no carrier keyword, stored in one statement (one round trip, no transaction
--- block): the athlete found or created ($1 phone, $2 guessed zone, $3 guessed units), their
--- latest conversation found or started, the message inserted on its SID. A redelivered SID
--- stores nothing and comes back with message_id NULL. All parts share one snapshot, so two
--- first texts racing from a new number can start two conversations; readers take the latest.
-WITH athlete AS (
+-- name: accept_chat_texts
+-- Texts that are no carrier keyword, stored in one statement (the webhook's group commit
+-- stores many at once, every other caller one): each athlete found or created, their latest
+-- conversation found or started, each message inserted on its SID. One array element per text ($1 phone, $2 guessed zone, $3 guessed units, $4 body, $5 to,
+-- $6 SID, $7 segments, $8 encoding). Athletes are upserted in phone order, so two batches
+-- sharing athletes lock them in the same order and cannot deadlock; a batch's texts are
+-- stored in the order they came. One row back per text, in that order: a redelivered SID
+-- comes back with message_id NULL, and so does a SID repeated within the batch after its first.
+WITH texts AS (
+    SELECT *
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                $7::int[], $8::text[]) WITH ORDINALITY
+         AS t(phone, zone, units, body, to_number, sid, segments, encoding, ord)
+), athletes AS (
     INSERT INTO users (phone, timezone, units, opted_in_at)
-    VALUES ($1, $2, $3, now())
+    SELECT DISTINCT ON (phone) phone, zone, units, now() FROM texts ORDER BY phone, ord
     ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone
-    RETURNING id, (xmax = 0) AS created
+    RETURNING id, phone, (xmax = 0) AS created
 ), found AS (
-    SELECT c.id
-    FROM conversations c JOIN athlete a ON c.user_id = a.id
-    ORDER BY c.last_message_at DESC
-    LIMIT 1
+    SELECT DISTINCT ON (c.user_id) c.user_id, c.id
+    FROM conversations c JOIN athletes a ON c.user_id = a.id
+    ORDER BY c.user_id, c.last_message_at DESC
 ), started AS (
     INSERT INTO conversations (user_id)
-    SELECT id FROM athlete WHERE NOT EXISTS (SELECT 1 FROM found)
-    RETURNING id
+    SELECT a.id FROM athletes a WHERE NOT EXISTS (SELECT 1 FROM found f WHERE f.user_id = a.id)
+    RETURNING user_id, id
 ), stored AS (
     INSERT INTO messages (user_id, conversation_id, direction, kind, body, from_number,
                           to_number, provider_sid, status, segments, encoding)
-    SELECT a.id, c.id, 'inbound', 'chat', $4, $1, $5, $6, 'received', $7, $8
-    FROM athlete a, (SELECT id FROM found UNION ALL SELECT id FROM started) c
+    SELECT a.id, c.id, 'inbound', 'chat', t.body, t.phone, t.to_number, t.sid, 'received',
+           t.segments, t.encoding
+    FROM texts t
+    JOIN athletes a ON a.phone = t.phone
+    JOIN (SELECT user_id, id FROM found UNION ALL SELECT user_id, id FROM started) c
+        ON c.user_id = a.id
+    ORDER BY t.ord
     ON CONFLICT (provider_sid) DO NOTHING
-    RETURNING id
+    RETURNING id, provider_sid
 )
-SELECT a.id AS user_id, a.created, (SELECT id FROM stored) AS message_id
-FROM athlete a;
+SELECT a.id AS user_id, a.created,
+       CASE WHEN t.ord = min(t.ord) OVER (PARTITION BY t.sid) THEN s.id END AS message_id
+FROM texts t
+JOIN athletes a ON a.phone = t.phone
+LEFT JOIN stored s ON s.provider_sid = t.sid
+ORDER BY t.ord;
 
 -- name: insert_outbound
 -- $14: the profile fields this text asks for (first part only), for onboarding's count.

@@ -18,7 +18,7 @@ from arq.jobs import Job, JobStatus
 
 from worker import constants
 from worker.db.queries import sql
-from worker.inbound import InboundText, accept_inbound
+from worker.inbound import ChatBatcher, InboundText, accept_inbound
 from worker.queue import JobSpec, daily_job, enqueue_inbox, enqueue_many, weekly_job
 from worker.settings import Settings
 from worker.sms.keywords import may_be_keyword
@@ -79,7 +79,8 @@ async def test_the_statement_reuses_the_latest_conversation(pool: asyncpg.Pool) 
         "INSERT INTO conversations (user_id) VALUES ($1) RETURNING id", user_id
     )
     row = await pool.fetchrow(
-        sql("accept_chat_text"), PHONE, "UTC", "metric", "hi", "+15550000000", "SMx1", 1, "GSM-7"
+        sql("accept_chat_texts"), [PHONE], ["UTC"], ["metric"], ["hi"], ["+15550000000"],
+        ["SMx1"], [1], ["GSM-7"]
     )
     assert row is not None and row["user_id"] == user_id and not row["created"]
     stored = await pool.fetchval("SELECT conversation_id FROM messages WHERE id = $1",
@@ -156,3 +157,43 @@ async def test_a_burst_of_first_texts_from_a_new_number_stores_every_one(
     assert sum(a.created_user for a in accepted) == 1
     assert await pool.fetchval("SELECT count(*) FROM users") == 1
     assert await pool.fetchval("SELECT count(*) FROM messages") == 8
+
+
+async def test_the_batcher_stores_a_burst_in_order_with_one_answer_each(
+    pool: asyncpg.Pool, redis: ArqRedis, settings: Settings
+) -> None:
+    """Many athletes at once, several texts each, a redelivered SID inside the burst and one
+    already stored: every text once, in order per athlete, and every caller its own answer."""
+    batcher = ChatBatcher(pool, redis, settings)
+    earlier = _text("sent before the burst", phone="+15550001000")
+    await accept_inbound(pool, redis, settings, earlier)
+    texts = [_text(f"athlete {a} text {n}", phone=f"+1555000{1000 + a}")
+             for n in range(3) for a in range(20)]
+    burst = [*texts, texts[5], earlier]
+    accepted = await asyncio.gather(
+        *(accept_inbound(pool, redis, settings, t, batcher) for t in burst))
+    assert [a.duplicate for a in accepted] == [False] * len(texts) + [True, True]
+    assert len({a.message_id for a in accepted[:len(texts)]}) == len(texts)
+    for a in range(20):
+        bodies = [r["body"] for r in await pool.fetch(
+            "SELECT m.body FROM messages m JOIN users u ON u.id = m.user_id WHERE u.phone = $1"
+            " ORDER BY m.seq", f"+1555000{1000 + a}")]
+        expected = [f"athlete {a} text {n}" for n in range(3)]
+        assert bodies == (["sent before the burst", *expected] if a == 0 else expected)
+    assert await pool.fetchval("SELECT count(*) FROM users") == 20
+    assert await pool.fetchval("SELECT count(*) FROM conversations") == 20
+    assert await redis.zcard(constants.QUEUE_NAME) == len(texts) + 1
+
+
+async def test_a_failed_batch_fails_each_caller_and_the_next_batch_runs(
+    pool: asyncpg.Pool, redis: ArqRedis, settings: Settings
+) -> None:
+    batcher = ChatBatcher(pool, redis, settings)
+    too_long = _text("x", phone="+1" + "5" * 30)  # refused by the users.phone CHECK
+    results = await asyncio.gather(
+        accept_inbound(pool, redis, settings, too_long, batcher),
+        accept_inbound(pool, redis, settings, _text("fine"), batcher),
+        return_exceptions=True)
+    assert all(isinstance(r, asyncpg.CheckViolationError) for r in results)
+    later = await accept_inbound(pool, redis, settings, _text("after the failure"), batcher)
+    assert not later.duplicate and later.message_id is not None

@@ -31,7 +31,7 @@ from worker.constants import (
 from worker.db.pool import create_pool
 from worker.db.queries import sql
 from worker.errors import BadRequest
-from worker.inbound import InboundText, accept_inbound
+from worker.inbound import ChatBatcher, InboundText, accept_inbound
 from worker.inbound_buffer import DATABASE_DOWN, buffer_inbound
 from worker.queue import connect_redis
 from worker.settings import Settings
@@ -55,6 +55,8 @@ class WebDeps:
     settings: Settings
     pool: asyncpg.Pool
     redis: ArqRedis
+    #: The group commit for plain texts; None stores each text on its own.
+    batcher: ChatBatcher | None = None
 
 
 def _deps(request: Request) -> WebDeps:
@@ -149,7 +151,7 @@ async def twilio_sms(request: Request) -> Response:
     try:
         # asyncio.timeout, not wait_for: no task is created per text.
         async with asyncio.timeout(WEBHOOK_DB_TIMEOUT_S):
-            accepted = await accept_inbound(d.pool, d.redis, d.settings, text)
+            accepted = await accept_inbound(d.pool, d.redis, d.settings, text, d.batcher)
     except Exception as exc:
         # Twilio does not redeliver by default: a signed text we could not store (PostgreSQL
         # down, or anything else) is kept in Redis until a worker stores it. Only if Redis is
@@ -253,7 +255,7 @@ def create_app(
         assert database_url is not None and redis_url is not None
         pool = await create_pool(database_url, max_size=20)
         redis = await connect_redis(redis_url)
-        app.state.deps = WebDeps(settings, pool, redis)
+        app.state.deps = WebDeps(settings, pool, redis, ChatBatcher(pool, redis, settings))
         try:
             yield
         finally:
