@@ -52,15 +52,17 @@ ORDER BY s.from_exercise_id, s.created_at DESC;
 -- name: insert_steps
 -- A week's progression decisions in one statement, one array element per exercise ($2 from
 -- slugs ... $7 reasons). At most one step per exercise per week: returns the exercises whose
--- step is new.
+-- step is new. Stored in the order given, each with its own clock_timestamp(), so the recap
+-- tells them in the order they were decided.
 WITH stored AS (
     INSERT INTO progression_steps (user_id, from_exercise_id, to_exercise_id, action, load,
-                                   load_unit, reason, decided_on, microcycle_id)
-    SELECT $1, fe.id, te.id, d.action, d.load, d.load_unit, d.reason, $8, $9
+                                   load_unit, reason, decided_on, microcycle_id, created_at)
+    SELECT $1, fe.id, te.id, d.action, d.load, d.load_unit, d.reason, $8, $9, clock_timestamp()
     FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[])
-             AS d(from_slug, to_slug, action, load, load_unit, reason)
+             WITH ORDINALITY AS d(from_slug, to_slug, action, load, load_unit, reason, ord)
     JOIN exercises fe ON fe.slug = d.from_slug
     JOIN exercises te ON te.slug = d.to_slug
+    ORDER BY d.ord
     ON CONFLICT (user_id, from_exercise_id, microcycle_id) DO NOTHING
     RETURNING from_exercise_id
 )
