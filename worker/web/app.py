@@ -8,7 +8,6 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
 from uuid import UUID
 
 import asyncpg
@@ -36,6 +35,7 @@ from worker.inbound_buffer import DATABASE_DOWN, buffer_inbound
 from worker.queue import connect_redis
 from worker.settings import Settings
 from worker.sms.channel import OPTED_OUT_CODES, UNDELIVERABLE_CODES
+from worker.web.forms import parse_form
 from worker.web.signature import is_valid, public_url
 
 log = logging.getLogger(__name__)
@@ -89,8 +89,7 @@ async def _signed_form(request: Request, settings: Settings) -> dict[str, str]:
         raise BadRequest(400, "expected an application/x-www-form-urlencoded body")
     body = await _bounded_body(request)
     try:
-        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True,
-                          max_num_fields=MAX_WEBHOOK_FIELDS)
+        pairs = parse_form(body.decode("utf-8"), max_fields=MAX_WEBHOOK_FIELDS)
     except (UnicodeDecodeError, ValueError):
         raise BadRequest(400, "unreadable form body") from None
     params = dict(pairs)
