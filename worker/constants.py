@@ -51,7 +51,7 @@ DAILY_MAX_TRIES = 6
 #: worst minute at a million athletes (~73,000 due at 12:00 UTC in bench/fanout.py), whose
 #: tick reads and enqueues them all in about 1.6 s and 50 MiB of worker heap.
 DAILY_FANOUT_BATCH = 100_000
-#: Jobs per pipelined enqueue round trip (fan-out): large enough that round trips vanish,
+#: Jobs per enqueue call (one script run, one round trip): large enough that round trips vanish,
 #: small enough that one batch's replies stay a few hundred KB.
 ENQUEUE_BATCH = 1_000
 

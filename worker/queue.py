@@ -126,23 +126,43 @@ class JobSpec:
     defer_s: float = 0
 
 
-#: ARQ's enqueue, as one atomic script: refuse a job id that is queued or has a result, else
-#: store the job and add it to the queue. ``enqueue_job`` does the same in three round trips
-#: (WATCH, EXISTS, MULTI/EXEC); this is one, and a batch of them pipelines into one.
+#: ARQ's enqueue for any number of jobs, as one atomic script: a job id that is queued or has
+#: a result is refused, any other job is stored and added to the queue. ``enqueue_job`` does
+#: one job in three round trips (WATCH, EXISTS, MULTI/EXEC); this does a batch in one.
+#: KEYS: the queue, then each job's key and result key. ARGV: each job's expiry (ms),
+#: serialised job, score and id. Returns 1 or 0 per job, in order.
 _ENQUEUE_LUA = """
-if redis.call('EXISTS', KEYS[1], KEYS[2]) ~= 0 then return 0 end
-redis.call('PSETEX', KEYS[1], ARGV[1], ARGV[2])
-redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
-return 1
+local added = {}
+for i = 0, (#KEYS - 1) / 2 - 1 do
+  local job_key, result_key = KEYS[2 + 2 * i], KEYS[3 + 2 * i]
+  if redis.call('EXISTS', job_key, result_key) == 0 then
+    redis.call('PSETEX', job_key, ARGV[1 + 4 * i], ARGV[2 + 4 * i])
+    redis.call('ZADD', KEYS[1], ARGV[3 + 4 * i], ARGV[4 + 4 * i])
+    added[i + 1] = 1
+  else
+    added[i + 1] = 0
+  end
+end
+return added
 """
-
 
 _ENQUEUE_SHA = hashlib.sha1(_ENQUEUE_LUA.encode(), usedforsecurity=False).hexdigest()
 
 
-async def _run_enqueue(redis: ArqRedis, keys: list[str], args: list[bytes | int | str]) -> bool:
-    """One EVALSHA; a Redis that has not seen the script yet (new, restarted, flushed) is
-    given it once."""
+async def _run_enqueue(redis: ArqRedis, jobs: Sequence[JobSpec]) -> list[int]:
+    """One EVALSHA for ``jobs``; a Redis that has not seen the script yet (new, restarted,
+    flushed) is given it once. What ARQ itself would write for each job: the same key names,
+    serialised job, score and expiry, so ARQ's worker runs it as if ``enqueue_job`` had."""
+    keys: list[str] = [redis.default_queue_name]
+    args: list[bytes | int | str] = []
+    enqueued_ms = timestamp_ms()
+    for job in jobs:
+        score = enqueued_ms + round(job.defer_s * 1000)
+        keys += [job_key_prefix + job.job_id, result_key_prefix + job.job_id]
+        args += [score - enqueued_ms + redis.expires_extra_ms,
+                 serialize_job(job.function, job.args, {}, None, enqueued_ms,
+                               serializer=redis.job_serializer),
+                 score, job.job_id]
     for attempt in range(2):
         try:
             added = await redis.evalsha(_ENQUEUE_SHA, len(keys), *keys, *args)  # type: ignore[arg-type, misc]
@@ -151,54 +171,23 @@ async def _run_enqueue(redis: ArqRedis, keys: list[str], args: list[bytes | int 
                 raise
             await redis.script_load(_ENQUEUE_LUA)
             continue
-        return bool(added == 1)
-    return False
-
-
-def _keys_and_args(redis: ArqRedis, job: JobSpec) -> tuple[list[str], list[bytes | int | str]]:
-    """What ARQ itself would write for ``job``: the same key names, serialised job, score and
-    expiry, so ARQ's worker runs it as if ``enqueue_job`` had put it there."""
-    enqueued_ms = timestamp_ms()
-    score = enqueued_ms + round(job.defer_s * 1000)
-    expires_ms = score - enqueued_ms + redis.expires_extra_ms
-    payload = serialize_job(job.function, job.args, {}, None, enqueued_ms,
-                            serializer=redis.job_serializer)
-    keys = [job_key_prefix + job.job_id, result_key_prefix + job.job_id,
-            redis.default_queue_name]
-    return keys, [expires_ms, payload, score, job.job_id]
+        return [int(flag) for flag in added]
+    return []
 
 
 async def enqueue_many(redis: ArqRedis, jobs: Sequence[JobSpec]) -> int:
-    """Enqueue ``jobs`` in batches of ENQUEUE_BATCH, one Redis round trip each; how many were
-    new. A failed batch is logged and skipped: every job is for a row in PostgreSQL that the
-    next tick or the sweeper finds again."""
+    """Enqueue ``jobs`` in batches of ENQUEUE_BATCH, one Redis call each; how many were new.
+    A failed batch is logged and skipped: every job is for a row in PostgreSQL that the next
+    tick or the sweeper finds again."""
     added = 0
     for start in range(0, len(jobs), constants.ENQUEUE_BATCH):
         batch = jobs[start:start + constants.ENQUEUE_BATCH]
         try:
-            results = await _pipelined(redis, batch)
+            added += sum(await _run_enqueue(redis, batch))
         except (OSError, RedisError):
             log.warning("could not enqueue %d jobs; the next tick or the sweeper will retry",
                         len(batch))
-            continue
-        added += sum(1 for result in results if result == 1)
     return added
-
-
-async def _pipelined(redis: ArqRedis, jobs: Sequence[JobSpec]) -> list[object]:
-    """One EVALSHA per job in one pipeline; a Redis without the script is given it once."""
-    for attempt in range(2):
-        async with redis.pipeline(transaction=False) as pipe:
-            for job in jobs:
-                keys, args = _keys_and_args(redis, job)
-                pipe.evalsha(_ENQUEUE_SHA, len(keys), *keys, *args)  # type: ignore[arg-type]
-            try:
-                return list(await pipe.execute())
-            except NoScriptError:
-                if attempt:
-                    raise
-        await redis.script_load(_ENQUEUE_LUA)
-    return []
 
 
 async def _enqueue(
@@ -208,9 +197,8 @@ async def _enqueue(
 
 
 async def _enqueue_job(redis: ArqRedis, job: JobSpec) -> bool:
-    keys, args = _keys_and_args(redis, job)
     try:
-        return await _run_enqueue(redis, keys, args)
+        return (await _run_enqueue(redis, [job])) == [1]
     except (OSError, RedisError):
         log.warning("could not enqueue %s %s; the sweeper will retry", job.function, job.job_id)
         return False
