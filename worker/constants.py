@@ -49,7 +49,7 @@ DAILY_TIMEOUT_S = 120
 DAILY_MAX_TRIES = 6
 #: Due athletes enqueued per fan-out tick; more wait for the next minute. Above a morning's
 #: worst minute at a million athletes (~73,000 due at 12:00 UTC in bench/fanout.py), whose
-#: tick reads and enqueues them all in about 1.6 s and 50 MiB of worker heap.
+#: tick reads and enqueues them all in about 1.2 s and 50 MiB of worker heap.
 DAILY_FANOUT_BATCH = 100_000
 #: Jobs per enqueue call (one script run, one round trip): large enough that round trips vanish,
 #: small enough that one batch's replies stay a few hundred KB.
