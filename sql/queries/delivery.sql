@@ -6,7 +6,9 @@ JOIN users u ON u.id = m.user_id
 WHERE m.id = $1 AND m.direction = 'outbound';
 
 -- name: queue_position
-SELECT seq FROM message_queues WHERE message_id = $1;
+-- Whose queue an outbound row is in, and where: all a send job needs before the athlete's
+-- send lock (each row is read again under it).
+SELECT user_id, seq FROM message_queues WHERE message_id = $1;
 
 -- name: queue_pending_upto
 -- Everything of this athlete still waiting at or before a given position: sent in order.

@@ -136,11 +136,10 @@ async def send_message(ctx: dict[str, Any], message_id: str, turn: str = "") -> 
     """``turn``: set when pacing re-enqueued the job, the turn its sender's bucket gave it."""
     d = deps(ctx)
     target = UUID(message_id)
-    async with d.pool.acquire() as conn:
-        row = await conn.fetchrow(sql("outbound_for_send"), target)
-        seq = await conn.fetchval(sql("queue_position"), target)
-    if row is None or seq is None:
+    row = await d.pool.fetchrow(sql("queue_position"), target)
+    if row is None:
         return "no such outbound message"
+    seq = row["seq"]
     pace = _Pace(d, float(turn or 0))
     async with athlete_lock(
         d.pool, constants.LOCK_NS_SEND, row["user_id"], wait_s=constants.INBOX_LOCK_WAIT_S
