@@ -42,7 +42,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from arq.connections import ArqRedis
-from common import Run, cleanup, heading, line, machine_line, run_benchmark, start_embedded
+from common import (
+    Run,
+    cleanup,
+    heading,
+    line,
+    machine_line,
+    quantile,
+    run_benchmark,
+    start_embedded,
+)
 
 from worker import constants
 from worker.db.pool import redact
@@ -288,15 +297,10 @@ def most_in_a_window(times: Sequence[float], seconds: float = 1.0) -> tuple[int,
     return most, where
 
 
-def pct(values: Sequence[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else 0.0
-
-
 def waits(values: Sequence[float], unit: str = "SMS") -> str:
     if not values:
         return "none"
-    return (f"p50 {pct(values, 50):.2f} s, p99 {pct(values, 99):.2f} s, "
+    return (f"p50 {quantile(values, 0.5):.2f} s, p99 {quantile(values, 0.99):.2f} s, "
             f"max {max(values):.2f} s  ({len(values):,} {unit})")
 
 

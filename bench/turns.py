@@ -48,6 +48,7 @@ from common import (
     line,
     machine_line,
     ms,
+    quantile,
     run_benchmark,
 )
 from fanout import FanoutRun, start_services
@@ -148,20 +149,15 @@ class Turn:
     outcome: str
 
 
-def pct(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def report(title: str, turns: Sequence[Turn]) -> None:
     heading(title)
     times = [t.seconds for t in turns]
     own = [t.seconds - t.model_seconds for t in turns]
     line("turns", f"{len(turns):,}, one at a time; outcomes: "
          f"{', '.join(sorted({t.outcome for t in turns}))}")
-    line("turn wall time", f"p50 {ms(pct(times, 0.5))}, p99 {ms(pct(times, 0.99))} "
+    line("turn wall time", f"p50 {ms(quantile(times, 0.5))}, p99 {ms(quantile(times, 0.99))} "
          f"(min {ms(min(times))}, max {ms(max(times))})")
-    line("everything but the model", f"p50 {ms(pct(own, 0.5))}, p99 {ms(pct(own, 0.99))}")
+    line("everything but the model", f"p50 {ms(quantile(own, 0.5))}, p99 {ms(quantile(own, 0.99))}")
     line("inside the fake model", f"mean {ms(statistics.mean(t.model_seconds for t in turns))}"
          f" over {statistics.mean(t.model_calls for t in turns):g} calls per turn")
     counts = [len(t.statements) for t in turns]
