@@ -40,16 +40,14 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
     """No reset query on release (an open transaction is still rolled back by asyncpg)."""
 
 
-async def create_pool(
-    dsn: str, *, min_size: int = 1, max_size: int = 10, reset_sessions: bool = False
-) -> asyncpg.Pool:
+async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
     """Open a pool, turning "cannot connect" into one readable line for the operator.
 
     Connections go back to the pool without the query asyncpg would send on every release to
     undo advisory locks, LISTENs and SETs: a round trip per use (13 in a chat turn), for state
     we do not leave behind. We never LISTEN or SET a session; the one session-level state we
     take, an athlete's advisory lock, is released by ``athlete_lock``, which ends the session
-    if it cannot. ``reset_sessions=True`` restores asyncpg's reset for other callers.
+    if it cannot.
     """
     try:
         pool: asyncpg.Pool = await asyncpg.create_pool(
@@ -58,7 +56,7 @@ async def create_pool(
             max_size=max_size,
             init=_init_connection,
             command_timeout=60,
-            reset=None if reset_sessions else _keep_session,
+            reset=_keep_session,
         )
     except (OSError, asyncpg.PostgresError) as exc:
         raise ConfigError(f"cannot connect to PostgreSQL at {redact(dsn)}: {exc}") from None
