@@ -59,7 +59,6 @@ async def accept_inbound(
     transaction that records the consent change, so STOP takes effect before this returns.
     A plain text goes through ``batcher`` when there is one (the webhook's group commit).
     """
-    info = segment_info(text.body)
     # A new athlete's zone and units are guessed from their number until they say otherwise.
     guess = guess_timezone(text.from_number).timezone or settings.default_timezone
     units = guess_units(text.from_number)
@@ -68,6 +67,7 @@ async def accept_inbound(
         if batcher is not None:
             return await batcher.accept(chat)
         return (await store_chats(pool, redis, settings, [chat]))[0]
+    info = segment_info(text.body)
     async with pool.acquire() as conn, conn.transaction():
         user = await conn.fetchrow(sql("upsert_user_by_phone"), text.from_number, guess, units)
         assert user is not None
