@@ -6,7 +6,6 @@ in PostgreSQL and the sweeper enqueues it again. So these helpers log and carry 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,10 +17,11 @@ from arq.constants import job_key_prefix, result_key_prefix
 from arq.jobs import serialize_job
 from arq.utils import timestamp_ms
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import RedisError
 
 from worker import constants
 from worker.errors import ConfigError
+from worker.lua import LuaScript
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ class JobSpec:
 #: one job in three round trips (WATCH, EXISTS, MULTI/EXEC); this does a batch in one.
 #: KEYS: the queue, then each job's key and result key. ARGV: each job's expiry (ms),
 #: serialised job, score and id. Returns 1 or 0 per job, in order.
-_ENQUEUE_LUA = """
+_ENQUEUE = LuaScript("""
 local added = {}
 for i = 0, (#KEYS - 1) / 2 - 1 do
   local job_key, result_key = KEYS[2 + 2 * i], KEYS[3 + 2 * i]
@@ -144,15 +144,13 @@ for i = 0, (#KEYS - 1) / 2 - 1 do
   end
 end
 return added
-"""
-
-_ENQUEUE_SHA = hashlib.sha1(_ENQUEUE_LUA.encode(), usedforsecurity=False).hexdigest()
+""")
 
 
 async def _run_enqueue(redis: ArqRedis, jobs: Sequence[JobSpec]) -> list[int]:
-    """One EVALSHA for ``jobs``; a Redis that has not seen the script yet (new, restarted,
-    flushed) is given it once. What ARQ itself would write for each job: the same key names,
-    serialised job, score and expiry, so ARQ's worker runs it as if ``enqueue_job`` had."""
+    """One script run for ``jobs``, writing what ARQ itself would write for each: the same
+    key names, serialised job, score and expiry, so ARQ's worker runs it as if
+    ``enqueue_job`` had."""
     keys: list[str] = [redis.default_queue_name]
     args: list[bytes | int | str] = []
     enqueued_ms = timestamp_ms()
@@ -163,16 +161,8 @@ async def _run_enqueue(redis: ArqRedis, jobs: Sequence[JobSpec]) -> list[int]:
                  serialize_job(job.function, job.args, {}, None, enqueued_ms,
                                serializer=redis.job_serializer),
                  score, job.job_id]
-    for attempt in range(2):
-        try:
-            added = await redis.evalsha(_ENQUEUE_SHA, len(keys), *keys, *args)  # type: ignore[arg-type, misc]
-        except NoScriptError:
-            if attempt:
-                raise
-            await redis.script_load(_ENQUEUE_LUA)
-            continue
-        return [int(flag) for flag in added]
-    return []
+    added = await _ENQUEUE.run(redis, keys, args)
+    return [int(flag) for flag in added]
 
 
 async def enqueue_many(redis: ArqRedis, jobs: Sequence[JobSpec]) -> int:

@@ -17,6 +17,7 @@ RANKS: dict[str, float] = {
     "constants": 0, "errors": 0, "clock": 0, "paths": 0, "localtime": 0,
     "settings": 1,
     "domain": 2,
+    "lua": 2.5,
     "db": 3, "sms": 3, "embedded": 3, "queue": 3,
     "timezones": 4, "library": 4, "outbox": 4, "schedule": 4,
     "planning": 5,

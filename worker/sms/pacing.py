@@ -34,15 +34,14 @@ may not go yet simply stays ``pending`` and exactly-once is untouched.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 
 from arq.connections import ArqRedis
-from redis.exceptions import NoScriptError
 
 from worker import constants
 from worker.domain.windows import SCHEDULED_KINDS
+from worker.lua import LuaScript
 from worker.settings import Settings
 
 #: Kinds the product sends in bulk at set times: they keep out of the replies' reserve. The
@@ -56,7 +55,7 @@ BULK_KINDS = SCHEDULED_KINDS - {"plan_summary"}
 #: as integers): for a take, 0 when the tokens were taken, else the seconds until this
 #: caller's turn; for a back-off, the seconds blocked. Numbers are stored with all 17 digits:
 #: an epoch time in Lua's default 14 would lose a tenth of a millisecond on every call.
-_SCRIPT = """
+_SCRIPT = LuaScript("""
 local now, rate, cap, reserve = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]),
   tonumber(ARGV[4])
 local mode, turn, want, ttl = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
@@ -109,9 +108,8 @@ redis.call('HSET', KEYS[1], 't', exact(tokens), 'ts', exact(ts), 'blocked', exac
 redis.call('PEXPIRE', KEYS[1],
   math.ceil(1000 * (ttl + math.max(0, blocked - now, line - now, rline - now))))
 return exact(result)
-"""
+""")
 
-_SHA = hashlib.sha1(_SCRIPT.encode(), usedforsecurity=False).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -183,13 +181,7 @@ async def _run(
             repr(turn), str(max(1, tokens)), str(constants.PACE_BUCKET_TTL_S),
             repr(constants.PACE_BACKOFF_S), repr(constants.PACE_BACKOFF_MAX_S),
             repr(constants.PACE_BACKOFF_MEMORY_S), repr(constants.PACE_TURN_EARLY_S))
-    key = bucket_key(sender)
-    try:
-        found = await redis.evalsha(_SHA, 1, key, *args)  # type: ignore[misc]
-    except NoScriptError:
-        await redis.script_load(_SCRIPT)
-        found = await redis.evalsha(_SHA, 1, key, *args)  # type: ignore[misc]
-    return float(found)
+    return float(await _SCRIPT.run(redis, [bucket_key(sender)], args))
 
 
 def sleeps(wait: float, *, bulk: bool) -> bool:
