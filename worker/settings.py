@@ -94,6 +94,15 @@ class Settings(BaseSettings):
     weekly_recap_weekday: int = Field(default=7, ge=1, le=7)
     weekly_recap_time: time = time(18, 0)
 
+    # Human takeover: the coach stays paused for an athlete at most this long after an operator
+    # takes over (then it answers again by itself), unless the operator hands back sooner.
+    takeover_hours: float = Field(default=4.0, ge=0.25, le=168)
+    # An operator's console session lasts this long (logging out ends it sooner).
+    console_session_hours: float = Field(default=12.0, ge=0.25, le=720)
+    # When the coach asks for a person, a JSON notice is POSTed here too (the console badge is
+    # always on). Unset: no webhook.
+    operator_webhook_url: str | None = None
+
     default_timezone: str = "America/New_York"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # One line per webhook request: off by default (it costs the webhook a log write per text,
@@ -127,6 +136,13 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("operator_webhook_url")
+    @classmethod
+    def _operator_webhook_shape(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -197,6 +213,11 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         """Where the webhook is reached: the public URL, or the local listener."""
         return self.public_base_url or f"http://{self.web_host}:{self.web_port}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Browser cookies carry Secure whenever the site is served over HTTPS."""
+        return self.base_url.startswith("https://")
 
 
 def load_settings() -> Settings:

@@ -82,11 +82,15 @@ VALUES ($1, $2);
 
 -- name: turn_start
 -- What a turn starts from, in one round trip: the athlete's consent and number, whether they
--- were welcomed, and their inbox (every unanswered text, oldest first, as message records).
+-- were welcomed, whether a person has taken over at $2 (then nothing answers), and their inbox
+-- (every unanswered text, oldest first, as message records).
 SELECT u.phone, u.opted_out_at,
        EXISTS (SELECT 1 FROM messages w
                WHERE w.user_id = u.id AND w.direction = 'outbound' AND w.kind = 'welcome')
            AS welcomed,
+       EXISTS (SELECT 1 FROM takeovers t
+               WHERE t.user_id = u.id AND t.ended_at IS NULL AND t.expires_at > $2)
+           AS taken_over,
        ARRAY(SELECT m FROM messages m
              WHERE m.user_id = u.id AND m.direction = 'inbound' AND m.processed_at IS NULL
              ORDER BY m.seq) AS inbox

@@ -1,9 +1,12 @@
 -- name: stale_inbound
--- Inbound rows nobody processed: their job was lost with Redis, or kept failing.
-SELECT id, user_id
-FROM messages
-WHERE direction = 'inbound' AND processed_at IS NULL AND created_at < $1
-ORDER BY created_at
+-- Inbound rows nobody processed: their job was lost with Redis, or kept failing. Texts waiting
+-- for a person who has taken over (at $3) are theirs to answer, not the coach's.
+SELECT m.id, m.user_id
+FROM messages m
+WHERE m.direction = 'inbound' AND m.processed_at IS NULL AND m.created_at < $1
+  AND NOT EXISTS (SELECT 1 FROM takeovers t
+                  WHERE t.user_id = m.user_id AND t.ended_at IS NULL AND t.expires_at > $3)
+ORDER BY m.created_at
 LIMIT $2;
 
 -- name: stale_pending_outbound

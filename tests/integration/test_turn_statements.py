@@ -16,7 +16,7 @@ import asyncpg
 import pytest
 
 from worker.agents.context import athlete_context
-from worker.clock import clock
+from worker.clock import clock, now
 from worker.db.queries import sql
 from worker.outbox import parts_of
 
@@ -68,7 +68,7 @@ async def test_turn_start_reads_consent_welcome_and_the_inbox_in_order(
     await _text(pool, user_id, "old, answered", processed=True)
     first = await _text(pool, user_id, "hey")
     second = await _text(pool, user_id, "also my knee hurts")
-    start = await pool.fetchrow(sql("turn_start"), user_id)
+    start = await pool.fetchrow(sql("turn_start"), user_id, now())
     assert start is not None
     assert [m["id"] for m in start["inbox"]] == [first, second]
     assert start["inbox"][1]["body"] == "also my knee hurts"

@@ -124,8 +124,8 @@ async def athlete_context(
         today_workout=_workout(today_row) if today_row else None,
         upcoming=[_workout(row) for row in upcoming],
         recent_workouts=[_workout(row) for row in recent],
-        history=[Line(who="coach" if m["direction"] == "outbound" else "athlete",
-                      text=m["body"], at=_local(m["created_at"], zone)) for m in history],
+        history=[Line(who=_speaker(m), text=m["body"], at=_local(m["created_at"], zone))
+                 for m in history],
         last_asked=list(snap["last_asks"] or []),
         last_coach_message=last_coach,
         check_in_open=snap["check_in_open"],
@@ -145,3 +145,11 @@ def _plan(plan: Any, week: Any) -> PlanInfo | None:
         is_deload=bool(week["is_deload"]) if week else False,
         adjustments=list((plan["details"] or {}).get("adjustments", [])),
     )
+
+
+def _speaker(message: Any) -> str:
+    """Who wrote a history line. A person's replies during a takeover are named as such, so
+    the coach picks up after them knowing what they told the athlete."""
+    if message["direction"] == "inbound":
+        return "athlete"
+    return "coach (a person from the team)" if message["kind"] == "operator" else "coach"

@@ -97,7 +97,7 @@ async def _send_daily(ctx: dict[str, Any], user_id: str) -> str:
     athlete = UUID(user_id)
     moment = now()
     async with d.pool.acquire() as conn:
-        user = await conn.fetchrow(sql("daily_athlete"), athlete)
+        user = await conn.fetchrow(sql("daily_athlete"), athlete, moment)
         if user is None:
             return "no such athlete"
         home = user["timezone"]
@@ -115,6 +115,11 @@ async def _send_daily(ctx: dict[str, Any], user_id: str) -> str:
         await _advance(d, athlete, user, moment, trips)
         log.warning("daily text for %s on %s missed its window", athlete, local_date)
         return "missed the window"
+    if user["held"]:
+        # The operator who took over chose to hold morning texts: today's is not sent.
+        await _advance(d, athlete, user, due, trips)
+        log.info("daily text for %s on %s held: a person has taken over", athlete, local_date)
+        return "held: a person has taken over"
 
     async with d.pool.acquire() as conn:
         if await conn.fetchval(sql("scheduled_kinds_sent"), daily_key(athlete, local_date)):

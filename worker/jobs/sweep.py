@@ -17,6 +17,7 @@ from worker.db.queries import sql
 from worker.inbound_buffer import drain_buffered
 from worker.jobs.context import deps
 from worker.queue import enqueue_inbox, enqueue_send
+from worker.staff.takeover import expire_takeovers
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,10 @@ async def sweep(ctx: dict[str, Any]) -> str:
     d = deps(ctx)
     cutoff = now() - timedelta(seconds=d.settings.sweep_after_seconds)
     async with d.pool.acquire() as conn:
-        inbound = await conn.fetch(sql("stale_inbound"), cutoff, constants.SWEEP_BATCH)
+        # Takeovers that ran out hand the conversation back to the coach by themselves.
+        expired = await expire_takeovers(conn, d.redis)
+        await conn.execute(sql("purge_web_sessions"), now())
+        inbound = await conn.fetch(sql("stale_inbound"), cutoff, constants.SWEEP_BATCH, now())
         outbound = await conn.fetch(sql("stale_pending_outbound"), cutoff, constants.SWEEP_BATCH,
                                     now())
         abandoned = await conn.fetch(sql("abandon_submitting"), cutoff)
@@ -41,10 +45,13 @@ async def sweep(ctx: dict[str, Any]) -> str:
         requeued_out += await enqueue_send(d.redis, row["id"], sweep_tick=tick)
     summary = (
         f"inbound {requeued_in}/{len(inbound)} re-enqueued, "
-        f"outbound {requeued_out}/{len(outbound)} re-enqueued, {len(abandoned)} interrupted"
+        f"outbound {requeued_out}/{len(outbound)} re-enqueued, {len(abandoned)} interrupted, "
+        f"{expired} takeover(s) expired"
     )
     if inbound or outbound or abandoned:
         log.warning("sweep: %s", summary)
+    await d.redis.set(constants.SWEEP_LAST_RUN, f"{now().isoformat()} {summary}",
+                      ex=constants.SWEEP_LAST_RUN_TTL_S)
     return summary
 
 

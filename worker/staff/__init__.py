@@ -1,0 +1,1 @@
+"""The operators' side of the coach: accounts, audit trail, human takeovers and help requests."""
