@@ -24,6 +24,7 @@ SEND_WEEKLY = "send_weekly"
 WRITE_WEEK = "write_week"
 ROLL_WEEKS = "roll_weeks"
 MAINTAIN_AGENT_LOGS = "maintain_agent_logs"
+NOTIFY_OPERATORS = "notify_operators"
 
 # Per-job limits. ARQ re-runs a killed worker's job only after the longest timeout + 10 s,
 # so these stay short.
@@ -177,3 +178,41 @@ def paced_job_id(job_id: str, turn: float) -> str:
     """The id a send job deferred by pacing is re-enqueued under: ARQ refuses the running job's
     own id, and a re-enqueue is not an ARQ retry, so it costs none of the job's tries."""
     return f"{job_id}:paced:{int(turn * 1000)}"
+
+
+# -- The web surface: console and athlete page ----------------------------------------------------
+#: Cookie names: an operator's console session and an athlete's own-page session.
+CONSOLE_COOKIE = "textcoach_console"
+ATHLETE_COOKIE = "textcoach_athlete"
+#: A texted athlete link works once, within this many seconds of being sent.
+ATHLETE_LINK_TTL_S = 15 * 60
+#: Wrong codes tried against one link before it is burnt.
+ATHLETE_LINK_MAX_ATTEMPTS = 5
+#: The athlete's page stays open this long after the link is used.
+ATHLETE_SESSION_TTL_S = 60 * 60
+#: Failed console logins counted per email and per client address, in a rolling window; past
+#: either limit, logins are refused until the window has passed.
+LOGIN_FAILURES_PREFIX = "textcoach:login-failures:"
+LOGIN_WINDOW_S = 15 * 60
+LOGIN_MAX_FAILURES_PER_EMAIL = 5
+LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+#: Rows per page in the console's athlete list.
+CONSOLE_PAGE_SIZE = 25
+NOTIFY_OPERATORS_TIMEOUT_S = 15
+NOTIFY_OPERATORS_MAX_TRIES = 8
+#: The sweeper's last run (time and summary), shown on the console's health page.
+SWEEP_LAST_RUN = "textcoach:sweep:last"
+SWEEP_LAST_RUN_TTL_S = 24 * 3600
+
+
+# -- Notifying operators of a help request (worker/jobs/notify.py) ------------------------------
+#: The operators' webhook gets this long to answer (inside the job's own timeout).
+NOTIFY_HTTP_TIMEOUT_S = 10.0
+#: A notice the webhook refused comes back after 15 s, 30 s, 1 min... at most this far apart.
+NOTIFY_RETRY_S = 15.0
+NOTIFY_RETRY_MAX_S = 30 * 60.0
+
+
+def notify_job_id(help_request_id: UUID) -> str:
+    """One notice job per help request at a time (ARQ refuses the id while it is queued)."""
+    return f"notify:{help_request_id}"

@@ -95,7 +95,7 @@ def test_unknown_names_are_one_readable_error_each(source_dirs: tuple[Path, Path
         "DailyMessage, PlanOutline, ProfileUpdate, WeekPlan)",
         "agents/coach.yaml: unknown tool 'teleport' (known: explain_exercise, get_workout, "
         "load_advice, log_metric, log_workout, modify_plan, modify_workout, pause, plan_trip, "
-        "progress_summary, record_check_in, rest_day_texts, session_length)",
+        "progress_summary, record_check_in, request_human, rest_day_texts, session_length)",
         "agents/coach.yaml: unknown context template 'context/missing' "
         "(expected prompts/context/missing.j2)",
     ]

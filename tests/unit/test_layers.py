@@ -14,7 +14,7 @@ WORKER = Path(__file__).resolve().parents[2] / "worker"
 
 #: Rank of each part of the package; higher may import lower.
 RANKS: dict[str, float] = {
-    "constants": 0, "errors": 0, "clock": 0, "paths": 0, "localtime": 0,
+    "constants": 0, "errors": 0, "clock": 0, "paths": 0, "localtime": 0, "tokens": 0,
     "settings": 1,
     "domain": 2,
     "lua": 2.5,
@@ -22,6 +22,7 @@ RANKS: dict[str, float] = {
     "timezones": 4, "library": 4, "outbox": 4, "schedule": 4,
     "planning": 5,
     "coach": 6,
+    "staff": 6.5,  # the operators' side: accounts, takeovers, help requests, audit
     "llm": 7,
     "agents": 8,
     "inbound": 9, "bootstrap": 9,

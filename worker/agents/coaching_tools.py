@@ -29,8 +29,10 @@ from worker.coach.results import (
 )
 from worker.coach.travel import plan_trip as record_trip
 from worker.db.queries import sql
+from worker.domain.escalation import Escalation, HelpReason, shortened
 from worker.domain.vocabulary import body_area
 from worker.errors import ToolError
+from worker.staff.help import HumanRequested, escalate
 from worker.timezones import is_valid_zone
 
 
@@ -160,3 +162,17 @@ class ProgressArgs(Args):
 async def progress_summary(ctx: ToolContext, args: ProgressArgs) -> Progress:
     async with ctx.pool.acquire() as conn:
         return await summarize(conn, ctx.user_id, ctx.today(), ctx.timezone, args.days)
+
+
+class RequestHumanArgs(Args):
+    reason: HelpReason = Field(description="asked_for_person: they asked for a person; "
+                               "confusion: you cannot make out what they want; red_flag: a "
+                               "symptom that needs a professional.")
+    detail: str = Field(description="What the person should know first, in a few words.")
+
+
+async def request_human(ctx: ToolContext, args: RequestHumanArgs) -> HumanRequested:
+    """A person from the team is asked to text the athlete; one request open at a time."""
+    async with ctx.pool.acquire() as conn:
+        return await escalate(conn, ctx.user_id, Escalation(args.reason, shortened(args.detail)),
+                              ctx.source_message_id, ctx.turn_id)

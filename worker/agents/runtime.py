@@ -433,7 +433,8 @@ class Runtime:
 
     async def _run_tool(self, tool: Tool, tool_call: ToolCall, call: Call) -> BaseModel:
         assert call.user_id is not None
-        context = ToolContext(self.pool, call.user_id, call.timezone, call.source_message_id)
+        context = ToolContext(self.pool, call.user_id, call.timezone, call.source_message_id,
+                              call.turn_id)
         try:
             args = tool.args_model.model_validate(tool_call.arguments)
             if tool.writes and call.source_message_id is not None:

@@ -65,6 +65,8 @@ class ToolContext:
     user_id: UUID
     timezone: str
     source_message_id: UUID | None = None
+    #: The turn the tool runs in (help requests record it).
+    turn_id: UUID | None = None
 
     def today(self) -> date:
         return now().astimezone(ZoneInfo(self.timezone)).date()

@@ -24,6 +24,7 @@ from worker.agents.coaching_tools import (
     LogWorkoutArgs,
     PlanTripArgs,
     ProgressArgs,
+    RequestHumanArgs,
     SessionLengthArgs,
     explain_exercise,
     load_advice,
@@ -31,6 +32,7 @@ from worker.agents.coaching_tools import (
     log_workout,
     plan_trip,
     progress_summary,
+    request_human,
     session_length,
 )
 from worker.agents.toolbase import Args, DayRef, ToolContext, day_of
@@ -255,5 +257,8 @@ TOOLS: dict[str, Tool] = {
         Tool("session_length", "How long a session took; sessions that run long are written "
              "again to fit the time the athlete asked for.", SessionLengthArgs, session_length,
              writes=True),
+        Tool("request_human", "Ask a person from the team to text the athlete here: they asked "
+             "for a person, or you cannot make out what they want. The result says what to "
+             "tell them.", RequestHumanArgs, request_human, writes=True),
     )
 }

@@ -3,7 +3,9 @@
 Every provider goes through the same steps, and every decision is made in code:
 
 1. **Safety first.** Red flags are screened in code before any agent runs; a red flag clears
-   today's session and gets the referral, nothing else.
+   today's session, gets the referral and asks a person from the team to follow up, nothing
+   else. An athlete lost two turns running (:mod:`worker.domain.escalation`) is told a person
+   will text them, rather than given a third answer that misses.
 2. **What did they say about themselves?** The ``profile_extractor`` agent (a model, or the
    offline reader) turns the texts into a :class:`ProfileUpdate`; the domain merges it and
    carries out what it changes (a new plan for a new goal, the rest of the plan laid out again
@@ -34,6 +36,7 @@ from worker.coach.welcome import WELCOME
 from worker.db.profiles import latest_profile
 from worker.db.queries import sql
 from worker.domain.context import AthleteContext, Recorded, TurnFacts
+from worker.domain.escalation import for_confusion, for_red_flag, red_flag_reply
 from worker.domain.onboarding import onboarding_state
 from worker.domain.profile import Profile, ProfileUpdate, Source
 from worker.domain.replies import CoachReply
@@ -43,6 +46,7 @@ from worker.domain.windows import window_for
 from worker.llm.types import ToolOutcome
 from worker.localtime import WEEKDAY_ABBR
 from worker.planning.archetypes import PREHAB
+from worker.staff.help import escalate
 
 #: How much of a turn's texts a profile field's source keeps.
 SOURCE_TEXT_LIMIT = 240
@@ -82,8 +86,16 @@ async def take_turn(
             async with pool.acquire() as conn:
                 await conn.fetchval(sql("skip_if_scheduled"), user_id, context.today_date(),
                                     f"red flag: {flag.kind}")
+        async with pool.acquire() as conn:
+            await escalate(conn, user_id, for_red_flag(flag, texts), call.source_message_id,
+                           turn_id)
         outcome.red_flag = flag.kind
-        outcome.replies.append(Reply("chat", flag.answer))
+        outcome.replies.append(Reply("chat", red_flag_reply(flag)))
+        return outcome
+    if (lost := for_confusion(texts, context.history)) is not None:
+        async with pool.acquire() as conn:
+            asked = await escalate(conn, user_id, lost, call.source_message_id, turn_id)
+        outcome.replies.append(Reply("chat", asked.tell_athlete))
         return outcome
 
     extracted = await runtime.run("profile_extractor", call, context.variables())

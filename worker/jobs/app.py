@@ -14,6 +14,7 @@ from worker.db.pool import create_pool
 from worker.jobs.context import Deps
 from worker.jobs.daily import fan_out_daily, send_daily
 from worker.jobs.inbox import process_inbox
+from worker.jobs.notify import notify_operators
 from worker.jobs.plans import build_plan_job, roll_weeks, write_week_job
 from worker.jobs.retention import maintain_agent_logs
 from worker.jobs.send import send_message
@@ -40,6 +41,8 @@ JOBS: list[tuple[Any, str, int, int]] = [
     (send_weekly, constants.SEND_WEEKLY, constants.DAILY_TIMEOUT_S, constants.DAILY_MAX_TRIES),
     (build_plan_job, constants.BUILD_PLAN, constants.PLAN_TIMEOUT_S, constants.PLAN_MAX_TRIES),
     (write_week_job, constants.WRITE_WEEK, constants.PLAN_TIMEOUT_S, constants.PLAN_MAX_TRIES),
+    (notify_operators, constants.NOTIFY_OPERATORS, constants.NOTIFY_OPERATORS_TIMEOUT_S,
+     constants.NOTIFY_OPERATORS_MAX_TRIES),
 ]
 FUNCTIONS = [
     func(job, name=name, timeout=timeout, max_tries=tries, keep_result=0)

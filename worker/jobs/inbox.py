@@ -29,6 +29,7 @@ from worker.domain.onboarding import ESSENTIALS, known
 from worker.domain.profile import Profile
 from worker.errors import TurnRaced
 from worker.jobs.context import deps
+from worker.jobs.notify import enqueue_notices
 from worker.outbox import parts_of
 from worker.queue import enqueue_build_plan, enqueue_send, enqueue_write_week
 
@@ -47,6 +48,7 @@ async def process_inbox(ctx: dict[str, Any], user_id: str) -> str:
             outbound, standing = await _take_turn(ctx, athlete)
     for message_id in outbound:
         await enqueue_send(d.redis, message_id, first=True)  # replies go ahead of bulk texts
+    await enqueue_notices(d, athlete)  # the coach asked for a person: the operators hear of it
     await _plan_when_ready(ctx, athlete, standing)
     return f"{len(outbound)} outbound"
 
@@ -85,8 +87,14 @@ async def _take_turn(
 ) -> tuple[list[UUID], asyncpg.Record | None]:
     """The turn's outbound ids, and the athlete's standing for plan work once it is done."""
     d = deps(ctx)
-    start = await d.pool.fetchrow(sql("turn_start"), athlete)
+    start = await d.pool.fetchrow(sql("turn_start"), athlete, now())
     if start is None or not start["inbox"]:
+        return [], None
+    if start["taken_over"]:
+        # A person is answering this athlete: the texts wait for them (or for the coach, once
+        # the conversation is handed back or the takeover runs out).
+        log.info("athlete %s: taken over by a person; %d text(s) left for them",
+                 athlete, len(start["inbox"]))
         return [], None
     inbox = list(start["inbox"])
     turn_id = uuid.uuid4()

@@ -34,8 +34,16 @@ from worker.domain.replies import CoachReply
 from worker.domain.vocabulary import normalize_equipment
 from worker.llm.offline import intents, replies
 from worker.llm.offline.faq import faq_answer
-from worker.llm.offline.read.text import OTHERS, prepare, questions, statements, turn_languages
+from worker.llm.offline.read.text import (
+    OTHERS,
+    clean_text,
+    prepare,
+    questions,
+    statements,
+    turn_languages,
+)
 from worker.llm.types import LLMRequest, ToolOutcome
+from worker.staff.help import HumanRequested
 
 ToolPlan = list[tuple[str, dict[str, object]]]
 
@@ -51,16 +59,19 @@ def coach_turn(request: LLMRequest) -> CoachReply | ToolPlan:
 
 
 def choose_tools(context: AthleteContext, texts: list[str]) -> ToolPlan:
-    """The tool calls an active athlete's texts ask for (onboarding needs none: the profile
-    extractor read its facts already)."""
-    if context.athlete.status == "onboarding" or not texts:
+    """The tool calls an active athlete's texts ask for (onboarding needs none but a person:
+    the profile extractor read its facts already)."""
+    if not texts:
         return []
+    # "Can I talk to a real person?": asked in onboarding too, and answered before the rest.
+    plan: ToolPlan = intents.human_plan([clean_text(t) for t in texts])
+    if context.athlete.status == "onboarding":
+        return plan
     spoken = turn_languages(texts)
     prepared = " ".join(prepare(t, spoken, drop_rejected=False) for t in texts)
     said = "\n".join(statements(texts))
     asked = " ".join(questions(texts))
     today = context.today_date()
-    plan: ToolPlan = []
     plan += intents.pause_plan(prepared, context.athlete.status, today)
     if context.check_in_open and (check_in := intents.check_in_plan(prepared)):
         return plan + check_in
@@ -115,9 +126,12 @@ def _unique(plan: ToolPlan) -> ToolPlan:
 def compose_reply(context: AthleteContext, texts: list[str], outcomes: list[ToolOutcome]) -> str:
     name = context.athlete.name
     who = f", {name}" if name else ""
+    person = next((o.result.tell_athlete for o in outcomes
+                   if isinstance(o.result, HumanRequested)), None)
     if context.athlete.status == "onboarding":
-        return _onboarding_reply(context, who)
-    lines: list[str] = []
+        onboarding = _onboarding_reply(context, who, understood=person is not None)
+        return f"{person} {onboarding}" if person else onboarding
+    lines: list[str] = [person] if person else []
     if context.turn.declines:
         lines.append(_decline(context.turn.declines))
     trip_planned = any(isinstance(o.result, TripPlanned) for o in outcomes)
@@ -137,7 +151,8 @@ def compose_reply(context: AthleteContext, texts: list[str], outcomes: list[Tool
     asked = questions(texts)
     logged = any(o.call.name == "log_workout" for o in outcomes)
     answered = {o.call.name for o in outcomes} & {"explain_exercise", "load_advice",
-                                                  "progress_summary", "get_workout"}
+                                                  "progress_summary", "get_workout",
+                                                  "request_human"}
     if asked and not answered:
         whole = " ".join(prepare(t, spoken) for t in texts)
         goal = context.profile.primary_goal if context.profile else None
@@ -174,7 +189,7 @@ def _greet_name(context: AthleteContext) -> str:
     return f"Nice to meet you, {named}! " if named else ""
 
 
-def _onboarding_reply(context: AthleteContext, who: str) -> str:
+def _onboarding_reply(context: AthleteContext, who: str, *, understood: bool = False) -> str:
     onboarding = context.onboarding
     recorded = replies.recorded([(r.field, r.value) for r in context.turn.recorded])
     hello = _greet_name(context) or ("" if recorded or not context.athlete.first_contact else (
@@ -194,7 +209,8 @@ def _onboarding_reply(context: AthleteContext, who: str) -> str:
     elif onboarding and onboarding.ask:
         ask = onboarding.ask
         question = replies.ask(ask["fields"], int(ask["attempt"]), ask.get("choices") or {})
-        if not recorded and not context.athlete.first_contact and int(ask["attempt"]) < 2:
+        if not (recorded or understood or context.athlete.first_contact) and \
+                int(ask["attempt"]) < 2:
             question = "Sorry, I didn't catch that. " + question
         parts.append(question)
     return " ".join(p.strip() for p in parts if p.strip())

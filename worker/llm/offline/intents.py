@@ -415,6 +415,54 @@ def pause_plan(joined: str, status: str, today: date) -> ToolPlan:
     return []
 
 
+#: Someone to talk to, in the athlete's words: "a real person", "a human", "someone".
+_PERSON: Final = (r"(?:(?:a|an|some|the|one|to)\s+)?(?:real\s+|actual\s+|live\s+|human\s+)?"
+                  r"(?:person|human(?: being)?|someone|somebody|some1|people|coach|trainer|"
+                  r"staff|member of (?:the )?(?:staff|team)|manager|supervisor|operator|agent|"
+                  r"team)\b")
+#: The athlete asks for a person ("can I talk to a real human?", "is this a bot? I want a
+#: human", "hablar con una persona"): a model calls request_human; so does this reader.
+ASK_FOR_PERSON: Final = re.compile(
+    r"\b(?:can|could|may|do|how do|how can)\s+(?:i|we|u|you)\s+(?:please\s+|pls\s+)?"
+    r"(?:talk|speak|chat|text|get in touch|be put through)\s+(?:to|with)\s+" + _PERSON
+    + r"|\b(?:i|i'?d|id|we)\s+(?:really\s+)?(?:want|wanna|need|would like|'?d like|like|"
+    r"prefer|rather)\s+(?:to\s+)?(?:talk|speak|chat|text)\s+(?:to|with)\s+" + _PERSON
+    + r"|\b(?:let me|put me through to|connect me (?:to|with)|transfer me to|get me|give me|"
+    r"pass me to)\s+(?:talk\s+to\s+|speak\s+to\s+)?" + _PERSON
+    + r"|\b(?:i|we)\s+(?:really\s+)?(?:want|wanna|need|would like|'?d like)\s+(?:a|an|to "
+    r"have a)\s+(?:real\s+|actual\s+|live\s+)?(?:person|human(?: being)?)\b"
+    r"|\b(?:real|actual|live)\s+(?:person|human)\s+(?:please|pls|plz)\b"
+    r"|^\W*(?:(?:please|pls|plz|ok|okay|just)\s+)?(?:talk|speak|chat)\s+(?:to|with)\s+(?:a|an)"
+    r"\s+(?:real\s+|actual\s+|live\s+)?(?:person|human)\b"
+    r"|\bis there (?:a|an|any)\s+(?:real\s+|actual\s+)?(?:person|human|one|someone)\b"
+    r"[^.?!]{0,25}\b(?:talk|speak|chat)\b"
+    r"|\b(?:can|could)\s+(?:a|an|some)\s*(?:real\s+)?(?:person|human|one|body)\s+(?:call|text|"
+    r"contact)\s+me\b"
+    r"|^\W*(?:a\s+)?(?:human|person|real person|real human|agent|operator)\s+(?:please|pls|plz)"
+    r"\W*$"
+    # Spanish, Portuguese, French, German, Italian
+    r"|\b(?:hablar|habla|platicar)\s+con\s+(?:una?\s+)?(?:persona|humano|alguien|entrenador|"
+    r"coach|el equipo)\b|\bquiero\s+(?:una\s+persona|un\s+humano)\b"
+    r"|\bfalar\s+com\s+(?:uma?\s+)?(?:pessoa|humano|algu[eé]m|treinador)\b"
+    r"|\bparler\s+(?:à|a|avec)\s+(?:une?\s+)?(?:personne|humain|quelqu'un|coach|vrai)\b"
+    r"|\bmit\s+(?:einem|einer|jemandem)\s+(?:echten\s+)?(?:menschen|person|mitarbeiter)?\s*"
+    r"(?:sprechen|reden)\b"
+    r"|\bparlare\s+con\s+(?:una?\s+)?(?:persona|umano|qualcuno)\b", _I)
+_NOT_ASKING: Final = re.compile(r"\b(?:don'?t|dont|do not|no need to|never|not)\s+(?:\w+\s+)?"
+                                r"$", _I)
+
+
+def human_plan(texts: list[str]) -> ToolPlan:
+    """request_human when a text asks for a person, not when it says it does not want one."""
+    for text in texts:
+        for match in ASK_FOR_PERSON.finditer(text):
+            if _NOT_ASKING.search(text, 0, match.start()) is None:
+                said = " ".join(text.split())
+                return [("request_human", {"reason": "asked_for_person",
+                                           "detail": f"asked for a person: {said[:200]}"})]
+    return []
+
+
 #: "down 3 lbs since last week": progress on the scale, not a set of anything.
 WEIGHT_CHANGE: Final = re.compile(r"\b(?:down|lost|dropped|up)\s+(?P<v>\d{1,2}(?:\.\d)?)\s*"
                                   r"(?P<u>kg|kgs|kilos|lbs?|pounds)\b[^.!?]*", _I)
