@@ -2,8 +2,9 @@
 
 Everything here runs inside the webhook's request. A plain text (nearly all of them) is one
 statement and one Redis round trip; a keyword ("STOP", "HELP", "yes" after an opt-out) is a
-short transaction, because its answer depends on and changes the athlete's consent. The coach's
-thinking happens later in ``process_inbox``.
+short transaction, because its answer depends on and changes the athlete's consent (LINK's
+answer carries a one-time link stored in that transaction). The coach's thinking happens later
+in ``process_inbox``.
 """
 
 from __future__ import annotations
@@ -19,12 +20,20 @@ import asyncpg
 from arq.connections import ArqRedis
 
 from worker import constants
+from worker.coach.links import issue_link
 from worker.db.pool import Conn
 from worker.db.queries import sql
 from worker.outbox import conversation_for, write_outbound
 from worker.queue import enqueue_inbox, enqueue_many, enqueue_send, inbox_job
 from worker.settings import Settings
-from worker.sms.keywords import KIND_BY_KEYWORD, REPLIES, Keyword, classify, may_be_keyword
+from worker.sms.keywords import (
+    KIND_BY_KEYWORD,
+    REPLIES,
+    Keyword,
+    classify,
+    link_reply,
+    may_be_keyword,
+)
 from worker.sms.segments import segment_info
 from worker.timezones import guess_timezone, guess_units
 
@@ -72,7 +81,8 @@ async def accept_inbound(
         user = await conn.fetchrow(sql("upsert_user_by_phone"), text.from_number, guess, units)
         assert user is not None
         user_id: UUID = user["id"]
-        keyword = classify(text.body, opted_out=user["opted_out_at"] is not None)
+        opted_out = user["opted_out_at"] is not None
+        keyword = classify(text.body, opted_out=opted_out)
         conversation_id = await conversation_for(conn, user_id)
         message_id: UUID | None = await conn.fetchval(
             sql("insert_inbound"),
@@ -91,7 +101,8 @@ async def accept_inbound(
         accepted = Accepted(user_id, message_id, False, keyword, bool(user["created"]))
         if keyword is not None:
             accepted.outbound_ids = await _answer_keyword(
-                conn, keyword, user_id, conversation_id, message_id, text
+                conn, keyword, user_id, conversation_id, message_id, text,
+                opted_out=opted_out, base_url=settings.base_url,
             )
 
     if keyword is None:
@@ -214,6 +225,9 @@ async def _answer_keyword(
     conversation_id: UUID,
     message_id: UUID,
     text: InboundText,
+    *,
+    opted_out: bool,
+    base_url: str,
 ) -> list[UUID]:
     if keyword is Keyword.OPT_OUT:
         await conn.execute(sql("opt_out_user"), user_id)
@@ -221,13 +235,18 @@ async def _answer_keyword(
         await conn.execute(sql("opt_in_user"), user_id)
     turn_id = uuid.uuid4()
     await conn.execute(sql("mark_inbound_processed"), [message_id], turn_id)
+    body = REPLIES[keyword]
+    if keyword is Keyword.LINK:
+        if opted_out:
+            return []  # no text goes to someone who opted out, and no link is made for none
+        body = link_reply(await issue_link(conn, user_id, base_url))
     return await write_outbound(
         conn,
         user_id=user_id,
         conversation_id=conversation_id,
         from_number=text.to_number,
         to_number=text.from_number,
-        body=REPLIES[keyword],
+        body=body,
         kind=KIND_BY_KEYWORD[keyword],
         turn_id=turn_id,
         reply_to_id=message_id,

@@ -28,11 +28,12 @@ SELECT
           WHERE w.user_id = usr.id AND w.date >= home.today - $6::int - 1
             AND w.date < home.today + $7::int + 2
           ORDER BY w.date) AS workouts,
-    -- Suppressed outbound (never delivered) and keyword traffic are not the conversation.
+    -- Suppressed outbound (never delivered) and keyword traffic are not the conversation; an
+    -- athlete page link is a credential, never sent to a model.
     ARRAY(SELECT recent.m FROM (
               SELECT m, m.seq FROM messages m
               WHERE m.user_id = usr.id AND NOT (m.id = ANY($3::uuid[]))
-                AND m.status <> 'suppressed' AND m.kind <> 'keyword'
+                AND m.status <> 'suppressed' AND m.kind NOT IN ('keyword', 'athlete_link')
               ORDER BY m.seq DESC LIMIT $4) recent
           ORDER BY recent.seq) AS history,
     -- The fields still open from the coach's last few texts: a bare "3" or "Sam" answers

@@ -24,6 +24,7 @@ from worker.agents.plans import write_week
 from worker.agents.runtime import deadline_after
 from worker.clock import now
 from worker.coach.achievements import take_unannounced
+from worker.coach.links import LINK_OFFER, offers_link
 from worker.coach.missed import mark_missed
 from worker.db.queries import sql
 from worker.jobs.context import deps
@@ -52,7 +53,7 @@ async def _send_weekly(ctx: dict[str, Any], user_id: str) -> str:
     athlete = UUID(user_id)
     moment = now()
     async with d.pool.acquire() as conn:
-        user = await conn.fetchrow(sql("weekly_athlete"), athlete)
+        user = await conn.fetchrow(sql("weekly_athlete"), athlete, moment)
     if user is None:
         return "no such athlete"
     window = sending_window(user, "next_weekly_at", moment, d.settings.daily_cutoff_hours,
@@ -64,6 +65,10 @@ async def _send_weekly(ctx: dict[str, Any], user_id: str) -> str:
     if window == "missed":
         await d.pool.execute(sql("set_next_weekly"), athlete, next_at)
         return "missed the window"
+    if user["taken_over"]:
+        # A person is talking with the athlete: a recap now would talk over them.
+        await d.pool.execute(sql("set_next_weekly"), athlete, next_at)
+        return "skipped: a person has taken over"
     sunday = due.astimezone(ZoneInfo(user["timezone"])).date()
 
     async with d.pool.acquire() as conn:
@@ -99,6 +104,8 @@ async def _send_weekly(ctx: dict[str, Any], user_id: str) -> str:
             milestones = [a["name"] for a in await take_unannounced(conn, athlete)]
             if milestones:
                 body += f" Milestones: {', '.join(milestones)}!"
+            if not check_in and await offers_link(conn, athlete):  # one ask per recap
+                body += f" {LINK_OFFER}"
             ids = await write_outbound(
                 conn, user_id=athlete, conversation_id=await conversation_for(conn, athlete),
                 from_number=d.settings.coach_number, to_number=user["phone"], body=body,

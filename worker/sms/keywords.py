@@ -8,6 +8,10 @@ whose sentence is only about stopping the messages ("stop please", "opt out", "u
 "basta messaggi, stop please") is an opt-out too, however it is typed
 (full-width letters, zero-width spaces, quotes, emoji). A text that only qualifies the messages
 ("stop texting me so early, 9am is fine") is not.
+
+LINK is this product's own keyword, answered the same way (by the webhook, in the transaction
+that stores the text): the reply carries a one-time link to the athlete's progress page. It is
+only ever the whole text ("link", "my link", "progress page"), never a word in a sentence.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+
+from worker.constants import ATHLETE_LINK_TTL_S
 
 OPT_OUT_WORDS = frozenset(
     {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT",
@@ -25,12 +31,18 @@ OPT_OUT_WORDS = frozenset(
 OPT_IN_WORDS = frozenset({"START", "UNSTOP"})
 OPT_IN_WHEN_OPTED_OUT = frozenset({"YES"})
 HELP_WORDS = frozenset({"HELP", "INFO"})
+#: Asking for the progress page: the whole text, folded (see normalize), is one of these.
+LINK_PHRASES = frozenset(
+    {"link", "my link", "send link", "send my link", "send me my link", "send me the link",
+     "send me a link", "progress page", "my progress page", "my page"}
+)
 
 
 class Keyword(enum.StrEnum):
     OPT_OUT = "opt_out"
     OPT_IN = "opt_in"
     HELP = "help"
+    LINK = "link"
 
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
@@ -96,6 +108,8 @@ def classify(body: str, *, opted_out: bool) -> Keyword | None:
         return Keyword.OPT_OUT
     if opted_out and _OPT_IN_SENTENCE.match(text.strip(" .!?,;'")):
         return Keyword.OPT_IN
+    if text.strip(".!?,;' ") in LINK_PHRASES:
+        return Keyword.LINK
     if not word or " " in word:
         return None
     if word in OPT_IN_WORDS or (opted_out and word in OPT_IN_WHEN_OPTED_OUT):
@@ -119,6 +133,7 @@ KIND_BY_KEYWORD = {
     Keyword.OPT_OUT: "opt_out_confirmation",
     Keyword.OPT_IN: "opt_in_confirmation",
     Keyword.HELP: "help",
+    Keyword.LINK: "athlete_link",
 }
 
 #: Each fits one GSM-7 SMS (a unit test holds them to it).
@@ -135,4 +150,11 @@ REPLIES = {
         "textcoach: SMS fitness coaching. Text your coach anytime. "
         "Msg & data rates may apply. Reply STOP to opt out, START to opt back in."
     ),
+    # {url} is the athlete's one-time link (see link_reply).
+    Keyword.LINK: f"Your progress page (one use, {ATHLETE_LINK_TTL_S // 60} min): {{url}}",
 }
+
+
+def link_reply(url: str) -> str:
+    """The answer to LINK, carrying the athlete's one-time link."""
+    return REPLIES[Keyword.LINK].format(url=url)
