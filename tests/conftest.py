@@ -34,7 +34,8 @@ from worker.llm.offline import OfflineProvider
 from worker.queue import connect_redis
 from worker.settings import Settings
 from worker.sms.channel import Channel, LocalChannel
-from worker.web.app import WebDeps, create_app
+from worker.web.app import create_app
+from worker.web.deps import WebDeps
 from worker.web.signature import sign, twilio_form
 
 TEST_BASE_URL = "http://testserver"

@@ -11,3 +11,6 @@ MIGRATIONS_DIR = ROOT / "migrations"
 SQL_DIR = ROOT / "sql"
 AGENTS_DIR = ROOT / "agents"
 PROMPTS_DIR = ROOT / "prompts"
+#: The web pages' templates and static files ship inside the package they belong to.
+WEB_TEMPLATES_DIR = ROOT / "worker" / "web" / "templates"
+WEB_STATIC_DIR = ROOT / "worker" / "web" / "static"

@@ -214,3 +214,10 @@ INSERT INTO tool_effects (source_message_id, call_key, tool, result) VALUES ($1,
 -- own UTC date, the clock created_at is stamped by.
 SELECT action, partition_name, row_count
 FROM agent_logs_maintain((now() AT TIME ZONE 'UTC')::date, $1, $2);
+
+-- name: agent_versions
+-- Every version of one agent, newest first, for the console's history and rollback.
+SELECT version, is_active, model, created_by, created_at
+FROM agent_definitions
+WHERE name = $1
+ORDER BY version DESC;

@@ -19,7 +19,8 @@ from worker.outbox import conversation_for, write_outbound
 from worker.queue import enqueue_send
 from worker.settings import Settings
 from worker.sms.channel import LocalChannel
-from worker.web.app import WebDeps, create_app
+from worker.web.app import create_app
+from worker.web.deps import WebDeps
 from worker.web.signature import sign, twilio_form
 
 PHONE = "+15551230001"

@@ -50,7 +50,8 @@ from worker.replay.scenario import (
 from worker.schedule import trips_for, zone_at
 from worker.settings import Settings
 from worker.sms.channel import LocalChannel
-from worker.web.app import WebDeps, create_app
+from worker.web.app import create_app
+from worker.web.deps import WebDeps
 from worker.web.signature import sign, twilio_form
 
 BASE = "http://replay.local"

@@ -7,16 +7,15 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from uuid import UUID
 
 import asyncpg
-from arq.connections import ArqRedis
 from redis.exceptions import RedisError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from worker.constants import (
     MAX_ADDRESS_CHARS,
@@ -32,9 +31,13 @@ from worker.db.queries import sql
 from worker.errors import BadRequest
 from worker.inbound import ChatBatcher, InboundText, accept_inbound
 from worker.inbound_buffer import DATABASE_DOWN, buffer_inbound
+from worker.paths import WEB_STATIC_DIR
 from worker.queue import connect_redis
 from worker.settings import Settings
 from worker.sms.channel import OPTED_OUT_CODES, UNDELIVERABLE_CODES
+from worker.web.athlete import athlete_routes
+from worker.web.console import console
+from worker.web.deps import WebDeps, deps_of
 from worker.web.forms import parse_form
 from worker.web.signature import is_valid, public_url
 
@@ -50,19 +53,6 @@ TWILIO_STATUSES = frozenset(
 )
 
 
-@dataclass
-class WebDeps:
-    settings: Settings
-    pool: asyncpg.Pool
-    redis: ArqRedis
-    #: The group commit for plain texts; None stores each text on its own.
-    batcher: ChatBatcher | None = None
-
-
-def _deps(request: Request) -> WebDeps:
-    found = request.app.state.deps
-    assert isinstance(found, WebDeps)
-    return found
 
 
 async def _bounded_body(request: Request) -> bytes:
@@ -134,7 +124,7 @@ def _error_code(params: dict[str, str]) -> int | None:
 
 
 async def twilio_sms(request: Request) -> Response:
-    d = _deps(request)
+    d = deps_of(request)
     try:
         params = await _signed_form(request, d.settings)
         text = InboundText(
@@ -169,7 +159,7 @@ async def twilio_sms(request: Request) -> Response:
 
 
 async def twilio_status(request: Request) -> Response:
-    d = _deps(request)
+    d = deps_of(request)
     try:
         params = await _signed_form(request, d.settings)
         sid = _sid(params)
@@ -206,7 +196,7 @@ async def _record_status(pool: asyncpg.Pool, message_id: UUID | None, sid: str, 
 
 
 async def healthz(request: Request) -> Response:
-    d = _deps(request)
+    d = deps_of(request)
     checks: dict[str, str] = {}
     # ok or error only: exception text (hosts, users, versions) is for the log, not the wire.
     try:
@@ -266,6 +256,9 @@ def create_app(
             Route("/twilio/sms", twilio_sms, methods=["POST"]),
             Route("/twilio/status", twilio_status, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            *athlete_routes,
+            console,
+            Mount("/static", StaticFiles(directory=WEB_STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,
     )

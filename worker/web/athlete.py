@@ -1,0 +1,112 @@
+"""The athlete's own page: opened from the one-time link the coach texts, then read-only.
+
+``GET /a/{code}`` spends the link (see worker.coach.links), starts an athlete session whose
+cookie is scoped to ``/me``, and redirects there; a link that is unknown, used, expired or
+malformed gets a 410 page saying to text LINK again (never a 500, never a hint which it was).
+``GET /me`` shows the session's athlete, and only them: the athlete id comes from the session
+row, nothing in the URL names an athlete, and there is no other route.
+
+No page runs script: the Content-Security-Policy below forbids it, so even a chart label that
+escaped escaping could not run (the charts are inline SVG, styled inline, hence 'unsafe-inline'
+for styles only).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from worker.clock import now
+from worker.coach.links import consume_link, is_code_shaped, note_presented
+from worker.constants import ATHLETE_COOKIE, ATHLETE_LINK_TTL_S, ATHLETE_SESSION_TTL_S
+from worker.db.queries import sql
+from worker.web.athlete_data import load_page
+from worker.web.charts import loads_chart, rungs_chart, sessions_chart, weight_chart
+from worker.web.deps import deps_of
+from worker.web.sessions import session_from, set_session_cookie, start_session
+from worker.web.templating import render
+
+#: The page, and the path its session cookie is scoped to.
+ME_PATH = "/me"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+#: User agents of the apps that fetch a texted link to draw its preview (iMessage sends
+#: facebookexternalhit and Twitterbot). A fetch by one of them must not spend the link the
+#: athlete has not tapped yet; it gets a page with nothing on it. Faking one gains nothing.
+PREVIEWERS = (
+    "facebookexternalhit", "facebot", "twitterbot", "whatsapp", "slackbot", "telegrambot",
+    "discordbot", "skypeuripreview", "linkedinbot", "embedly", "bingpreview", "googlebot",
+)
+
+
+def _locked_down(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _is_preview(request: Request) -> bool:
+    """A fetch that is not the athlete opening the link: a HEAD (link checkers), or an app
+    drawing a preview."""
+    agent = request.headers.get("user-agent", "").lower()
+    return request.method == "HEAD" or any(name in agent for name in PREVIEWERS)
+
+
+def _gone(request: Request) -> Response:
+    return _locked_down(render(request, "athlete/gone.html", status_code=410,
+                               ttl_minutes=ATHLETE_LINK_TTL_S // 60))
+
+
+async def open_link(request: Request) -> Response:
+    code = str(request.path_params["code"])
+    if not is_code_shaped(code):
+        return _gone(request)
+    d = deps_of(request)
+    if _is_preview(request):
+        async with d.pool.acquire() as conn:
+            await note_presented(conn, code)
+        return _locked_down(render(request, "athlete/preview.html"))
+    async with d.pool.acquire() as conn, conn.transaction():
+        user_id = await consume_link(conn, code)
+        if user_id is None:
+            return _gone(request)
+        token, _ = await start_session(
+            conn, ttl=timedelta(seconds=ATHLETE_SESSION_TTL_S), user_id=user_id)
+        # The page, not the link: the code is never written anywhere in clear.
+        await conn.execute(sql("record_page_visit"), ME_PATH, user_id, now())
+    response = RedirectResponse(ME_PATH, status_code=303)
+    set_session_cookie(response, ATHLETE_COOKIE, token, max_age=ATHLETE_SESSION_TTL_S,
+                       secure=d.settings.secure_cookies, path=ME_PATH)
+    return _locked_down(response)
+
+
+async def me(request: Request) -> Response:
+    d = deps_of(request)
+    async with d.pool.acquire() as conn:
+        session = await session_from(conn, request, ATHLETE_COOKIE)
+        # An operator's session never opens an athlete's page (it lives under another
+        # cookie anyway); only the athlete the link was texted to is shown.
+        page = (await load_page(conn, session.user_id)
+                if session is not None and session.user_id is not None else None)
+    if page is None:
+        return _locked_down(render(request, "athlete/signed_out.html", status_code=401))
+    return _locked_down(render(
+        request, "athlete/me.html", page=page,
+        sessions_svg=sessions_chart(page.weeks),
+        loads_svg=loads_chart(page.loads, page.unit) if page.loads or not page.rungs else None,
+        rungs_svg=rungs_chart(page.rungs) if page.rungs else None,
+        weight_svg=weight_chart(page.weights, page.unit),
+    ))
+
+
+athlete_routes: list[BaseRoute] = [
+    Route("/a/{code}", open_link, methods=["GET"]),
+    Route(ME_PATH, me, methods=["GET"]),
+]
