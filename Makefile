@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench fuzz faults clean
+.PHONY: run test browser lint bench fuzz faults clean
 
 $(BIN)/textcoach: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("textcoach needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -17,6 +17,11 @@ run: $(BIN)/textcoach
 
 test: $(BIN)/textcoach
 	$(BIN)/pytest
+
+# Only the browser tests (headless Chromium; screenshots in artifacts/screenshots). `make test`
+# runs them too, or says why it skipped them (no chromium/chromedriver on this machine).
+browser: $(BIN)/textcoach
+	$(BIN)/pytest -m browser -rs tests/browser
 
 lint: $(BIN)/textcoach
 	$(BIN)/ruff check worker tests bench
