@@ -8,7 +8,6 @@ turn's trace is then read back with `textcoach logs show`.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -26,7 +25,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.acceptance.test_run_and_text import _free_port, _textcoach
+from tests.acceptance.test_run_and_text import _textcoach
+from tests.processes import clean_env, free_port
 
 SEEN: list[dict[str, Any]] = []
 
@@ -55,7 +55,7 @@ async def chat_completions(request: Request) -> JSONResponse:
 
 @pytest.fixture(scope="module")
 def llm_server() -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     app = Starlette(routes=[Route("/v1/chat/completions", chat_completions, methods=["POST"])])
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -71,12 +71,9 @@ def test_a_turn_through_an_openai_compatible_server(
     llm_server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     tmp_path: Path = tmp_path_factory.mktemp("openai-product")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TWILIO_", "OPENAI_", "TEXTCOACH_"))
-           and k not in {"DATABASE_URL", "REDIS_URL"}}
-    env |= {"TEXTCOACH_DATA_DIR": str(tmp_path / "data"), "TEXTCOACH_WEB_PORT": str(port),
-            "OPENAI_BASE_URL": llm_server, "OPENAI_MODEL": "local-model"}
+    port = free_port()
+    env = clean_env(TEXTCOACH_DATA_DIR=str(tmp_path / "data"), TEXTCOACH_WEB_PORT=str(port),
+                    OPENAI_BASE_URL=llm_server, OPENAI_MODEL="local-model")
     log = (tmp_path / "run.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "worker", "run"], env=env, stdout=log,
                                stderr=subprocess.STDOUT)
@@ -125,11 +122,8 @@ def test_a_replay_against_an_openai_compatible_model(
         "  - advance: 1h\n"
         "  - text: 3 days a week, dumbbells\n"
         "    expect: {reply_contains: 'Hi from the model'}\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TWILIO_", "OPENAI_", "TEXTCOACH_"))
-           and k not in {"DATABASE_URL", "REDIS_URL"}}
-    env |= {"OPENAI_BASE_URL": llm_server, "OPENAI_MODEL": "local-model",
-            "OPENAI_API_KEY": "local"}
+    env = clean_env(OPENAI_BASE_URL=llm_server, OPENAI_MODEL="local-model",
+                    OPENAI_API_KEY="local")
     seen_before = len(SEEN)
     result = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "worker", "replay", "--llm", "openai", "--json", str(scenario)],

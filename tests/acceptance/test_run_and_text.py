@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,25 +18,15 @@ from pathlib import Path
 import httpx2
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.processes import clean_env, free_port
 
 
 @pytest.fixture(scope="module")
 def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, str], str]]:
     """`textcoach run` in the background, shared by this module; yields its env and base URL."""
     tmp_path = tmp_path_factory.mktemp("product")
-    port = _free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("TWILIO_", "OPENAI_", "TEXTCOACH_"))
-        and key not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    env |= {"TEXTCOACH_DATA_DIR": str(tmp_path / "data"), "TEXTCOACH_WEB_PORT": str(port)}
+    port = free_port()
+    env = clean_env(TEXTCOACH_DATA_DIR=str(tmp_path / "data"), TEXTCOACH_WEB_PORT=str(port))
     log = (tmp_path / "run.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "worker", "run"], env=env, stdout=log, stderr=subprocess.STDOUT

@@ -25,7 +25,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -38,6 +37,7 @@ from typing import Any, TypeVar
 import httpx2
 import pytest
 
+from tests.processes import clean_env, free_port
 from worker.settings import LOCAL_AUTH_TOKEN, Settings
 from worker.web.signature import sign, twilio_form
 
@@ -139,12 +139,6 @@ def _slug(text: str) -> str:
 
 
 # --- the product -------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -249,19 +243,9 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
     if BROWSER is None:
         pytest.skip(SKIP_MESSAGE)
     tmp_path = tmp_path_factory.mktemp("browser-product")
-    port = _free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("TWILIO_", "OPENAI_", "TEXTCOACH_"))
-        and key not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    env |= {
-        "TEXTCOACH_DATA_DIR": str(tmp_path / "data"),
-        "TEXTCOACH_WEB_PORT": str(port),
-        "TEXTCOACH_LLM_PROVIDER": "offline",
-        "PYTHONUNBUFFERED": "1",
-    }
+    port = free_port()
+    env = clean_env(TEXTCOACH_DATA_DIR=str(tmp_path / "data"), TEXTCOACH_WEB_PORT=str(port),
+                    TEXTCOACH_LLM_PROVIDER="offline", PYTHONUNBUFFERED="1")
     stdout, stderr = tmp_path / "stdout.log", tmp_path / "stderr.log"
     with stdout.open("wb") as out, stderr.open("wb") as err:
         process = subprocess.Popen(

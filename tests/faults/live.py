@@ -38,6 +38,7 @@ from urllib.parse import parse_qs, urlsplit
 import asyncpg
 import httpx2
 
+from tests.processes import free_port
 from worker.settings import LOCAL_AUTH_TOKEN, Settings
 from worker.web.signature import sign, twilio_form
 
@@ -111,8 +112,8 @@ class Stack:
         self.root = root
         self.plan = plan
         self.database_url, self.pg = start_postgres(root / "data")
-        self.redis_port = _free_port()
-        self.web_port = _free_port()
+        self.redis_port = free_port()
+        self.web_port = free_port()
         self.redis: subprocess.Popen[bytes] | None = None
         self.start_redis()
         self.env = {
@@ -196,14 +197,6 @@ class Stack:
                 if (found := SENT_LINE.match(line)) is not None:
                     sent[found.group("id")] += 1
         return sent
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _wait_healthy(base: str, timeout_s: float = 120) -> None:

@@ -5,7 +5,6 @@ operators' webhook is told once, on a real local HTTP server."""
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 import uuid
@@ -27,6 +26,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tests.conftest import SendText, athlete_with_profile, offline_runtime
+from tests.processes import free_port
 from worker import constants
 from worker.agents.plans import build_plan
 from worker.domain.escalation import RED_FLAG_FOLLOW_UP
@@ -65,15 +65,9 @@ class Receiver:
         return self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    port = _free_port()
+    port = free_port()
     found = Receiver(url=f"http://127.0.0.1:{port}/hooks/textcoach")
 
     async def hook(request: Request) -> JSONResponse:
