@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
@@ -23,6 +24,7 @@ from worker.clock import now
 from worker.coach.links import redact_links
 from worker.db.queries import sql
 from worker.staff import audit
+from worker.staff.accounts import Role
 from worker.staff.help import open_help_for, resolve_help_request
 from worker.staff.takeover import (
     MAX_REPLY_CHARS,
@@ -33,7 +35,7 @@ from worker.staff.takeover import (
     reply_as_operator,
     take_over,
 )
-from worker.web.console.access import authorise, field, page, signed_in, to_login
+from worker.web.console.access import SignedIn, authorise, field, page, signed_in, to_login
 from worker.web.deps import deps_of
 from worker.web.sessions import new_token
 
@@ -164,80 +166,82 @@ def _back(user_id: UUID, *, note: str | None = None, error: str | None = None) -
     return RedirectResponse(f"/console/athletes/{user_id}{query}#actions", status_code=303)
 
 
-async def _known_athlete(request: Request) -> UUID | None:
+@dataclass(frozen=True)
+class _Acting:
+    """An allowed POST about one athlete: who acts, their form, on whom."""
+
+    who: SignedIn
+    form: FormData
+    user_id: UUID
+
+
+async def _acting(request: Request, role: Role) -> _Acting | Response:
+    """The operator (signed in, CSRF checked, role enough) and the athlete the POST is about,
+    or the response refusing it."""
+    allowed = await authorise(request, role)
+    if isinstance(allowed, Response):
+        return allowed
     user_id = _athlete_id(request)
+    if user_id is not None:
+        async with deps_of(request).pool.acquire() as conn:
+            if await conn.fetchrow(sql("console_athlete"), user_id) is None:
+                user_id = None
     if user_id is None:
-        return None
-    async with deps_of(request).pool.acquire() as conn:
-        found = await conn.fetchrow(sql("console_athlete"), user_id)
-    return user_id if found is not None else None
+        return PlainTextResponse("no such athlete", status_code=404)
+    return _Acting(allowed[0], allowed[1], user_id)
 
 
 async def take_over_action(request: Request) -> Response:
-    allowed = await authorise(request, "coach")
-    if isinstance(allowed, Response):
-        return allowed
-    who, form = allowed
-    user_id = await _known_athlete(request)
-    if user_id is None:
-        return PlainTextResponse("no such athlete", status_code=404)
-    morning: Morning = "send" if field(form, "morning") == "send" else "hold"
+    act = await _acting(request, "coach")
+    if isinstance(act, Response):
+        return act
+    morning: Morning = "send" if field(act.form, "morning") == "send" else "hold"
     d = deps_of(request)
     try:
         async with d.pool.acquire() as conn:
-            await take_over(conn, user_id, who.operator, morning, d.settings.takeover_hours)
+            await take_over(conn, act.user_id, act.who.operator, morning,
+                            d.settings.takeover_hours)
     except TakeoverError as exc:
-        return _back(user_id, error=exc.code)
-    return _back(user_id, note="taken_over")
+        return _back(act.user_id, error=exc.code)
+    return _back(act.user_id, note="taken_over")
 
 
 async def reply_action(request: Request) -> Response:
-    allowed = await authorise(request, "coach")
-    if isinstance(allowed, Response):
-        return allowed
-    who, form = allowed
-    user_id = await _known_athlete(request)
-    if user_id is None:
-        return PlainTextResponse("no such athlete", status_code=404)
-    key = field(form, "key", 100)
+    act = await _acting(request, "coach")
+    if isinstance(act, Response):
+        return act
+    key = field(act.form, "key", 100)
     if not key:
         return PlainTextResponse("missing form key", status_code=400)
     d = deps_of(request)
     try:
         async with d.pool.acquire() as conn:
-            await reply_as_operator(conn, d.redis, user_id, who.operator,
-                                    field(form, "body", MAX_REPLY_CHARS + 1),
+            await reply_as_operator(conn, d.redis, act.user_id, act.who.operator,
+                                    field(act.form, "body", MAX_REPLY_CHARS + 1),
                                     from_number=d.settings.coach_number, key=key)
     except TakeoverError as exc:
-        return _back(user_id, error=exc.code)
-    return _back(user_id, note="replied")
+        return _back(act.user_id, error=exc.code)
+    return _back(act.user_id, note="replied")
 
 
 async def hand_back_action(request: Request) -> Response:
-    allowed = await authorise(request, "coach")
-    if isinstance(allowed, Response):
-        return allowed
-    who, _ = allowed
-    user_id = await _known_athlete(request)
-    if user_id is None:
-        return PlainTextResponse("no such athlete", status_code=404)
+    act = await _acting(request, "coach")
+    if isinstance(act, Response):
+        return act
     d = deps_of(request)
     async with d.pool.acquire() as conn:
-        ended = await hand_back(conn, d.redis, user_id, who.operator)
-    return _back(user_id, note="handed_back") if ended else _back(user_id, error="not_paused")
+        ended = await hand_back(conn, d.redis, act.user_id, act.who.operator)
+    if not ended:
+        return _back(act.user_id, error="not_paused")
+    return _back(act.user_id, note="handed_back")
 
 
 async def resolve_action(request: Request) -> Response:
-    allowed = await authorise(request, "coach")
-    if isinstance(allowed, Response):
-        return allowed
-    who, _ = allowed
-    user_id = await _known_athlete(request)
-    if user_id is None:
-        return PlainTextResponse("no such athlete", status_code=404)
+    act = await _acting(request, "coach")
+    if isinstance(act, Response):
+        return act
     async with deps_of(request).pool.acquire() as conn, conn.transaction():
-        if await resolve_help_request(conn, user_id, who.operator.id):
-            await audit.record(conn, who.operator.email, "resolve_help_request", "user",
-                               user_id)
-    return _back(user_id, note="resolved")
-
+        if await resolve_help_request(conn, act.user_id, act.who.operator.id):
+            await audit.record(conn, act.who.operator.email, "resolve_help_request", "user",
+                               act.user_id)
+    return _back(act.user_id, note="resolved")
