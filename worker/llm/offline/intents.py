@@ -76,8 +76,13 @@ BACK_ON: Final = re.compile(r"\b(?:back|until|till|til|through|thru)\b[^.?!]{0,1
                             + _DAY + r")\b", _I)
 ASK_TODAY: Final = re.compile(r"\b(?:what'?s|whats|what is)\b.*\b(?:today|on)\b|\btoday'?s "
                               r"(?:workout|session)\b|^\s*workout\s*\??$", _I)
-ASK_DAY: Final = re.compile(r"\b(?:what'?s|whats|what is|what do i have|anything)\b.{0,20}?"
-                            r"\b(?:on|for)\s+(?P<day>" + _DAY + r")\b|\bwhat'?s tomorrow\b", _I)
+ASK_DAY: Final = re.compile(
+    r"\b(?:what'?s|whats|what is|what do i have|anything)\b.{0,20}?"
+    r"\b(?:on|for)\s+(?P<day>" + _DAY + r")\b|\bwhat'?s tomorrow\b"
+    # "what's my workout friday?", "what am I doing thursday", "whats fridays workout"
+    r"|\b(?:what'?s|whats|what is|what do i have|what am i doing)\s+(?:my |the )?"
+    r"(?:workout|session|training|plan|lifting)?\s*(?P<bare>" + _DAY + r")\b(?!'?s\s+\w)"
+    r"|\b(?P<owner>" + _DAY + r")'?s\s+(?:workout|session|training|plan)\b", _I)
 EXPLAIN: Final = re.compile(
     r"\b(?:what(?:'s| is| are| was|s)(?: an?| the)?|how do (?:i|you) do(?: an?| the)?|"
     r"explain(?: an?| the)?|never heard of(?: an?)?|meant by(?: an?)?)\s+['\"]?"
@@ -325,18 +330,20 @@ _MEANT: Final = re.compile(
 
 def question_plan(joined: str) -> ToolPlan:
     plan: ToolPlan = []
+    day = ASK_DAY.search(joined)
     if (heavy := HOW_HEAVY.search(joined)) is not None:
         plan.append(("load_advice", {"exercise": (heavy.group("what") or "").strip() or None}))
-    elif (what := EXPLAIN.search(joined)) is not None and not NOT_EXERCISE.match(
+    elif day is None and (what := EXPLAIN.search(joined)) is not None and not NOT_EXERCISE.match(
             _MEANT.sub("", what.group("what"))):
+        # (a day's session asked for, "what's my workout friday?", is not an exercise question)
         # "explain what is meant by a hip hinge": the thing after the framing words
         plan.append(("explain_exercise", {"exercise": _MEANT.sub("", what.group("what")).strip()}))
     if PROGRESS.search(joined):
         plan.append(("progress_summary", {"days": 7 if re.search(r"\bthis week\b", joined, _I)
                                           else 30}))
-    if (day := ASK_DAY.search(joined)) is not None:
-        plan.append(("get_workout", {"day": _day_ref(day.group("day") or "tomorrow",
-                                                     date.today())}))
+    if day is not None:
+        asked = day.group("day") or day.group("bare") or day.group("owner") or "tomorrow"
+        plan.append(("get_workout", {"day": _day_ref(asked, date.today())}))
     elif ASK_TODAY.search(joined) and not plan:
         plan.append(("get_workout", {"day": "today"}))
     return plan
@@ -448,14 +455,66 @@ ASK_FOR_PERSON: Final = re.compile(
     r"|\bmit\s+(?:einem|einer|jemandem)\s+(?:echten\s+)?(?:menschen|person|mitarbeiter)?\s*"
     r"(?:sprechen|reden)\b"
     r"|\bparlare\s+con\s+(?:una?\s+)?(?:persona|umano|qualcuno)\b", _I)
-_NOT_ASKING: Final = re.compile(r"\b(?:don'?t|dont|do not|no need to|never|not)\s+(?:\w+\s+)?"
-                                r"$", _I)
+#: Someone from the team, as people name them when they want one: "one of the coaches",
+#: "a member of staff", "support", "customer service".
+_TEAM: Final = (r"(?:someone|somebody|some1|any ?one|any ?body|a (?:real |actual |live )?"
+                r"(?:person|human|coach|trainer)|(?:a |one )?member of (?:the )?(?:staff|team)|"
+                r"one of (?:the|your|ur) (?:coaches|trainers|team|staff)|(?:customer )?support|"
+                r"customer service|the team|your team|ur team|staff|my coach|a manager)")
+#: The same ask, said the other ways people say it: a call ("can someone from support call
+#: me", "get on a quick call with someone", "a phone number I can call"), "a real coach" in a
+#: request ("is there a real coach i can talk to", "whos the actual person in charge"), a bare
+#: "agent" or "talk to human", and the other languages' call-me-back.
+ASK_FOR_PERSON_INDIRECT: Final = re.compile(
+    r"\b" + _TEAM + r"\b[^.?!]{0,30}?\b(?:call|phone|ring|reach out to|contact|get in touch "
+    r"with)\s+me\b"
+    r"|\b(?:give me|get|have|set up|book|schedule|get on)\s+(?:a\s+)?(?:quick\s+|short\s+)?"
+    r"(?:phone\s+)?call\b(?:\s+(?:with|from)\b)?"
+    r"|\bcall\s*back\b|\bphone number\s+(?:i|we)\s+can\s+(?:call|ring)\b"
+    r"|\b(?:coach|someone|somebody|a person|staff|support|you guys|the team)\s+on\s+the\s+"
+    r"phone\b"
+    r"|\b(?:can|could|may|is there|are there|any|want|need|get|talk to|speak to|speak with|"
+    r"talk with|who'?s|whos|who is)\b[^.?!]{0,25}?\b(?:real|actual|live)\s+(?:pers\w*|huma\w*|"
+    r"coach(?:es)?|trainer)\b"
+    r"|\b(?:talk|speak|chat|discuss\w*)\s+(?:to|with)\s+(?:one of (?:the|your|ur) (?:coaches|"
+    r"trainers|team)|(?:customer )?support|customer service|(?:a|an)\s+(?:person|human))\b"
+    r"|\b(?:need|want|wanna|would like)\s+to\s+(?:talk|speak)\s+(?:to|with)\s+"
+    r"(?:someone|somebody)\b"
+    r"|\b(?:lemme|let me)\s+(?:talk|speak|chat)\s+(?:to|with)\s+" + _PERSON
+    + r"|\bconn?ect\s+me\s+(?:w/|with|to)\s+(?:support|someone|somebody|a person|a human|"
+    r"a coach|the team)\b"
+    r"|^\W*(?:(?:talk|speak)\s+to\s+)?(?:a\s+)?(?:agent|human|operator|representative|"
+    r"customer service)\W*$"
+    # "is anyone actually reading these", "can a human check my plan", "I'd like to escalate
+    # this", "whoever is behind this", "a trainer I can call"
+    r"|\bis\s+(?:any ?one|any ?body|some ?one|a (?:real )?(?:human|person))\s+(?:actually\s+|"
+    r"even\s+|really\s+)?(?:reading|there|listening|looking at|seeing)\b"
+    r"|\bescalat\w*\b"
+    r"|\b(?:can|could|would|will)\s+(?:a|an|some|any)\s*(?:real\s+|actual\s+)?(?:human|person|"
+    r"one|body|coach|trainer)\s+(?:please\s+)?(?:check|look|review|read|go over|explain|help|"
+    r"answer|message|get back)\b"
+    r"|\b(?:whoever|who'?s|whos|who is)\s+(?:is\s+)?(?:behind|running|in charge of|reading)\s+"
+    r"(?:this|these|it|my)\b"
+    r"|\b(?:coach|trainer|person|human|someone|somebody)\s+(?:i|we)\s+can\s+(?:call|phone|"
+    r"talk to|speak to|speak with|text directly|message directly)\b"
+    # the same, in Spanish, Portuguese, French, German, Italian and Dutch
+    r"|\b(?:me\s+)?(?:puede|pueden|podr[ií]a)\s+llamar\b|\bllamarme\b|\bhablar\s+por\s+"
+    r"tel[eé]fono\b|\bme\s+ligar\b|\bligar\s+para\s+mim\b|\bm'appeler\b|\bme\s+rappeler\b|"
+    r"\b(?:vrai|vraie)\s+(?:coach|personne|entra[iî]neur)\b|\bau\s+t[eé]l[eé]phone\b|"
+    r"\br[üu]ckruf\b|\bmich\s+(?:an|zur[üu]ck)rufen\b|\b(?:echten|echte)\s+(?:menschen|"
+    r"person|trainer)\b|\ballenatore\s+vero\b|\bpersona\s+(?:vera|reale)\b|\bchiamarmi\b|"
+    r"\brichiamarmi\b|\bmet\s+(?:een\s+)?(?:echt\s+)?(?:mens|persoon|iemand)\s+(?:praten|"
+    r"spreken)\b|\bterugbellen\b|\bmij\s+bellen\b", _I)
+#: "I don't want to talk to a person": up to three words between the no and the ask.
+_NOT_ASKING: Final = re.compile(r"\b(?:don'?t|dont|do not|no need to|never|not)\s+"
+                                r"(?:\w+\s+){0,3}$", _I)
 
 
 def human_plan(texts: list[str]) -> ToolPlan:
     """request_human when a text asks for a person, not when it says it does not want one."""
     for text in texts:
-        for match in ASK_FOR_PERSON.finditer(text):
+        asks = [*ASK_FOR_PERSON.finditer(text), *ASK_FOR_PERSON_INDIRECT.finditer(text)]
+        for match in asks:
             if _NOT_ASKING.search(text, 0, match.start()) is None:
                 said = " ".join(text.split())
                 return [("request_human", {"reason": "asked_for_person",

@@ -73,6 +73,7 @@ _INJURY_WORD: Final = re.compile(
     r"grumpy|busted|messed up|jacked up|screwed up|blown|wonky|cranky|clicks|clicking|"
     r"spasms?|stiff|weak|unstable|rolled|twisted|jammed|fused|dolor|lesion|killing|kills|"
     r"flare\w*|playing up|twinge\w*|tender|tendy|pinch\w*|numb\w*|impingement|molest\w*|"
+    r"(?:feels?|felt|feeling)\s+(?:off|weird|funny|wrong|strange|not right)|"
     r"bothers?|hurts?|fastidios\w*|beat up|beaten up|banged up|creaky|crunchy|shot|trashed|"
     r"wrecked|iffy|not great)\b",
     CI,

@@ -254,7 +254,10 @@ _AUX: Final = (r"(?:is|are|was|were|do|does|did|should|can|could|would|will|'?s|
 _INTERROGATIVE: Final = re.compile(
     _LEAD + r"(?:(?:what|how|why|when|where|which|who)\s+" + _AUX + r"\b|what'?s|whats|"
     r"is|are|was|were|"
-    r"(?:do|does|did)\s+(?:i|you|u|we|they|he|she|my)|should|shall|will|would|am i|can i|"
+    r"(?:do|does|did)\s+(?:i|you|u|we|they|he|she|my)|"
+    # "will it hurt?", "should I"; not "will do, thanks" or "would love to"
+    r"(?:should|shall|will|would)\s+(?:i|you|u|we|they|he|she|it|this|that|these|those|my|"
+    r"the|there|a|an|doing|going)|am i|can i|"
     r"could i|may i|can u|can you|could you|is it|is that|any (?:tips|advice|idea)|ok to|"
     r"okay to|is this)\b|^[^?]*(?<!as for )(?<!as to )\b(?:what|how|why|when|where|which)\b"
     r"[^.!]*\?\s*$", CI)
