@@ -43,6 +43,7 @@ from worker.replay.scenario import (
     ExpectPlan,
     ExpectWeek,
     ExpectWorkout,
+    OperatorStep,
     Scenario,
     parse_at,
     parse_duration,
@@ -50,9 +51,22 @@ from worker.replay.scenario import (
 from worker.schedule import trips_for, zone_at
 from worker.settings import Settings
 from worker.sms.channel import LocalChannel
+from worker.staff.accounts import Operator, add_operator
+from worker.staff.help import resolve_help_request
+from worker.staff.takeover import (
+    OPERATOR_KIND,
+    TakeoverError,
+    hand_back,
+    reply_as_operator,
+    take_over,
+)
+from worker.tokens import new_token
 from worker.web.app import create_app
 from worker.web.deps import WebDeps
 from worker.web.signature import sign, twilio_form
+
+#: The console account operator steps act as.
+REPLAY_OPERATOR = "replay@textcoach.invalid"
 
 BASE = "http://replay.local"
 #: A coach text repeated more often than this in one conversation is a loop.
@@ -202,6 +216,8 @@ class Replay:
         self.seen = 0
         self.failed_jobs = 0
         self.zone = ZoneInfo("UTC")
+        #: The console's person in operator steps, made on first use.
+        self.operator: Operator | None = None
 
     async def run(self, scenario: Scenario, progress: Any = None) -> Outcome:
         outcome = Outcome(scenario.name)
@@ -254,11 +270,43 @@ class Replay:
             replies = await self._collect(outcome)
             for old in step.was or []:  # an exported conversation: then and now, side by side
                 outcome.transcript.append(Line(self._local(), "coach (was)", old))
+        if step.operator is not None:
+            replies = await self._operator(phone, step.operator, index, outcome)
         if step.advance is not None:
             await self._advance(parse_duration(step.advance), outcome)
         if step.expect is not None:
             for problem in await self._expect(step.expect, replies, phone):
                 outcome.failures.append(f"step {index}: {problem}")
+
+    async def _operator(self, phone: str, step: OperatorStep, index: int,
+                        outcome: Outcome) -> list[Line]:
+        """A person acts in the console, through the same functions its pages call."""
+        async with self.pool.acquire() as conn:
+            user = await conn.fetchrow(sql("replay_athlete"), phone)
+            if user is None:
+                outcome.failures.append(f"step {index}: no athlete to {step.action}")
+                return []
+            if self.operator is None:
+                self.operator = await add_operator(conn, REPLAY_OPERATOR, new_token(), "coach")
+            try:
+                if step.action == "take_over":
+                    await take_over(conn, user["id"], self.operator, step.morning,
+                                    self.settings.takeover_hours)
+                elif step.action == "reply":
+                    assert step.text is not None
+                    await reply_as_operator(conn, self.redis, user["id"], self.operator,
+                                            step.text, from_number=self.settings.coach_number,
+                                            key=uuid.uuid4().hex)
+                elif step.action == "hand_back":
+                    await hand_back(conn, self.redis, user["id"], self.operator)
+                else:
+                    await resolve_help_request(conn, user["id"], self.operator.id)
+            except TakeoverError as exc:
+                outcome.failures.append(f"step {index}: {step.action}: {exc}")
+        if step.action != "reply":
+            outcome.transcript.append(Line(self._local(), "console", step.action))
+        await self._work()
+        return await self._collect(outcome)
 
     def _local(self) -> str:
         return now().astimezone(self.zone).strftime("%a %d %b %H:%M")
@@ -281,8 +329,8 @@ class Replay:
         self.seen = len(self.channel.sent)
         kinds = {r["id"]: r["kind"] for r in await self.pool.fetch(
             sql("replay_message_kinds"), [t.message_id for t in fresh])} if fresh else {}
-        lines = [Line(self._local(), "coach", t.body, kinds.get(t.message_id, "chat"), now())
-                 for t in fresh]
+        lines = [Line(self._local(), _speaker(kinds.get(t.message_id, "chat")), t.body,
+                      kinds.get(t.message_id, "chat"), now()) for t in fresh]
         outcome.transcript.extend(lines)
         return lines
 
@@ -705,3 +753,8 @@ async def drop_database(admin_dsn: str, name: str) -> None:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await conn.close()
+
+
+def _speaker(kind: str) -> str:
+    """Who a sent text is from in the transcript: the coach, or a person who took over."""
+    return "person" if kind == OPERATOR_KIND else "coach"

@@ -10,6 +10,7 @@ steps:
   - text: I'm Sam
     expect: {reply_matches: "(?i)goal"}
   - advance: 2d                              # move the clock; cron texts happen on the way
+  - operator: {action: take_over, morning: hold}  # a person takes over (reply, hand_back too)
   - expect: {plan_exists: true, workouts_at_least: 3, profile: {primary_goal: fat_loss}}
   - text: did 3x8 pushups, last set was hard
     expect:
@@ -217,6 +218,23 @@ class Expect(BaseModel):
         return _slugs(value)
 
 
+class OperatorStep(BaseModel):
+    """A person from the team acts in the console: take over, reply, hand back, or mark a
+    request for a person handled."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["take_over", "reply", "hand_back", "resolve"]
+    text: str | None = Field(default=None, description="What the person texts (reply only).")
+    morning: Literal["hold", "send"] = "hold"
+
+    @model_validator(mode="after")
+    def _reply_has_text(self) -> OperatorStep:
+        if (self.action == "reply") != bool(self.text):
+            raise ValueError("a reply needs its text, and only a reply has one")
+        return self
+
+
 class Step(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -224,6 +242,7 @@ class Step(BaseModel):
     text: str | None = None
     burst: list[str] | None = Field(default=None, description="Texts sent back to back.")
     was: list[str] | None = Field(default=None, description="What the coach answered before.")
+    operator: OperatorStep | None = None
     advance: str | None = None
     expect: Expect | None = None
 
