@@ -101,8 +101,9 @@ WHERE u.id = $1 AND u.deleted_at IS NULL;
 -- A turn's end in one statement: if every text it drained is still unanswered, they are
 -- marked answered, its reply parts stored and queued in order and the conversation touched.
 -- If another worker answered any of them first, nothing at all is written (marked is 0) and
--- the caller drops the turn. It also returns what plan work
--- needs to know, as the turn left it.
+-- the caller drops the turn. Nor is anything written if a person took the conversation over
+-- while the turn was thinking (taken_over, as of $14): the texts stay waiting for them. It also
+-- returns what plan work needs to know, as the turn left it.
 -- $1 athlete, $2 the drained inbound ids, $3 turn, $4 from, $5 to, $6 the text replied to;
 -- one array element per part: $7 kind, $8 body, $9 segments, $10 encoding, $11 part index,
 -- $12 part count, $13 asked fields (comma-joined on a reply's first part, else '').
@@ -110,8 +111,12 @@ WITH unanswered AS (
     SELECT id FROM messages
     WHERE id = ANY($2::uuid[]) AND direction = 'inbound' AND processed_at IS NULL
     FOR UPDATE
+), taken AS (
+    SELECT EXISTS (SELECT 1 FROM takeovers t
+                   WHERE t.user_id = $1 AND t.ended_at IS NULL AND t.expires_at > $14) AS over
 ), complete AS (
-    SELECT (SELECT count(*) FROM unanswered) = cardinality($2::uuid[]) AS ok
+    SELECT (SELECT count(*) FROM unanswered) = cardinality($2::uuid[])
+           AND NOT (SELECT over FROM taken) AS ok
 ), marked AS (
     UPDATE messages SET processed_at = now(), turn_id = $3
     WHERE id IN (SELECT id FROM unanswered) AND (SELECT ok FROM complete)
@@ -141,6 +146,7 @@ WITH unanswered AS (
     WHERE id IN (SELECT conversation_id FROM stored)
 )
 SELECT (SELECT count(*) FROM marked)::int AS marked,
+       (SELECT over FROM taken) AS taken_over,
        ARRAY(SELECT id FROM stored ORDER BY seq) AS outbound,
        -- Where the turn left the athlete for plan work (as plan_work reads it).
        u.status, u.opted_out_at,

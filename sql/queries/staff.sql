@@ -71,14 +71,14 @@ RETURNING id, started_at, expires_at;
 -- Hand back: close the athlete's open takeover (live or run out) at $2.
 UPDATE takeovers SET ended_at = $2, ended_reason = 'handed_back'
 WHERE user_id = $1 AND ended_at IS NULL
-RETURNING id;
+RETURNING started_at;
 
 -- name: expire_takeovers
 -- Takeovers whose time ran out, closed by the sweeper; returns whose they were so the coach
 -- can answer what waited.
 UPDATE takeovers SET ended_at = expires_at, ended_reason = 'expired'
 WHERE ended_at IS NULL AND expires_at <= $1
-RETURNING id, user_id, operator_id;
+RETURNING id, user_id, operator_id, started_at;
 
 -- name: answer_waiting_texts
 -- An operator replied: the athlete's waiting texts are answered by that reply ($2 its turn).
@@ -92,3 +92,12 @@ SELECT id FROM messages
 WHERE user_id = $1 AND direction = 'inbound' AND processed_at IS NULL
 ORDER BY seq
 LIMIT 1;
+
+-- name: plan_text_held
+-- The athlete's active plan was written during a takeover (since $2) but its text never went:
+-- the plan job, run again, sends it (its dedupe key is 'plan:<id>').
+SELECT EXISTS (
+    SELECT 1 FROM fitness_plans p
+    WHERE p.user_id = $1 AND p.status = 'active' AND p.created_at >= $2
+      AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.dedupe_key = 'plan:' || p.id::text)
+);

@@ -23,6 +23,7 @@ from tests.conftest import RunWorker, SendText, athlete_with_profile, offline_ru
 from worker import constants
 from worker.agents.plans import build_plan
 from worker.clock import clock
+from worker.queue import enqueue_build_plan
 from worker.settings import Settings
 from worker.sms.channel import LocalChannel
 from worker.staff.accounts import Role, add_operator
@@ -392,3 +393,46 @@ async def test_health_and_trace_pages_render(
     other = await athlete_with_profile(pool, days=[1], equipment=[], injuries=[])
     response = await client.get(f"/console/athletes/{other}/traces/{trace.group(1)}")
     assert response.status_code == 404  # a trace is shown under its own athlete only
+
+
+async def test_a_red_flag_during_a_takeover_gets_the_referral_once_and_a_person_is_asked(
+    client: httpx2.AsyncClient, send_text: SendText, run_worker: RunWorker,
+    pool: asyncpg.Pool, channel: LocalChannel,
+) -> None:
+    user_id = await _onboarded(pool, with_plan=True)
+    await _login(client, await _operator(pool))
+    await _take_over(client, user_id)
+    await send_text(PHONE, "having chest pain and feel dizzy after the stairs")
+    await run_worker()
+    await send_text(PHONE, "still there?")
+    await run_worker()
+    assert channel.sent and all("get it checked" in t.body or "text you here" in t.body
+                                for t in channel.sent)
+    assert await pool.fetchval(  # the referral, once (in however many SMS parts)
+        "SELECT count(*) FROM messages WHERE user_id = $1 AND direction = 'outbound'"
+        " AND part_index = 1", user_id) == 1
+    assert await pool.fetchval("SELECT reason FROM help_requests WHERE resolved_at IS NULL"
+                               " AND user_id = $1", user_id) == "red_flag"
+    assert await pool.fetchval(  # both texts still wait for the person
+        "SELECT count(*) FROM messages WHERE user_id = $1 AND direction = 'inbound'"
+        " AND processed_at IS NULL", user_id) == 2
+
+
+async def test_a_plan_written_during_a_takeover_is_texted_after_hand_back(
+    client: httpx2.AsyncClient, run_worker: RunWorker, pool: asyncpg.Pool,
+    redis: ArqRedis, channel: LocalChannel,
+) -> None:
+    user_id = await _onboarded(pool)
+    await _login(client, await _operator(pool))
+    html = await _take_over(client, user_id)
+    await enqueue_build_plan(redis, user_id)  # as the turn before the takeover would have
+    await run_worker()
+    assert await pool.fetchval("SELECT count(*) FROM fitness_plans WHERE user_id = $1",
+                               user_id) == 1
+    assert await _bodies(pool, user_id, "plan_summary") == []
+    await client.post(f"/console/athletes/{user_id}/handback", data={"csrf_token": _csrf(html)})
+    await run_worker()
+    await run_worker()
+    assert await pool.fetchval(
+        "SELECT count(*) FROM messages WHERE user_id = $1 AND kind = 'plan_summary'"
+        " AND part_index = 1", user_id) == 1

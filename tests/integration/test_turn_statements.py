@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 import pytest
@@ -58,6 +58,7 @@ def _finish_args(user_id: uuid.UUID, ids: list[uuid.UUID], turn: uuid.UUID,
         [p.segments for _, _, p in parts], [p.encoding for _, _, p in parts],
         [p.index for _, _, p in parts], [p.count for _, _, p in parts],
         [",".join(asks) if p.index == 1 else "" for _, asks, p in parts],
+        now(),
     )
 
 
@@ -157,3 +158,22 @@ async def test_the_snapshot_is_the_athletes_local_day_on_a_trip_too(
         f"2026-03-{d:02d}" for d in range(3, 10)]
     assert [w.date for w in away.upcoming] == [f"2026-03-{d:02d}" for d in range(11, 18)]
     assert [t.place for t in away.athlete.trips] == ["Tokyo"]
+
+
+async def test_finish_turn_writes_nothing_once_a_person_has_taken_over(
+    pool: asyncpg.Pool,
+) -> None:
+    """The model was thinking when an operator took over: the reply is dropped, the text stays
+    waiting for the person, and the caller is told why (not a race to retry)."""
+    user_id = await _athlete(pool)
+    first = await _text(pool, user_id, "is anyone there?")
+    await pool.execute("INSERT INTO takeovers (user_id, morning, started_at, expires_at)"
+                       " VALUES ($1, 'hold', $2, $3)", user_id, now(), now() + timedelta(hours=1))
+    row = await pool.fetchrow(sql("finish_turn"), *_finish_args(
+        user_id, [first], uuid.uuid4(), [("chat", "Yes! Here's your plan.", [])]))
+    assert row is not None
+    assert row["taken_over"] and row["marked"] == 0 and row["outbound"] == []
+    assert await pool.fetchval(
+        "SELECT processed_at FROM messages WHERE id = $1", first) is None
+    assert await pool.fetchval(
+        "SELECT count(*) FROM messages WHERE direction = 'outbound'") == 0

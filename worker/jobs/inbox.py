@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -25,13 +26,16 @@ from worker.coach.achievements import announce
 from worker.db.locks import athlete_lock
 from worker.db.profiles import latest_profile
 from worker.db.queries import sql
+from worker.domain.escalation import for_red_flag, red_flag_reply
 from worker.domain.onboarding import ESSENTIALS, known
 from worker.domain.profile import Profile
+from worker.domain.safety import screen
 from worker.errors import TurnRaced
 from worker.jobs.context import deps
 from worker.jobs.notify import enqueue_notices
-from worker.outbox import parts_of
+from worker.outbox import conversation_for, parts_of, write_outbound
 from worker.queue import enqueue_build_plan, enqueue_send, enqueue_write_week
+from worker.staff.help import escalate
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +49,24 @@ async def process_inbox(ctx: dict[str, Any], user_id: str) -> str:
         if not locked:
             raise Retry(defer=constants.LOCK_BUSY_RETRY_S)
         with deadline_after(constants.PROCESS_INBOX_TIMEOUT_S):
-            outbound, standing = await _take_turn(ctx, athlete)
-    for message_id in outbound:
+            end = await _take_turn(ctx, athlete)
+    for message_id in end.outbound:
         await enqueue_send(d.redis, message_id, first=True)  # replies go ahead of bulk texts
     await enqueue_notices(d, athlete)  # the coach asked for a person: the operators hear of it
-    await _plan_when_ready(ctx, athlete, standing)
-    return f"{len(outbound)} outbound"
+    if end.taken_over:
+        return f"taken over by a person; {len(end.outbound)} outbound"
+    await _plan_when_ready(ctx, athlete, end.standing)
+    return f"{len(end.outbound)} outbound"
+
+
+@dataclass(frozen=True)
+class _TurnEnd:
+    """What a turn left: the texts to send, the athlete's standing for plan work (None: read
+    it again), and whether a person has the conversation (then no plan work starts either)."""
+
+    outbound: list[UUID]
+    standing: asyncpg.Record | None = None
+    taken_over: bool = False
 
 
 async def _plan_when_ready(ctx: dict[str, Any], athlete: UUID,
@@ -82,20 +98,17 @@ async def _plan_when_ready(ctx: dict[str, Any], athlete: UUID,
     await enqueue_build_plan(d.redis, athlete)
 
 
-async def _take_turn(
-    ctx: dict[str, Any], athlete: UUID
-) -> tuple[list[UUID], asyncpg.Record | None]:
-    """The turn's outbound ids, and the athlete's standing for plan work once it is done."""
+async def _take_turn(ctx: dict[str, Any], athlete: UUID) -> _TurnEnd:
     d = deps(ctx)
     start = await d.pool.fetchrow(sql("turn_start"), athlete, now())
     if start is None or not start["inbox"]:
-        return [], None
+        return _TurnEnd([])
     if start["taken_over"]:
         # A person is answering this athlete: the texts wait for them (or for the coach, once
         # the conversation is handed back or the takeover runs out).
         log.info("athlete %s: taken over by a person; %d text(s) left for them",
                  athlete, len(start["inbox"]))
-        return [], None
+        return _TurnEnd(await _red_flag_while_taken_over(ctx, athlete, start), taken_over=True)
     inbox = list(start["inbox"])
     turn_id = uuid.uuid4()
     ids = [row["id"] for row in inbox]
@@ -112,6 +125,7 @@ async def _take_turn(
         [part.segments for _, part in parts], [part.encoding for _, part in parts],
         [part.index for _, part in parts], [part.count for _, part in parts],
         [",".join(reply.asks) if part.index == 1 else "" for reply, part in parts],
+        now(),
     )
     async with d.pool.acquire() as conn:
         if turn.told_achievements:
@@ -119,13 +133,44 @@ async def _take_turn(
             async with conn.transaction():
                 finished = await conn.fetchrow(sql("finish_turn"), *args)
                 assert finished is not None
-                _check_all_marked(finished["marked"], ids, turn_id)
-                await announce(conn, athlete, turn.told_achievements)
+                if not finished["taken_over"]:
+                    _check_all_marked(finished["marked"], ids, turn_id)
+                    await announce(conn, athlete, turn.told_achievements)
         else:
             finished = await conn.fetchrow(sql("finish_turn"), *args)
             assert finished is not None
-            _check_all_marked(finished["marked"], ids, turn_id)
-    return list(finished["outbound"]), finished
+            if not finished["taken_over"]:
+                _check_all_marked(finished["marked"], ids, turn_id)
+    if finished["taken_over"]:
+        # A person took over while the coach was thinking: its reply is dropped and the texts
+        # wait for them (or were answered by them already).
+        log.info("turn %s: athlete %s taken over mid-turn; reply dropped", turn_id, athlete)
+        return _TurnEnd([], taken_over=True)
+    return _TurnEnd(list(finished["outbound"]), finished)
+
+
+async def _red_flag_while_taken_over(ctx: dict[str, Any], athlete: UUID,
+                                     start: asyncpg.Record) -> list[UUID]:
+    """A red flag cannot wait for the person to look: the referral (stop, get checked) goes
+    out now, once per flagged text, and the request for a person is opened, so the badge and
+    the operators' webhook say so. The texts stay waiting for the person."""
+    if start["opted_out_at"] is not None:
+        return []
+    flagged = next(((row, flag) for row in start["inbox"]
+                    if (flag := screen([row["body"]])) is not None), None)
+    if flagged is None:
+        return []
+    row, flag = flagged
+    d = deps(ctx)
+    key = f"red-flag:{row['id']}"
+    async with d.pool.acquire() as conn, conn.transaction():
+        if await conn.fetchval(sql("scheduled_kinds_sent"), key):
+            return []
+        await escalate(conn, athlete, for_red_flag(flag, [row["body"]]), row["id"], None)
+        return await write_outbound(
+            conn, user_id=athlete, conversation_id=await conversation_for(conn, athlete),
+            from_number=d.settings.coach_number, to_number=start["phone"],
+            body=red_flag_reply(flag), kind="chat", reply_to_id=row["id"], dedupe_key=key)
 
 
 def _check_all_marked(marked: int, ids: list[UUID], turn_id: UUID) -> None:

@@ -25,6 +25,7 @@ from worker.errors import ProfileIncomplete
 from worker.jobs.context import deps
 from worker.outbox import conversation_for, write_outbound
 from worker.queue import enqueue_send, enqueue_write_week
+from worker.staff.takeover import current_takeover
 from worker.timezones import zone_label
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,10 @@ async def build_plan_job(ctx: dict[str, Any], user_id: str) -> str:
                         [a.wording for a in assumed])
     try:
         async with d.pool.acquire() as conn, conn.transaction():
+            if await current_takeover(conn, athlete) is not None:
+                # A person has the conversation: the plan's text waits for the hand-back
+                # (resume_coach queues this job again; the plan itself is written).
+                return f"plan {result.plan_id} ready; its text waits: a person has taken over"
             # The assumptions are offered for correction: the reply to this text answers them.
             ids = await write_outbound(
                 conn, user_id=athlete, conversation_id=await conversation_for(conn, athlete),

@@ -24,7 +24,7 @@ from worker.db.pool import Conn
 from worker.db.queries import sql
 from worker.errors import TextcoachError
 from worker.outbox import conversation_for, write_outbound
-from worker.queue import enqueue_inbox, enqueue_send
+from worker.queue import enqueue_build_plan, enqueue_inbox, enqueue_send
 from worker.staff import audit
 from worker.staff.accounts import Operator
 
@@ -120,11 +120,11 @@ async def reply_as_operator(conn: Conn, redis: ArqRedis, user_id: UUID, operator
 async def hand_back(conn: Conn, redis: ArqRedis, user_id: UUID, operator: Operator) -> bool:
     """Resume the coach; it answers what the athlete sent since the operator last replied."""
     async with conn.transaction():
-        ended = await conn.fetchval(sql("end_takeover"), user_id, now())
-        if ended is None:
+        started = await conn.fetchval(sql("end_takeover"), user_id, now())
+        if started is None:
             return False
         await audit.record(conn, operator.email, "hand_back", "user", user_id)
-    await resume_coach(conn, redis, user_id)
+    await resume_coach(conn, redis, user_id, since=started)
     return True
 
 
@@ -135,13 +135,16 @@ async def expire_takeovers(conn: Conn, redis: ArqRedis) -> int:
         for row in rows:
             await audit.record(conn, audit.SYSTEM, "takeover_expired", "user", row["user_id"])
     for row in rows:
-        await resume_coach(conn, redis, row["user_id"])
+        await resume_coach(conn, redis, row["user_id"], since=row["started_at"])
     return len(rows)
 
 
-async def resume_coach(conn: Conn, redis: ArqRedis, user_id: UUID) -> None:
-    """Queue a turn for texts left waiting by a takeover (the sweeper would, later)."""
+async def resume_coach(conn: Conn, redis: ArqRedis, user_id: UUID, *, since: datetime) -> None:
+    """Queue a turn for texts left waiting by a takeover (the sweeper would, later), and the
+    text of a plan written while a person had the conversation (``since`` it began)."""
     first = await conn.fetchval(sql("first_waiting_text"), user_id)
     if first is not None:
         await enqueue_inbox(redis, user_id=user_id, message_id=first,
                             sweep_tick=int(now().timestamp()))
+    if await conn.fetchval(sql("plan_text_held"), user_id, since):
+        await enqueue_build_plan(redis, user_id)
