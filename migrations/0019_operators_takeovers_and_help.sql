@@ -50,6 +50,7 @@ CREATE TABLE takeovers (
     expires_at    timestamptz NOT NULL CHECK (expires_at > started_at),
     ended_at      timestamptz,
     ended_reason  text CHECK (ended_reason IN ('handed_back', 'expired')),
+    CHECK (ended_at IS NULL OR ended_at >= started_at),
     created_at    timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now(),
     CHECK ((ended_at IS NULL) = (ended_reason IS NULL))
@@ -60,6 +61,14 @@ CREATE INDEX takeovers_operator_id_idx ON takeovers (operator_id);
 CREATE INDEX takeovers_open_expiry_idx ON takeovers (expires_at) WHERE ended_at IS NULL;
 CREATE TRIGGER takeovers_updated_at BEFORE UPDATE ON takeovers
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- The one definition of "a person has this athlete at this moment", used by every query that
+-- must not talk over them (the inbox, the sweeper, plan and scheduled texts, the console).
+CREATE FUNCTION taken_over(athlete uuid, at timestamptz) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT EXISTS (SELECT 1 FROM takeovers t
+                   WHERE t.user_id = athlete AND t.ended_at IS NULL AND t.expires_at > at)
+$$;
 
 -- The coach asking for a person: a red flag, repeated confusion, or the athlete asked. At most
 -- one open request per athlete; an operator resolves it.
@@ -73,7 +82,8 @@ CREATE TABLE help_requests (
     -- When the operators' webhook accepted the notice (NULL: none configured, or not yet).
     notified_at        timestamptz,
     resolved_at        timestamptz,
-    resolved_by        uuid REFERENCES operators (id) ON DELETE SET NULL,
+    resolved_by        uuid REFERENCES operators (id) ON DELETE SET NULL
+                       CHECK (resolved_by IS NULL OR resolved_at IS NOT NULL),
     created_at         timestamptz NOT NULL DEFAULT now(),
     updated_at         timestamptz NOT NULL DEFAULT now()
 );
@@ -92,6 +102,7 @@ CREATE UNIQUE INDEX user_auth_codes_code_hash_idx ON user_auth_codes (code_hash)
 
 DROP INDEX user_auth_codes_code_hash_idx;
 DROP TABLE help_requests;
+DROP FUNCTION taken_over(uuid, timestamptz);
 DROP TABLE takeovers;
 DROP TABLE web_sessions;
 DROP TABLE operators;

@@ -186,12 +186,14 @@ CONSOLE_COOKIE = "textcoach_console"
 ATHLETE_COOKIE = "textcoach_athlete"
 #: A texted athlete link works once, within this many seconds of being sent.
 ATHLETE_LINK_TTL_S = 15 * 60
-#: Wrong codes tried against one link before it is burnt.
+#: Times one link may be presented without being opened (previews, replays) before it is
+#: burnt.
 ATHLETE_LINK_MAX_ATTEMPTS = 5
 #: The athlete's page stays open this long after the link is used.
 ATHLETE_SESSION_TTL_S = 60 * 60
-#: Failed console logins counted per email and per client address, in a rolling window; past
-#: either limit, logins are refused until the window has passed.
+#: Console login attempts counted per email and per client address, in a window from the
+#: first; past either limit, logins are refused until the window has passed (a successful
+#: login clears its email's count).
 LOGIN_FAILURES_PREFIX = "textcoach:login-failures:"
 LOGIN_WINDOW_S = 15 * 60
 LOGIN_MAX_FAILURES_PER_EMAIL = 5

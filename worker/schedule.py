@@ -121,7 +121,7 @@ async def reschedule(
 ) -> datetime | None:
     """Recompute the athlete's next morning text and weekly recap from their send time, zone
     and trips."""
-    row = await conn.fetchrow(sql("daily_athlete"), user_id, now())
+    row = await conn.fetchrow(sql("daily_athlete"), user_id)
     if row is None:
         return None
     moment = after or now()

@@ -11,14 +11,10 @@ LIMIT $2;
 UPDATE users SET next_daily_at = $2 WHERE id = $1;
 
 -- name: daily_athlete
--- held: a person has taken over and chose to hold morning texts (at $2).
-SELECT u.id, u.phone, u.name, u.timezone, u.send_time, u.status, u.paused_until,
-       u.opted_out_at, u.rest_day_texts, u.next_daily_at,
-       EXISTS (SELECT 1 FROM takeovers t
-               WHERE t.user_id = u.id AND t.ended_at IS NULL AND t.expires_at > $2
-                 AND t.morning = 'hold') AS held
-FROM users u
-WHERE u.id = $1 AND u.deleted_at IS NULL;
+SELECT id, phone, name, timezone, send_time, status, paused_until, opted_out_at,
+       rest_day_texts, next_daily_at
+FROM users
+WHERE id = $1 AND deleted_at IS NULL;
 
 -- name: expire_pauses
 -- Pauses whose end has come: the athlete is active again (their schedule is recomputed).
@@ -57,9 +53,7 @@ UPDATE users SET next_weekly_at = $2 WHERE id = $1;
 -- name: weekly_athlete
 -- taken_over: a person is answering this athlete at $2, so no recap talks over them.
 SELECT u.id, u.phone, u.name, u.timezone, u.status, u.opted_out_at, u.next_weekly_at,
-       EXISTS (SELECT 1 FROM takeovers t
-               WHERE t.user_id = u.id AND t.ended_at IS NULL AND t.expires_at > $2)
-           AS taken_over
+       taken_over(u.id, $2) AS taken_over
 FROM users u
 WHERE u.id = $1 AND u.deleted_at IS NULL;
 

@@ -88,9 +88,7 @@ SELECT u.phone, u.opted_out_at,
        EXISTS (SELECT 1 FROM messages w
                WHERE w.user_id = u.id AND w.direction = 'outbound' AND w.kind = 'welcome')
            AS welcomed,
-       EXISTS (SELECT 1 FROM takeovers t
-               WHERE t.user_id = u.id AND t.ended_at IS NULL AND t.expires_at > $2)
-           AS taken_over,
+       taken_over(u.id, $2) AS taken_over,
        ARRAY(SELECT m FROM messages m
              WHERE m.user_id = u.id AND m.direction = 'inbound' AND m.processed_at IS NULL
              ORDER BY m.seq) AS inbox
@@ -112,8 +110,7 @@ WITH unanswered AS (
     WHERE id = ANY($2::uuid[]) AND direction = 'inbound' AND processed_at IS NULL
     FOR UPDATE
 ), taken AS (
-    SELECT EXISTS (SELECT 1 FROM takeovers t
-                   WHERE t.user_id = $1 AND t.ended_at IS NULL AND t.expires_at > $14) AS over
+    SELECT taken_over($1, $14) AS over
 ), complete AS (
     SELECT (SELECT count(*) FROM unanswered) = cardinality($2::uuid[])
            AND NOT (SELECT over FROM taken) AS ok

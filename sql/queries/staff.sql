@@ -23,6 +23,10 @@ WHERE id = $1;
 -- name: set_operator_password
 UPDATE operators SET password_hash = $2 WHERE email = lower($1) RETURNING id;
 
+-- name: revoke_operator_sessions
+-- A new password (or a disabled account) ends every session the operator had, at $2.
+UPDATE web_sessions SET revoked_at = $2 WHERE operator_id = $1 AND revoked_at IS NULL;
+
 -- name: disable_operator
 -- Disabling ends the operator's sessions too (web_session_by_token checks disabled_at).
 UPDATE operators SET disabled_at = now() WHERE email = lower($1) AND disabled_at IS NULL
@@ -81,10 +85,21 @@ WHERE ended_at IS NULL AND expires_at <= $1
 RETURNING id, user_id, operator_id, started_at;
 
 -- name: answer_waiting_texts
--- An operator replied: the athlete's waiting texts are answered by that reply ($2 its turn).
-UPDATE messages SET processed_at = now(), turn_id = $2
-WHERE user_id = $1 AND direction = 'inbound' AND processed_at IS NULL
-RETURNING id;
+-- An operator replied ($2 its turn, at $4): the waiting texts they had on screen (up to seq $3)
+-- are answered by it, the last one first; anything newer still waits for an answer.
+UPDATE messages SET processed_at = $4, turn_id = $2
+WHERE user_id = $1 AND direction = 'inbound' AND processed_at IS NULL AND seq <= $3
+RETURNING id, seq;
+
+-- name: takeover_holds_morning
+-- Whether a person has athlete $1 at $2 and chose to hold the morning texts.
+SELECT taken_over($1, $2)
+       AND EXISTS (SELECT 1 FROM takeovers
+                   WHERE user_id = $1 AND ended_at IS NULL AND morning = 'hold');
+
+-- name: athlete_contact
+-- The athlete's number and consent, for a text a person writes.
+SELECT phone, opted_out_at FROM users WHERE id = $1 AND deleted_at IS NULL;
 
 -- name: first_waiting_text
 -- The athlete's oldest unanswered text, if any.
@@ -101,3 +116,7 @@ SELECT EXISTS (
     WHERE p.user_id = $1 AND p.status = 'active' AND p.created_at >= $2
       AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.dedupe_key = 'plan:' || p.id::text)
 );
+
+-- name: lock_operator_reply
+-- Serialises posts of one reply form ($1 its key) for the rest of the transaction.
+SELECT pg_advisory_xact_lock(hashtextextended('operator:' || $1, 0));

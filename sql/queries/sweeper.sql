@@ -4,8 +4,7 @@
 SELECT m.id, m.user_id
 FROM messages m
 WHERE m.direction = 'inbound' AND m.processed_at IS NULL AND m.created_at < $1
-  AND NOT EXISTS (SELECT 1 FROM takeovers t
-                  WHERE t.user_id = m.user_id AND t.ended_at IS NULL AND t.expires_at > $3)
+  AND NOT taken_over(m.user_id, $3)
 ORDER BY m.created_at
 LIMIT $2;
 

@@ -8,6 +8,7 @@ morning texts held or sent as the operator chose.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from worker.clock import clock
 from worker.queue import enqueue_build_plan
 from worker.settings import Settings
 from worker.sms.channel import LocalChannel
-from worker.staff.accounts import Role, add_operator
+from worker.staff.accounts import Role, add_operator, set_password
 
 PASSWORD = "correct horse battery"
 PHONE = "+15551239001"
@@ -46,9 +47,12 @@ async def _operator(pool: asyncpg.Pool, role: Role = "coach",
     return email
 
 
-async def _login(client: httpx2.AsyncClient, email: str, password: str = PASSWORD
-                 ) -> httpx2.Response:
-    return await client.post("/console/login", data={"email": email, "password": password})
+async def _login(client: httpx2.AsyncClient, email: str, password: str = PASSWORD,
+                 **extra: str) -> httpx2.Response:
+    """Log in as a browser does: the form first (its CSRF token and cookie), then the POST."""
+    form = (await client.get("/console/login")).text
+    return await client.post("/console/login", data={
+        "email": email, "password": password, "csrf_token": _csrf(form), **extra})
 
 
 def _csrf(html: str) -> str:
@@ -145,9 +149,28 @@ async def test_wrong_passwords_are_refused_then_rate_limited(
 async def test_login_never_redirects_off_the_console(client: httpx2.AsyncClient,
                                                      pool: asyncpg.Pool) -> None:
     email = await _operator(pool)
-    response = await client.post("/console/login", data={
-        "email": email, "password": PASSWORD, "next": "https://evil.example/steal"})
+    response = await _login(client, email, next="https://evil.example/steal")
     assert response.headers["location"] == "/console"
+
+
+async def test_a_login_posted_from_elsewhere_is_refused(client: httpx2.AsyncClient,
+                                                        pool: asyncpg.Pool) -> None:
+    """Login CSRF: without the form's own token and cookie, no session is made."""
+    email = await _operator(pool)
+    response = await client.post("/console/login", data={"email": email, "password": PASSWORD,
+                                                          "csrf_token": "forged"})
+    assert response.status_code == 403
+    assert constants.CONSOLE_COOKIE not in client.cookies
+
+
+async def test_a_new_password_ends_the_old_sessions(client: httpx2.AsyncClient,
+                                                    pool: asyncpg.Pool) -> None:
+    email = await _operator(pool)
+    await _login(client, email)
+    assert (await client.get("/console/")).status_code == 200
+    async with pool.acquire() as conn:
+        await set_password(conn, email, "another long password")
+    assert (await client.get("/console/")).status_code == 303
 
 
 async def test_a_post_without_the_sessions_csrf_token_changes_nothing(
@@ -436,3 +459,25 @@ async def test_a_plan_written_during_a_takeover_is_texted_after_hand_back(
     assert await pool.fetchval(
         "SELECT count(*) FROM messages WHERE user_id = $1 AND kind = 'plan_summary'"
         " AND part_index = 1", user_id) == 1
+
+
+async def test_a_reply_answers_only_the_texts_the_operator_saw_and_goes_once(
+    client: httpx2.AsyncClient, send_text: SendText, pool: asyncpg.Pool,
+) -> None:
+    user_id = await _onboarded(pool)
+    await _login(client, await _operator(pool))
+    await _take_over(client, user_id)
+    await send_text(PHONE, "knee's a bit sore")
+    html = await _page(client, f"/console/athletes/{user_id}")
+    await send_text(PHONE, "actually it's really swollen now")  # while the person types
+    form = {"csrf_token": _csrf(html), "key": _field(html, "key"),
+            "seen": _field(html, "seen"), "body": "Ice it and rest it today."}
+    first, second = await asyncio.gather(
+        client.post(f"/console/athletes/{user_id}/reply", data=form),
+        client.post(f"/console/athletes/{user_id}/reply", data=form))
+    assert {first.status_code, second.status_code} == {303}
+    assert await _bodies(pool, user_id, "operator") == ["Ice it and rest it today."]
+    waiting = await pool.fetch(
+        "SELECT body FROM messages WHERE user_id = $1 AND direction = 'inbound'"
+        " AND processed_at IS NULL", user_id)
+    assert [r["body"] for r in waiting] == ["actually it's really swollen now"]

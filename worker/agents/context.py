@@ -31,6 +31,7 @@ from worker.domain.profile import Profile, format_time
 from worker.domain.travel import trip_on
 from worker.domain.windows import ATHLETE_TIMED, UNSOLICITED, part_of_day
 from worker.schedule import trip_from_row, zone_at
+from worker.staff.takeover import OPERATOR_KIND
 from worker.timezones import guess_timezone, zone_label
 
 HISTORY_MESSAGES = 12
@@ -152,4 +153,4 @@ def _speaker(message: Any) -> str:
     the coach picks up after them knowing what they told the athlete."""
     if message["direction"] == "inbound":
         return "athlete"
-    return "coach (a person from the team)" if message["kind"] == "operator" else "coach"
+    return "coach (a person from the team)" if message["kind"] == OPERATOR_KIND else "coach"

@@ -52,7 +52,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     command = args.operators_command
     password = _password() if command in ("add", "passwd") else ""
     who = audit.SYSTEM if command == "list" else f"cli:{getpass.getuser()}"
-    async with connected(settings) as conn:
+    async with connected(settings) as conn, conn.transaction():
         try:
             if command == "add":
                 role: Role = args.role

@@ -15,10 +15,11 @@ from pypika.enums import Matching
 from pypika.terms import BasicCriterion, Criterion, LiteralValue
 
 from worker.constants import CONSOLE_PAGE_SIZE
+from worker.domain.vocabulary import GOALS
 
 _USERS: Final = Table("users")
+#: users.status's values (its CHECK constraint in migration 0001).
 STATUSES: Final = ("onboarding", "active", "paused", "undeliverable")
-GOALS: Final = ("strength", "hypertrophy", "fat_loss", "general_fitness", "skill", "mobility")
 #: "Last text within": the choices the console offers, in days.
 LAST_TEXT_DAYS: Final = (1, 7, 30)
 
@@ -31,9 +32,7 @@ _LAST_TEXT: Final = LiteralValue(
     "WHERE m.user_id = users.id AND m.direction = 'inbound')")
 _NEEDS_PERSON: Final = LiteralValue(
     "EXISTS (SELECT 1 FROM help_requests h WHERE h.user_id = users.id AND h.resolved_at IS NULL)")
-_PAUSED: Final = LiteralValue(
-    "EXISTS (SELECT 1 FROM takeovers t WHERE t.user_id = users.id AND t.ended_at IS NULL "
-    "AND t.expires_at > $1)")
+_PAUSED: Final = LiteralValue("taken_over(users.id, $1)")
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ async def _send_daily(ctx: dict[str, Any], user_id: str) -> str:
     athlete = UUID(user_id)
     moment = now()
     async with d.pool.acquire() as conn:
-        user = await conn.fetchrow(sql("daily_athlete"), athlete, moment)
+        user = await conn.fetchrow(sql("daily_athlete"), athlete)
         if user is None:
             return "no such athlete"
         home = user["timezone"]
@@ -115,11 +115,8 @@ async def _send_daily(ctx: dict[str, Any], user_id: str) -> str:
         await _advance(d, athlete, user, moment, trips)
         log.warning("daily text for %s on %s missed its window", athlete, local_date)
         return "missed the window"
-    if user["held"]:
-        # The operator who took over chose to hold morning texts: today's is not sent.
-        await _advance(d, athlete, user, due, trips)
-        log.info("daily text for %s on %s held: a person has taken over", athlete, local_date)
-        return "held: a person has taken over"
+    if await d.pool.fetchval(sql("takeover_holds_morning"), athlete, moment):
+        return await _held(d, athlete, user, due, trips, local_date)
 
     async with d.pool.acquire() as conn:
         if await conn.fetchval(sql("scheduled_kinds_sent"), daily_key(athlete, local_date)):
@@ -152,6 +149,8 @@ async def _send_daily(ctx: dict[str, Any], user_id: str) -> str:
 
     try:
         async with d.pool.acquire() as conn, conn.transaction():
+            if await conn.fetchval(sql("takeover_holds_morning"), athlete, now()):
+                raise _Held  # a person took over while the text was being written
             notes = await take_progress_notes(conn, athlete, work_slugs(workout["blocks"]))
             ids = await write_outbound(
                 conn, user_id=athlete, conversation_id=await conversation_for(conn, athlete),
@@ -161,6 +160,8 @@ async def _send_daily(ctx: dict[str, Any], user_id: str) -> str:
                 dedupe_key=daily_key(athlete, local_date),
             )
             await conn.execute(sql("set_next_daily"), athlete, _next(user, due, trips))
+    except _Held:
+        return await _held(d, athlete, user, due, trips, local_date)
     except asyncpg.UniqueViolationError:
         await _advance(d, athlete, user, due, trips)
         return "already sent"
@@ -169,6 +170,18 @@ async def _send_daily(ctx: dict[str, Any], user_id: str) -> str:
     if ids:
         await enqueue_send(d.redis, ids[-1])
     return f"sent {len(ids)} part(s) for {local_date}"
+
+
+class _Held(Exception):
+    """The write found a takeover holding morning texts: nothing is written."""
+
+
+async def _held(d: Deps, athlete: UUID, user: Any, due: datetime, trips: Sequence[Trip],
+                local_date: date) -> str:
+    """The operator who took over chose to hold morning texts: today's is not sent."""
+    await _advance(d, athlete, user, due, trips)
+    log.info("daily text for %s on %s held: a person has taken over", athlete, local_date)
+    return "held: a person has taken over"
 
 
 #: Workout statuses settled before the day comes: no morning text for them.

@@ -15,6 +15,7 @@ from uuid import UUID
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from worker.clock import now
 from worker.db.pool import Conn
 from worker.db.queries import sql
 from worker.errors import TextcoachError
@@ -68,9 +69,15 @@ async def add_operator(conn: Conn, email: str, password: str, role: Role) -> Ope
 
 
 async def set_password(conn: Conn, email: str, password: str) -> None:
+    """A new password, and every session opened with the old one ends (a stolen cookie
+    with it)."""
     email = _checked(email, password)
-    if await conn.fetchval(sql("set_operator_password"), email, _hasher.hash(password)) is None:
-        raise AccountError(f"no operator {email}")
+    async with conn.transaction():
+        operator_id = await conn.fetchval(sql("set_operator_password"), email,
+                                          _hasher.hash(password))
+        if operator_id is None:
+            raise AccountError(f"no operator {email}")
+        await conn.execute(sql("revoke_operator_sessions"), operator_id, now())
 
 
 async def authenticate(conn: Conn, email: str, password: str) -> Operator | None:

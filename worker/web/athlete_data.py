@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from worker.clock import now
 from worker.db.pool import Conn
 from worker.db.queries import sql
+from worker.domain.onboarding import KG_PER_LB
 from worker.llm.offline.formatting import exercise_line
 from worker.web.charts import MAX_LINES, Point, Series, WeekCount
 
@@ -26,7 +27,6 @@ CHART_WEEKS = 8
 #: How far back the loads and weight charts, and the list of changes, look.
 HISTORY_DAYS = 12 * 7
 CHANGES_DAYS = 28
-KG_PER_LB = 0.45359237
 
 #: How a progression step reads on the page, by its action.
 STEP_WORDS = {

@@ -66,7 +66,8 @@ async def end_session(conn: Conn, request: Request, cookie: str) -> None:
 
 def csrf_matches(session: WebSession, submitted: str | None) -> bool:
     """A POST's token against its session's, in constant time."""
-    return submitted is not None and hmac.compare_digest(session.csrf_token, submitted)
+    return submitted is not None and hmac.compare_digest(session.csrf_token.encode(),
+                                                         submitted.encode())
 
 
 def set_session_cookie(response: Response, cookie: str, token: str, *, max_age: int,

@@ -24,6 +24,10 @@ def _when(value: datetime | None, zone: str = "UTC") -> str:
     return value.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M")
 
 
+#: Every page's policy (the athlete page tightens it further).
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'none'; img-src 'self' data:; "
+                           "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+
 templates = Jinja2Templates(directory=str(WEB_TEMPLATES_DIR))
 templates.env.filters["when"] = _when
 
@@ -36,4 +40,6 @@ def render(request: Request, template: str, status_code: int = 200,
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    # No page needs script, and athletes' words are shown on them: forbid it outright.
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return response

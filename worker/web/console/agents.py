@@ -20,7 +20,7 @@ MAX_NAME_CHARS = 100
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 7 else None
+    return int(value) if value and value.isdecimal() and len(value) < 7 else None
 
 
 async def agents_page(request: Request) -> Response:

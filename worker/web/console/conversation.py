@@ -47,6 +47,8 @@ LIST_LENGTH = 20
 NOTES = {
     "taken_over": "You have taken over. The coach will not answer until you hand back.",
     "replied": "Your reply is queued; it goes out through the same outbox as the coach's.",
+    "already_sent": "That reply was sent already (the form was posted twice); nothing new "
+                    "was sent.",
     "handed_back": "Handed back. The coach answers again, starting with anything waiting.",
     "resolved": "Marked as handled.",
 }
@@ -122,6 +124,7 @@ async def athlete_page(request: Request) -> Response:
         profile=_profile_lines(athlete), plan=plan, logs=logs, steps=steps, costs=costs,
         traces=traces, takeover=takeover, help_request=help_request, activity=activity,
         reply_key=new_token(), max_reply=MAX_REPLY_CHARS,
+        seen_seq=max((m["seq"] for m in thread), default=0),
         takeover_hours=d.settings.takeover_hours,
         note=NOTES.get(request.query_params.get("note", "")),
         error=request.query_params.get("error") if request.query_params.get("error")
@@ -211,17 +214,20 @@ async def reply_action(request: Request) -> Response:
     if isinstance(act, Response):
         return act
     key = field(act.form, "key", 100)
+    seen = field(act.form, "seen", 20)
     if not key:
         return PlainTextResponse("missing form key", status_code=400)
     d = deps_of(request)
     try:
         async with d.pool.acquire() as conn:
-            await reply_as_operator(conn, d.redis, act.user_id, act.who.operator,
-                                    field(act.form, "body", MAX_REPLY_CHARS + 1),
-                                    from_number=d.settings.coach_number, key=key)
+            sent = await reply_as_operator(
+                conn, d.redis, act.user_id, act.who.operator,
+                field(act.form, "body", MAX_REPLY_CHARS + 1),
+                from_number=d.settings.coach_number, key=key,
+                seen_seq=int(seen) if seen.isdecimal() else None)
     except TakeoverError as exc:
         return _back(act.user_id, error=exc.code)
-    return _back(act.user_id, note="replied")
+    return _back(act.user_id, note="replied" if sent else "already_sent")
 
 
 async def hand_back_action(request: Request) -> Response:

@@ -8,12 +8,12 @@ from starlette.responses import Response
 from worker.clock import now
 from worker.constants import CONSOLE_PAGE_SIZE
 from worker.db.athlete_search import (
-    GOALS,
     LAST_TEXT_DAYS,
     STATUSES,
     AthleteFilter,
     athlete_list_query,
 )
+from worker.domain.vocabulary import GOALS
 from worker.web.console.access import page, signed_in, to_login
 from worker.web.deps import deps_of
 
@@ -31,8 +31,8 @@ def _filter_from(request: Request) -> AthleteFilter:
         needs_person=params.get("needs_person") == "1",
         paused=params.get("paused") == "1",
         opted_out=params.get("opted_out") == "1",
-        last_text_days=int(days) if days.isdigit() and int(days) in LAST_TEXT_DAYS else None,
-        page=min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1,
+        last_text_days=int(days) if days.isdecimal() and int(days) in LAST_TEXT_DAYS else None,
+        page=min(int(page), 10_000) if page.isdecimal() and int(page) > 0 else 1,
     )
 
 
