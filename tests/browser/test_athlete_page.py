@@ -44,6 +44,8 @@ def test_the_texted_link_opens_the_athlete_page_on_a_phone(
 
     page = browser("phone")
     page.get(link)
+    page.shot("link-opened")
+    page.click_through("#open-page")  # showing the link spends nothing; the tap does
     page.wait_for_path("/me")
     width = page.driver.execute_script("return window.innerWidth")
     assert width == PHONE_SIZE[0], f"a phone-sized viewport, not {width}px wide"

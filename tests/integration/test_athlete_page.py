@@ -116,9 +116,12 @@ async def _texted_link(send_text: SendText, pool: asyncpg.Pool, phone: str) -> s
 
 
 async def _open(client: httpx2.AsyncClient, path: str) -> httpx2.Response:
-    """Open a texted link as a phone would: the redirect to /me is followed."""
-    response = await client.get(path, headers={"User-Agent": "Mozilla/5.0 (iPhone)",
-                                               "Referer": "https://elsewhere.example/x"})
+    """Open a texted link as a phone would: its page, a tap on Open, the redirect to /me."""
+    phone = {"User-Agent": "Mozilla/5.0 (iPhone)", "Referer": "https://elsewhere.example/x"}
+    shown = await client.get(path, headers=phone)
+    assert shown.status_code == 200 and 'id="open-page"' in shown.text, shown.status_code
+    assert "set-cookie" not in shown.headers  # showing the page spends nothing
+    response = await client.post(path, headers=phone)
     if response.status_code != 303:
         return response
     assert response.headers["location"] == "/me"
@@ -175,7 +178,7 @@ async def test_a_link_works_once(
     path = await _texted_link(send_text, pool, ALEX)
     assert (await _open(client, path)).status_code == 200
     client.cookies.clear()
-    again = await client.get(path)
+    again = await client.post(path)
     assert again.status_code == 410
     assert "Text LINK" in again.text and ATHLETE_COOKIE not in again.headers.get("set-cookie", "")
     row = await pool.fetchrow("SELECT used_at, attempts FROM user_auth_codes WHERE user_id = $1",
@@ -189,7 +192,7 @@ async def test_an_expired_link_is_refused(
     path = await _texted_link(send_text, pool, ALEX)
     await pool.execute("UPDATE user_auth_codes SET expires_at = $2 WHERE user_id = $1",
                        alex, clock.now() - timedelta(seconds=1))
-    response = await client.get(path)
+    response = await client.post(path)
     assert response.status_code == 410 and "expired or was already used" in response.text
     assert "set-cookie" not in response.headers
     assert (await client.get("/me")).status_code == 401
@@ -200,7 +203,7 @@ async def test_a_link_runs_out_after_fifteen_minutes(
 ) -> None:
     path = await _texted_link(send_text, pool, ALEX)
     clock.advance(timedelta(minutes=15, seconds=1))
-    assert (await client.get(path)).status_code == 410
+    assert (await client.post(path)).status_code == 410
 
 
 async def test_a_newer_link_replaces_the_older_one(
@@ -210,7 +213,7 @@ async def test_a_newer_link_replaces_the_older_one(
     clock.advance(timedelta(seconds=30))
     newer = await _texted_link(send_text, pool, ALEX)
     assert older != newer
-    assert (await client.get(older)).status_code == 410
+    assert (await client.post(older)).status_code == 410
     assert (await _open(client, newer)).status_code == 200
 
 
@@ -223,7 +226,7 @@ async def test_two_opens_of_one_link_at_once_sign_in_once(
     async def open_once() -> int:
         transport = httpx2.ASGITransport(app=app)
         async with httpx2.AsyncClient(transport=transport, base_url=TEST_BASE_URL) as http:
-            return (await http.get(path)).status_code
+            return (await http.post(path)).status_code
 
     statuses = await asyncio.gather(*(open_once() for _ in range(6)))
     assert sorted(statuses) == [303, 410, 410, 410, 410, 410]
@@ -258,7 +261,7 @@ async def test_another_athletes_page_is_never_shown(
         assert response.status_code == 200 and "Alex-only goblet squat" in response.text
         assert all(marker not in response.text for marker in BLAIR_MARKERS)
     assert (await client.get(f"/me/{blair}")).status_code == 404
-    assert (await client.get(f"/a/{blair}")).status_code == 410
+    assert (await client.post(f"/a/{blair}")).status_code == 410
 
     # Blair's own link shows Blair's page (the markers are real), and none of Alex's.
     client.cookies.clear()
@@ -331,7 +334,7 @@ async def test_a_link_fetched_by_many_previewers_is_burnt(
     path = await _texted_link(send_text, pool, ALEX)
     for _ in range(ATHLETE_LINK_MAX_ATTEMPTS):
         assert (await client.get(path, headers={"User-Agent": "WhatsApp/2.23"})).status_code == 200
-    assert (await client.get(path)).status_code == 410
+    assert (await client.post(path)).status_code == 410
     assert await pool.fetchval("SELECT attempts FROM user_auth_codes") == ATHLETE_LINK_MAX_ATTEMPTS
 
 async def test_the_coachs_context_never_carries_a_link(

@@ -1,8 +1,11 @@
 """The athlete's own page: opened from the one-time link the coach texts, then read-only.
 
-``GET /a/{code}`` spends the link (see worker.coach.links), starts an athlete session whose
-cookie is scoped to ``/me``, and redirects there; a link that is unknown, used, expired or
-malformed gets a 410 page saying to text LINK again (never a 500, never a hint which it was).
+``GET /a/{code}`` only shows a page with one button: link previewers, carriers' and mail
+providers' link scanners fetch a texted URL before the athlete taps it, and a GET that spent
+the link would leave the athlete a dead one. The button POSTs to the same URL, which spends
+the link (see worker.coach.links), starts an athlete session whose cookie is scoped to
+``/me``, and redirects there. A link that is unknown, used, expired or malformed gets a 410
+page saying to text LINK again (never a 500, never a hint which it was).
 ``GET /me`` shows the session's athlete, and only them: the athlete id comes from the session
 row, nothing in the URL names an athlete, and there is no other route.
 
@@ -33,7 +36,7 @@ from worker.web.templating import render
 ME_PATH = "/me"
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 #: User agents of the apps that fetch a texted link to draw its preview (iMessage sends
 #: facebookexternalhit and Twitterbot). A fetch by one of them must not spend the link the
@@ -64,15 +67,24 @@ def _gone(request: Request) -> Response:
                                ttl_minutes=ATHLETE_LINK_TTL_S // 60))
 
 
+async def show_link(request: Request) -> Response:
+    """The page behind a texted link: a button that opens it. Nothing is spent here."""
+    code = str(request.path_params["code"])
+    if not is_code_shaped(code):
+        return _gone(request)
+    if _is_preview(request):
+        async with deps_of(request).pool.acquire() as conn:
+            await note_presented(conn, code)
+        return _locked_down(render(request, "athlete/preview.html"))
+    return _locked_down(render(request, "athlete/open.html", code=code))
+
+
 async def open_link(request: Request) -> Response:
+    """The athlete tapped Open: the link is spent and their page opens."""
     code = str(request.path_params["code"])
     if not is_code_shaped(code):
         return _gone(request)
     d = deps_of(request)
-    if _is_preview(request):
-        async with d.pool.acquire() as conn:
-            await note_presented(conn, code)
-        return _locked_down(render(request, "athlete/preview.html"))
     async with d.pool.acquire() as conn, conn.transaction():
         user_id = await consume_link(conn, code)
         if user_id is None:
@@ -107,6 +119,7 @@ async def me(request: Request) -> Response:
 
 
 athlete_routes: list[BaseRoute] = [
-    Route("/a/{code}", open_link, methods=["GET"]),
+    Route("/a/{code}", show_link, methods=["GET"]),
+    Route("/a/{code}", open_link, methods=["POST"]),
     Route(ME_PATH, me, methods=["GET"]),
 ]
