@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import asyncpg
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -55,6 +56,31 @@ NOTES = {
 
 
 @dataclass(frozen=True)
+class ThreadMessage:
+    """One SMS part of the thread as the console shows it: a working athlete link in a body
+    is masked, so the page never hands a way into the athlete's own page to whoever reads it."""
+
+    direction: str
+    kind: str
+    body: str
+    status: str
+    error_code: int | None
+    part_index: int
+    part_count: int
+    segments: int
+    turn_id: UUID | None
+    processed_at: datetime | None
+    created_at: datetime
+    seq: int
+
+    @classmethod
+    def of(cls, row: asyncpg.Record) -> ThreadMessage:
+        return cls(row["direction"], row["kind"], redact_links(row["body"]), row["status"],
+                   row["error_code"], row["part_index"], row["part_count"], row["segments"],
+                   row["turn_id"], row["processed_at"], row["created_at"], row["seq"])
+
+
+@dataclass(frozen=True)
 class ProfileLine:
     field: str
     value: str
@@ -73,7 +99,7 @@ def _monday(zone: str) -> date:
     return today - timedelta(days=today.weekday())
 
 
-def _profile_lines(athlete: Any) -> list[ProfileLine]:
+def _profile_lines(athlete: asyncpg.Record) -> list[ProfileLine]:
     sources: dict[str, Any] = athlete["sources"] or {}
     shown = [("primary_goal", athlete["primary_goal"]), ("experience", athlete["experience"]),
              ("days_per_week", athlete["days_per_week"]),
@@ -119,12 +145,12 @@ async def athlete_page(request: Request) -> Response:
         takeover = await current_takeover(conn, user_id)
         help_request = await open_help_for(conn, user_id)
         activity = await audit.recent(conn, "user", user_id, LIST_LENGTH)
-    messages = [{**dict(m), "body": redact_links(m["body"])} for m in thread]
+    messages = [ThreadMessage.of(m) for m in thread]
     return await page(request, "console/athlete.html", who, athlete=athlete, messages=messages,
         profile=_profile_lines(athlete), plan=plan, logs=logs, steps=steps, costs=costs,
         traces=traces, takeover=takeover, help_request=help_request, activity=activity,
         reply_key=new_token(), max_reply=MAX_REPLY_CHARS,
-        seen_seq=max((m["seq"] for m in thread), default=0),
+        seen_seq=max((m.seq for m in messages), default=0),
         takeover_hours=d.settings.takeover_hours,
         note=NOTES.get(request.query_params.get("note", "")),
         error=request.query_params.get("error") if request.query_params.get("error")
