@@ -218,3 +218,15 @@ NOTIFY_RETRY_MAX_S = 30 * 60.0
 def notify_job_id(help_request_id: UUID) -> str:
     """One notice job per help request at a time (ARQ refuses the id while it is queued)."""
     return f"notify:{help_request_id}"
+
+
+# -- Referrals (worker/coach/referrals.py) ------------------------------------------------------
+#: A referral code's length and alphabet: digits 2-9 and consonants (no 0/O, 1/I to mix up;
+#: no vowels, so no code spells a word, least of all a carrier keyword such as CANCEL).
+REFERRAL_CODE_LENGTH = 6
+REFERRAL_CODE_ALPHABET = "23456789BCDFGHJKLMNPQRSTVWXZ"
+#: A fresh code colliding with a stored one is drawn again, this many times at most.
+REFERRAL_CODE_ATTEMPTS = 8
+#: Abuse limit: a referrer is credited for at most this many referred athletes per window.
+REFERRAL_MAX_CREDITS = 10
+REFERRAL_WINDOW_DAYS = 30

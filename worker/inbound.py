@@ -3,8 +3,10 @@
 Everything here runs inside the webhook's request. A plain text (nearly all of them) is one
 statement and one Redis round trip; a keyword ("STOP", "HELP", "yes" after an opt-out) is a
 short transaction, because its answer depends on and changes the athlete's consent (LINK's
-answer carries a one-time link stored in that transaction). The coach's thinking happens later
-in ``process_inbox``.
+answer carries a one-time link stored in that transaction, INVITE's a referral code made in
+it). A referral code in a new number's first text is no keyword: that text is the athlete's
+first message to the coach, and the statement storing it also links the referral. The coach's
+thinking happens later in ``process_inbox``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from arq.connections import ArqRedis
 
 from worker import constants
 from worker.coach.links import issue_link
+from worker.coach.referrals import code_in, referral_code_for
 from worker.db.pool import Conn
 from worker.db.queries import sql
 from worker.outbox import conversation_for, write_outbound
@@ -31,6 +34,7 @@ from worker.sms.keywords import (
     REPLIES,
     Keyword,
     classify,
+    invite_reply,
     link_reply,
     may_be_keyword,
 )
@@ -103,6 +107,7 @@ async def accept_inbound(
             accepted.outbound_ids = await _answer_keyword(
                 conn, keyword, user_id, conversation_id, message_id, text,
                 opted_out=opted_out, base_url=settings.base_url,
+                coach_number=settings.coach_number,
             )
 
     if keyword is None:
@@ -131,7 +136,8 @@ async def store_chats(
 ) -> list[Accepted]:
     """Texts that are no keyword, stored by one statement and their turns enqueued in one
     pipelined round trip; one Accepted per text, in order. Consent plays no part in storing
-    them; the turn and the send check it later."""
+    them; the turn and the send check it later. A brand-new athlete whose first text carries a
+    referral code ("JOIN 7KX2MQ") is linked to its owner by the same statement."""
     accepted = await _store_chats(pool, chats)
     await _enqueue_turns(redis, settings, accepted)
     return accepted
@@ -145,6 +151,7 @@ async def _store_chats(pool: asyncpg.Pool, chats: Sequence[Chat]) -> list[Accept
         [c.units for c in chats], [c.text.body for c in chats],
         [c.text.to_number for c in chats], [c.text.sid for c in chats],
         [i.segments for i in infos], [i.encoding for i in infos],
+        [code_in(c.text.body) for c in chats],
     )
     return [Accepted(row["user_id"], row["message_id"], row["message_id"] is None, None,
                      bool(row["created"])) for row in rows]
@@ -228,6 +235,7 @@ async def _answer_keyword(
     *,
     opted_out: bool,
     base_url: str,
+    coach_number: str,
 ) -> list[UUID]:
     if keyword is Keyword.OPT_OUT:
         await conn.execute(sql("opt_out_user"), user_id)
@@ -240,6 +248,10 @@ async def _answer_keyword(
         if opted_out:
             return []  # no text goes to someone who opted out, and no link is made for none
         body = link_reply(await issue_link(conn, user_id, base_url))
+    elif keyword is Keyword.INVITE:
+        if opted_out:
+            return []  # nothing goes to someone who opted out, and no code is made for them
+        body = invite_reply(await referral_code_for(conn, user_id), coach_number)
     return await write_outbound(
         conn,
         user_id=user_id,

@@ -28,11 +28,14 @@ RETURNING id;
 -- sharing athletes lock them in the same order and cannot deadlock; a batch's texts are
 -- stored in the order they came. One row back per text, in that order: a redelivered SID
 -- comes back with message_id NULL, and so does a SID repeated within the batch after its first.
+-- $9: the referral code each text carries (NULL for nearly all): an athlete this statement
+-- creates is linked to the code's owner (not deleted), once (UNIQUE referred_id); an athlete
+-- who existed already is never linked, so a code only ever counts from a brand-new number.
 WITH texts AS (
     SELECT *
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                $7::int[], $8::text[]) WITH ORDINALITY
-         AS t(phone, zone, units, body, to_number, sid, segments, encoding, ord)
+                $7::int[], $8::text[], $9::text[]) WITH ORDINALITY
+         AS t(phone, zone, units, body, to_number, sid, segments, encoding, code, ord)
 ), athletes AS (
     INSERT INTO users (phone, timezone, units, opted_in_at)
     SELECT DISTINCT ON (phone) phone, zone, units, now() FROM texts ORDER BY phone, ord
@@ -58,6 +61,15 @@ WITH texts AS (
     ORDER BY t.ord
     ON CONFLICT (provider_sid) DO NOTHING
     RETURNING id, provider_sid
+), referred AS (
+    INSERT INTO referrals (referrer_id, referred_id, code)
+    SELECT DISTINCT ON (a.id) r.id, a.id, t.code
+    FROM texts t
+    JOIN athletes a ON a.phone = t.phone AND a.created
+    JOIN users r ON r.referral_code = t.code AND r.deleted_at IS NULL AND r.id <> a.id
+    WHERE t.code IS NOT NULL
+    ORDER BY a.id, t.ord
+    ON CONFLICT (referred_id) DO NOTHING
 )
 SELECT a.id AS user_id, a.created,
        CASE WHEN t.ord = min(t.ord) OVER (PARTITION BY t.sid) THEN s.id END AS message_id

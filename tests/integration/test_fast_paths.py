@@ -80,7 +80,7 @@ async def test_the_statement_reuses_the_latest_conversation(pool: asyncpg.Pool) 
     )
     row = await pool.fetchrow(
         sql("accept_chat_texts"), [PHONE], ["UTC"], ["metric"], ["hi"], ["+15550000000"],
-        ["SMx1"], [1], ["GSM-7"]
+        ["SMx1"], [1], ["GSM-7"], [None]
     )
     assert row is not None and row["user_id"] == user_id and not row["created"]
     stored = await pool.fetchval("SELECT conversation_id FROM messages WHERE id = $1",

@@ -42,7 +42,8 @@ DEFAULT_SEND_TIME = time(7, 0)
 #: plan-ready text answers the athlete's onboarding, usually seconds after their last answer,
 #: so it keeps their window rather than the stricter one for texts they never asked for.
 TIMED_KINDS = frozenset({"daily_workout", "plan_summary"})
-UNSOLICITED_KINDS = frozenset({"weekly_recap", "check_in", "nudge"})
+#: A referrer's thank-you is sent when someone else finishes onboarding, at any hour of theirs.
+UNSOLICITED_KINDS = frozenset({"weekly_recap", "check_in", "nudge", "referral_thanks"})
 SCHEDULED_KINDS = TIMED_KINDS | UNSOLICITED_KINDS
 
 

@@ -17,6 +17,7 @@ from worker import constants
 from worker.agents.plans import build_plan, write_week
 from worker.agents.runtime import deadline_after
 from worker.clock import now
+from worker.coach.referrals import credit_referral
 from worker.db.profiles import latest_profile
 from worker.db.queries import sql
 from worker.domain.onboarding import ESSENTIALS, Assumption, assumed_fact, assumptions
@@ -40,6 +41,12 @@ async def build_plan_job(ctx: dict[str, Any], user_id: str) -> str:
             result = await build_plan(d.pool, d.agents(), athlete, trace_id=trace)
     except ProfileIncomplete as exc:
         return f"profile incomplete: {exc}"
+    # Onboarding is complete: whoever referred this athlete is credited (once; a re-run
+    # credits nothing more), whatever happens to the plan's own text below.
+    async with d.pool.acquire() as conn, conn.transaction():
+        thanks = await credit_referral(conn, athlete, coach_number=d.settings.coach_number)
+    for message_id in thanks:
+        await enqueue_send(d.redis, message_id)
     async with d.pool.acquire() as conn:
         user = await conn.fetchrow(sql("get_user"), athlete)
         profile = await latest_profile(conn, athlete) or Profile()

@@ -12,6 +12,9 @@ whose sentence is only about stopping the messages ("stop please", "opt out", "u
 LINK is this product's own keyword, answered the same way (by the webhook, in the transaction
 that stores the text): the reply carries a one-time link to the athlete's progress page. It is
 only ever the whole text ("link", "my link", "progress page"), never a word in a sentence.
+INVITE likewise ("invite", "invite code", "refer a friend", "my code", as the whole text): the
+reply is a short text to forward, carrying the athlete's referral code (made in that
+transaction, see worker/coach/referrals.py).
 """
 
 from __future__ import annotations
@@ -36,6 +39,13 @@ LINK_PHRASES = frozenset(
     {"link", "my link", "send link", "send my link", "send me my link", "send me the link",
      "send me a link", "progress page", "my progress page", "my page"}
 )
+#: Asking for one's referral code: the whole text, folded, optionally "send me"/"what's" before
+#: and "please" after. "invite" alone counts; "can I invite my wife to train too?" does not.
+_INVITE = re.compile(
+    r"^(?:(?:send me|text me|give me|what'?s|what is|get)\s+)?(?:my |an |the |a )?"
+    r"(?:invite(?: code| link)?|invitation(?: code)?|referral(?: code| link)?|"
+    r"refer a friend|invite a friend|my code)"
+    r"(?:\s+(?:please|pls|plz|thanks|thx))?$")
 
 
 class Keyword(enum.StrEnum):
@@ -43,6 +53,7 @@ class Keyword(enum.StrEnum):
     OPT_IN = "opt_in"
     HELP = "help"
     LINK = "link"
+    INVITE = "invite"
 
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
@@ -110,6 +121,8 @@ def classify(body: str, *, opted_out: bool) -> Keyword | None:
         return Keyword.OPT_IN
     if text.strip(".!?,;' ") in LINK_PHRASES:
         return Keyword.LINK
+    if _INVITE.match(text.strip(".!?,;' ")):
+        return Keyword.INVITE
     if not word or " " in word:
         return None
     if word in OPT_IN_WORDS or (opted_out and word in OPT_IN_WHEN_OPTED_OUT):
@@ -134,6 +147,7 @@ KIND_BY_KEYWORD = {
     Keyword.OPT_IN: "opt_in_confirmation",
     Keyword.HELP: "help",
     Keyword.LINK: "athlete_link",
+    Keyword.INVITE: "referral_invite",
 }
 
 #: Each fits one GSM-7 SMS (a unit test holds them to it).
@@ -152,9 +166,19 @@ REPLIES = {
     ),
     # {url} is the athlete's one-time link (see link_reply).
     Keyword.LINK: f"Your progress page (one use, {ATHLETE_LINK_TTL_S // 60} min): {{url}}",
+    # {code} is the athlete's referral code, {number} the coach's (see invite_reply).
+    Keyword.INVITE: (
+        "Forward this to a friend: \"I'm training with textcoach by text. Text JOIN {code} "
+        "to {number} to start.\" Thanks for spreading the word!"
+    ),
 }
 
 
 def link_reply(url: str) -> str:
     """The answer to LINK, carrying the athlete's one-time link."""
     return REPLIES[Keyword.LINK].format(url=url)
+
+
+def invite_reply(code: str, number: str) -> str:
+    """The answer to INVITE: a text to forward, carrying the athlete's code and the number."""
+    return REPLIES[Keyword.INVITE].format(code=code, number=number)
