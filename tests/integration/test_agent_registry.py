@@ -84,7 +84,7 @@ def test_unknown_names_are_one_readable_error_each(source_dirs: tuple[Path, Path
     coach = agents / "coach.yaml"
     text = coach.read_text()
     text = text.replace("output_schema: CoachReply", "output_schema: CoachReplyy")
-    text = text.replace("session_length]", "session_length, teleport]")
+    text = text.replace("nutrition_targets]", "nutrition_targets, teleport]")
     text = text.replace("context/inbox]", "context/inbox, context/missing]")
     coach.write_text(text)
     with pytest.raises(ValueError, match="unknown") as caught:
@@ -94,8 +94,9 @@ def test_unknown_names_are_one_readable_error_each(source_dirs: tuple[Path, Path
         "agents/coach.yaml: unknown output_schema 'CoachReplyy' (known: CoachReply, "
         "DailyMessage, PlanOutline, ProfileUpdate, WeekPlan)",
         "agents/coach.yaml: unknown tool 'teleport' (known: explain_exercise, get_workout, "
-        "load_advice, log_metric, log_workout, modify_plan, modify_workout, pause, plan_trip, "
-        "progress_summary, record_check_in, request_human, rest_day_texts, session_length)",
+        "load_advice, log_metric, log_workout, modify_plan, modify_workout, nutrition_targets, "
+        "pause, plan_trip, progress_summary, record_check_in, request_human, rest_day_texts, "
+        "session_length)",
         "agents/coach.yaml: unknown context template 'context/missing' "
         "(expected prompts/context/missing.j2)",
     ]

@@ -16,6 +16,8 @@ from worker.agents.toolbase import Args, DayRef, ToolContext, day_of
 from worker.clock import now
 from worker.coach import answers
 from worker.coach.logbook import LogEntry, record_log
+from worker.coach.nutrition import nutrition_targets as targets_now
+from worker.coach.nutrition import refresh_if_active
 from worker.coach.pace import record_session_length
 from worker.coach.progress import progress_summary as summarize
 from worker.coach.results import (
@@ -23,6 +25,7 @@ from worker.coach.results import (
     LoadAdvice,
     LogResult,
     MetricLogged,
+    NutritionTargets,
     Progress,
     SessionLength,
     TripPlanned,
@@ -99,11 +102,26 @@ class LogMetricArgs(Args):
 
 async def log_metric(ctx: ToolContext, args: LogMetricArgs) -> MetricLogged:
     metric = re.sub(r"[^a-z0-9]+", "_", args.metric.lower()).strip("_") or "metric"
-    await ctx.pool.execute(
-        sql("insert_metric"), ctx.user_id, metric, args.value, args.unit, now(), {},
-        ctx.source_message_id,
-    )
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        await conn.execute(
+            sql("insert_metric"), ctx.user_id, metric, args.value, args.unit, now(), {},
+            ctx.source_message_id,
+        )
+        if metric == "body_weight":  # targets they already have follow the new weight
+            await refresh_if_active(conn, ctx.user_id, ctx.today())
     return MetricLogged(logged=metric, value=args.value, unit=args.unit)
+
+
+class NutritionArgs(Args):
+    meal_plan_asked: bool = Field(description="They asked for a meal plan or a diet to follow: "
+                                  "the coach gives targets, never meal plans.")
+
+
+async def nutrition_targets(ctx: ToolContext, args: NutritionArgs) -> NutritionTargets:
+    """Calories and protein (carb and fat ranges) from the profile and latest body weight."""
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        return await targets_now(conn, ctx.user_id, ctx.today(),
+                                 meal_plan_asked=args.meal_plan_asked)
 
 
 class PlanTripArgs(Args):

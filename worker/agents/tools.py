@@ -22,6 +22,7 @@ from worker.agents.coaching_tools import (
     LoadAdviceArgs,
     LogMetricArgs,
     LogWorkoutArgs,
+    NutritionArgs,
     PlanTripArgs,
     ProgressArgs,
     RequestHumanArgs,
@@ -30,6 +31,7 @@ from worker.agents.coaching_tools import (
     load_advice,
     log_metric,
     log_workout,
+    nutrition_targets,
     plan_trip,
     progress_summary,
     request_human,
@@ -254,6 +256,10 @@ TOOLS: dict[str, Tool] = {
              "athlete last lifted.", LoadAdviceArgs, load_advice),
         Tool("progress_summary", "The athlete's progress over a period: sessions, streaks, "
              "metrics, loads, progressions, achievements.", ProgressArgs, progress_summary),
+        Tool("nutrition_targets", "Daily calories and protein (with carb and fat ranges) from "
+             "the athlete's profile, latest body weight and goal, recomputed when those change; "
+             "the result's text states the formula and assumptions, or says why there are no "
+             "numbers (see a dietitian). Never a meal plan.", NutritionArgs, nutrition_targets),
         Tool("session_length", "How long a session took; sessions that run long are written "
              "again to fit the time the athlete asked for.", SessionLengthArgs, session_length,
              writes=True),

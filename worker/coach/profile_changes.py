@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from worker.clock import now
+from worker.coach.nutrition import refresh_if_active
 from worker.db.pool import Conn
 from worker.db.profiles import insert_profile_version, latest_profile
 from worker.db.queries import sql
@@ -83,6 +84,9 @@ async def apply_update(
     if update.body_weight is not None:  # a measurement, kept with the others, not a profile fact
         await conn.execute(sql("insert_metric"), user_id, "body_weight", update.body_weight.value,
                            update.body_weight.unit, now(), {}, source_message_id)
+    if update.body_weight is not None or {"primary_goal", "days_per_week", "training_days",
+                                          "age", "injuries"} & set(change.changed):
+        await refresh_if_active(conn, user_id, today)  # targets follow a new weight or goal
     if plan_active:
         await _plan_effects(conn, user_id, profile, merged, today, change)
     return change

@@ -198,3 +198,24 @@ class SessionLength(Result):
     next_estimate: int | None = None
     replanned: bool = False
 
+
+
+class NutritionTargets(Result):
+    """Daily targets from the profile and latest body weight, or why there are none.
+
+    ``text`` is what to tell the athlete (formula and assumptions stated, no meal plan).
+    """
+
+    given: bool
+    text: str
+    #: Why there are no numbers: no_body_weight, under_18 or medical (see a dietitian).
+    refused: str | None = None
+    calories: int | None = None
+    protein_g: int | None = None
+    protein_per_kg: float | None = None
+    carbs_g: list[int] = Field(default_factory=list)
+    fat_g: list[int] = Field(default_factory=list)
+    formula: str | None = None
+    assumptions: list[str] = Field(default_factory=list)
+    #: The targets were computed again this turn (new weight or goal), not read as stored.
+    recalculated: bool = False

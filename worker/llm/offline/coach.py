@@ -19,6 +19,7 @@ from worker.coach.results import (
     LoadAdvice,
     LogResult,
     MetricLogged,
+    NutritionTargets,
     PauseResult,
     PlanAdjustment,
     Progress,
@@ -94,6 +95,7 @@ def choose_tools(context: AthleteContext, texts: list[str]) -> ToolPlan:
     plan += intents.metric_plan(prepared, context.athlete.units)
     plan += intents.plan_wishes(prepared)
     plan += intents.rest_texts_plan(prepared)
+    plan += intents.nutrition_plan(prepared)
     if asked and re.search(r"\bexplain (?:it|that|this)\b", asked, re.I):
         asked = f"{prepared} {asked}"  # "...what was meant by a 'hip hinge'. Could you explain it?"
     plan += intents.question_plan(asked) if asked else intents.lookup_plan(prepared)
@@ -152,7 +154,7 @@ def compose_reply(context: AthleteContext, texts: list[str], outcomes: list[Tool
     logged = any(o.call.name == "log_workout" for o in outcomes)
     answered = {o.call.name for o in outcomes} & {"explain_exercise", "load_advice",
                                                   "progress_summary", "get_workout",
-                                                  "request_human"}
+                                                  "request_human", "nutrition_targets"}
     if asked and not answered:
         whole = " ".join(prepare(t, spoken) for t in texts)
         goal = context.profile.primary_goal if context.profile else None
@@ -295,6 +297,8 @@ def _result_line(outcome: ToolOutcome, next_session: str = "",
                 else "Done: no more texts on rest days, just your training days.")
     if isinstance(result, SessionLength):
         return replies.session_length(result)
+    if isinstance(result, NutritionTargets):
+        return result.text
     if isinstance(result, MetricLogged):
         unit = f" {result.unit}" if result.unit else ""
         return f"Logged {result.logged.replace('_', ' ')}: {result.value:g}{unit}."

@@ -384,6 +384,45 @@ def metric_plan(joined: str, units: str) -> ToolPlan:
     return plan
 
 
+#: Food asked about in numbers or as "what do I eat": the athlete's targets answer it.
+_FOOD: Final = (r"(?:protein|protien|prot[eé]ina|prote[ií]nas?|eiwei(?:ß|ss)|calor(?:ies|ie|"
+                r"[ií]as?)|kcals?|kalorien|macros?|carbs?|carbohydrates?)")
+NUTRITION: Final = re.compile(
+    r"\b(?:how (?:much|many)|how many (?:grams|g) of|what'?s? (?:my|the right|a good)|"
+    r"what should my|enough|hit my|daily)\s+(?:\w+\s+){0,2}?" + _FOOD + r"\b"
+    r"|\b" + _FOOD + r"\b[^.?!]{0,40}\b(?:should i|do i need|per day|a day|daily|target|"
+    r"goal|to (?:lose|gain|build|cut|bulk))\b"
+    r"|^\W*(?:and\s+|what about\s+|my\s+)?" + _FOOD + r"\s*(?:\?|$)"
+    r"|\bwhat (?:should|do|can|shall) i (?:be )?eat(?:ing)?\b|\bwhat to eat\b|"
+    r"\bhow much (?:should i|i should|do i need to|i need to|to) (?:be )?eat(?:ing)?\b|"
+    r"\beating enough\b"
+    r"|\b(?:meal|diet|nutrition|food|eating) plan\b|\bplan (?:my|out my) meals\b"
+    # Spanish, Portuguese, German, French, Italian
+    r"|\bcu[aá]nt[oa]s? (?:prote[ií]nas?|calor[ií]as|carbohidratos)\b|\bqu[eé] (?:debo|"
+    r"deber[ií]a|tengo que) comer\b|\bquant[oa]s? (?:prote[ií]nas?|calorias)\b|\bo que "
+    r"(?:devo|deveria) comer\b|\bwie (?:viel|viele) (?:eiwei(?:ß|ss)|protein|kalorien)\b|"
+    r"\bwas soll(?:te)? ich essen\b|\bcombien de (?:prot[eé]ines?|calories)\b|"
+    r"\bque (?:dois|devrais)-je manger\b|\bquante (?:proteine|calorie)\b", _I)
+MEAL_PLAN: Final = re.compile(r"\b(?:meal|diet|food|eating) plan\b|\bplan (?:my|out my) "
+                              r"meals\b|\bwhat (?:should|do) i eat (?:each|every) day\b|"
+                              r"\bplan de comidas\b|\bdi[aä]t ?plan\b|\bessensplan\b", _I)
+
+
+#: "what should I eat before a workout?": timing around a session, not daily targets.
+AROUND_TRAINING: Final = re.compile(
+    r"\b(?:before|after|pre|post)[- ](?:an? |my |the )?(?:long |big |hard |easy |early |"
+    r"morning )?(?:workout|session|training|run|gym|lifting|game|race)\b", _I)
+
+
+def nutrition_plan(joined: str) -> ToolPlan:
+    """"how much protein should I eat?", "calories?", "give me a meal plan": the athlete's
+    targets (never a meal plan; the tool and domain say what the numbers are)."""
+    lines = re.split(r"(?<=[.?!])\s+|\n", joined)
+    if not any(NUTRITION.search(line) and not AROUND_TRAINING.search(line) for line in lines):
+        return []
+    return [("nutrition_targets", {"meal_plan_asked": MEAL_PLAN.search(joined) is not None})]
+
+
 def check_in_plan(joined: str) -> ToolPlan:
     """"7 4 8" (energy, soreness, sleep) when a check-in is open."""
     numbers = [int(n) for n in _NUMBERS.findall(joined)]

@@ -352,7 +352,8 @@ def read_age(text: str) -> int | None:
 #: "weighed in at 81.5", "scale said 81.3", "im 82 rn": a body weight stated as where they are
 #: now, never a goal ("goal weight is 70") and never an age ("I'm 40").
 BODY_WEIGHT: Final = re.compile(
-    r"\b(?<!goal )(?<!target )(?<!dream )(?:weigh(?:ed|t)?(?: in)?|weight is|scale (?:said|says|"
+    r"\b(?<!goal )(?<!target )(?<!dream )(?:weigh(?:ed|t)?(?: in| myself(?: (?:this|today|"
+    r"yesterday)(?: [a-z]+)?)?)?|weight is|scale (?:said|says|"
     r"showed|read))\D{0,12}(?P<v>\d{2,3}(?:\.\d)?)\s*(?P<u>kg|kgs|kilos|lb|lbs|pounds)?"
     r"|\b(?:i'?m|i am)\s+(?:(?:at|walking|walkin|sitting|sittin|hovering|around|about|like)"
     r"\s+){0,2}(?P<v2>\d{2,3}(?:\.\d)?)\s*(?P<u2>kg|kgs|kilos|lb|lbs|pounds)?"
