@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import time
@@ -241,3 +242,13 @@ async def athlete_with_profile(
 def offline_runtime(pool: asyncpg.Pool) -> Runtime:
     """The agent runtime on the offline provider, with no retries: plans in milliseconds."""
     return Runtime(pool, OfflineProvider(), OfflineProvider(), attempts=1)
+
+
+async def last_reply(pool: asyncpg.Pool, user_id: UUID) -> str:
+    """The coach's last chat reply to ``user_id``, its SMS parts joined again."""
+    rows = await pool.fetch(
+        "SELECT body FROM messages WHERE user_id = $1 AND direction = 'outbound'"
+        " AND kind = 'chat' AND turn_id = (SELECT turn_id FROM messages WHERE user_id = $1"
+        " AND direction = 'outbound' AND kind = 'chat' ORDER BY seq DESC LIMIT 1)"
+        " ORDER BY seq", user_id)
+    return " ".join(re.sub(r"^\d+/\d+ ", "", row["body"]) for row in rows)

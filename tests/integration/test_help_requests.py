@@ -4,7 +4,6 @@ operators' webhook is told once, on a real local HTTP server."""
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 import uuid
@@ -25,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.conftest import SendText, athlete_with_profile, offline_runtime
+from tests.conftest import SendText, athlete_with_profile, last_reply, offline_runtime
 from tests.processes import free_port
 from worker import constants
 from worker.agents.plans import build_plan
@@ -146,16 +145,6 @@ async def _work(settings: Settings, database_url: str, redis_url: str,
     return channel
 
 
-async def _last_reply(pool: asyncpg.Pool, user_id: UUID) -> str:
-    """The coach's last chat reply, its SMS parts joined again."""
-    rows = await pool.fetch(
-        "SELECT body FROM messages WHERE user_id = $1 AND direction = 'outbound'"
-        " AND kind = 'chat' AND turn_id = (SELECT turn_id FROM messages WHERE user_id = $1"
-        " AND direction = 'outbound' AND kind = 'chat' ORDER BY seq DESC LIMIT 1)"
-        " ORDER BY seq", user_id)
-    return " ".join(re.sub(r"^\d+/\d+ ", "", row["body"]) for row in rows)
-
-
 async def _requests(pool: asyncpg.Pool, user_id: UUID) -> list[asyncpg.Record]:
     return list(await pool.fetch(
         "SELECT * FROM help_requests WHERE user_id = $1 ORDER BY created_at", user_id))
@@ -180,7 +169,7 @@ async def test_asking_for_a_person_opens_one_request_and_says_a_person_will_text
     assert request["turn_id"] == asked["turn_id"]
     assert "talk to a real person" in request["detail"]
     assert request["notified_at"] is None  # no webhook configured: the console badge only
-    reply = await _last_reply(pool, user_id)
+    reply = await last_reply(pool, user_id)
     assert "person from our team" in reply and "text you here" in reply
     assert len(reply) < 200, reply
 
@@ -188,7 +177,7 @@ async def test_asking_for_a_person_opens_one_request_and_says_a_person_will_text
     await send_text(phone, "is this a bot? I want a human")
     await _work(settings, database_url, redis_url)
     assert len(await _requests(pool, user_id)) == 1
-    assert "already" in await _last_reply(pool, user_id)
+    assert "already" in await last_reply(pool, user_id)
 
     async with pool.acquire() as conn:
         assert await open_help_count(conn) == 1
@@ -209,7 +198,7 @@ async def test_a_model_that_calls_request_human_gets_the_same_request_and_words(
     await _work(settings, database_url, redis_url, Model(asks_for_people=True))
     [request] = await _requests(pool, user_id)
     assert (request["reason"], request["detail"]) == ("asked_for_person", "wants a human")
-    assert "person from our team" in await _last_reply(pool, user_id)
+    assert "person from our team" in await last_reply(pool, user_id)
     effect = await pool.fetchval("SELECT count(*) FROM tool_effects WHERE tool = 'request_human'")
     assert effect == 1  # a writing tool: once per text, even if the turn runs again
 
@@ -242,7 +231,7 @@ async def test_a_red_flag_opens_a_red_flag_request_whatever_the_provider(
     await _work(settings, database_url, redis_url, model)
     [request] = await _requests(pool, user_id)
     assert request["reason"] == "red_flag" and request["detail"].startswith("chest pain: ")
-    reply = await _last_reply(pool, user_id)
+    reply = await last_reply(pool, user_id)
     assert reply.startswith(REFERRAL[:60]) and reply.endswith(RED_FLAG_FOLLOW_UP)
     if model is not None:
         assert model.coach_calls == 0  # code answered; the model never saw it
@@ -268,7 +257,7 @@ async def test_lost_twice_in_a_row_opens_a_confusion_request_once_does_not(
     [request] = await _requests(pool, user_id)
     assert request["reason"] == "confusion"
     assert "huh" in request["detail"] and "i dont understand" in request["detail"]
-    reply = await _last_reply(pool, user_id)
+    reply = await last_reply(pool, user_id)
     assert reply.startswith("Sorry, I'm not getting this right.") and "text you here" in reply
 
 

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from uuid import UUID
 
 import asyncpg
 
-from tests.conftest import RunWorker, SendText, athlete_with_profile, offline_runtime
+from tests.conftest import RunWorker, SendText, athlete_with_profile, last_reply, offline_runtime
 from worker.agents.plans import build_plan
 from worker.agents.toolbase import ToolContext
 from worker.agents.tools import TOOLS
@@ -27,29 +26,20 @@ async def _active_athlete(pool: asyncpg.Pool, goal: str = "fat_loss") -> UUID:
     return user_id
 
 
-async def _last_reply(pool: asyncpg.Pool, user_id: UUID) -> str:
-    rows = await pool.fetch(
-        "SELECT body FROM messages WHERE user_id = $1 AND direction = 'outbound'"
-        " AND kind = 'chat' AND turn_id = (SELECT turn_id FROM messages WHERE user_id = $1"
-        " AND direction = 'outbound' AND kind = 'chat' ORDER BY seq DESC LIMIT 1)"
-        " ORDER BY seq", user_id)
-    return " ".join(re.sub(r"^\d+/\d+ ", "", row["body"]) for row in rows)
-
-
 async def test_protein_question_after_a_weigh_in_answers_in_grams_and_follows_new_weights(
     pool: asyncpg.Pool, send_text: SendText, run_worker: RunWorker,
 ) -> None:
     user_id = await _active_athlete(pool)
     await send_text(PHONE, "how much protein should I eat?")
     await run_worker()
-    assert "body weight first" in await _last_reply(pool, user_id)
+    assert "body weight first" in await last_reply(pool, user_id)
     assert await pool.fetch(sql("nutrition_plan_history"), user_id) == []
 
     await send_text(PHONE, "weighed 80kg this morning")
     await run_worker()
     await send_text(PHONE, "how much protein should I eat?")
     await run_worker()
-    reply = await _last_reply(pool, user_id)
+    reply = await last_reply(pool, user_id)
     # 80 kg, 3 days, fat loss: 1,900 kcal and 2.0 g/kg = 160 g (tests/unit/test_nutrition.py).
     assert "About 1,900 kcal and 160 g protein a day (Mifflin-St Jeor" in reply, reply
     assert "dietitian" in reply
@@ -61,7 +51,7 @@ async def test_protein_question_after_a_weigh_in_answers_in_grams_and_follows_ne
     # Asking again with nothing changed writes nothing.
     await send_text(PHONE, "calories?")
     await run_worker()
-    assert "1,900 kcal" in await _last_reply(pool, user_id)
+    assert "1,900 kcal" in await last_reply(pool, user_id)
     assert len(await pool.fetch(sql("nutrition_plan_history"), user_id)) == 1
 
     # A new weight: the targets follow it, the old row is kept as superseded.
