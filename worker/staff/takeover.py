@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
-import asyncpg
 from arq.connections import ArqRedis
 
 from worker.clock import now
@@ -95,35 +94,32 @@ async def reply_as_operator(conn: Conn, redis: ArqRedis, user_id: UUID, operator
         raise TakeoverError("empty", "the reply is empty")
     if len(body) > MAX_REPLY_CHARS:
         raise TakeoverError("too_long", f"the reply is over {MAX_REPLY_CHARS} characters")
-    try:
-        async with conn.transaction():
-            # Two posts of one form at once: the second waits here, then finds the first's.
-            await conn.execute(sql("lock_operator_reply"), key)
-            if await conn.fetchval(sql("scheduled_kinds_sent"), f"operator:{key}"):
-                return []
-            if await current_takeover(conn, user_id) is None:
-                raise TakeoverError("not_taken", "take over the conversation before replying")
-            athlete = await conn.fetchrow(sql("athlete_contact"), user_id)
-            if athlete is None:
-                raise TakeoverError("no_athlete", "no such athlete")
-            if athlete["opted_out_at"] is not None:
-                raise TakeoverError("opted_out",
-                                    "the athlete has opted out (STOP); nothing can be sent")
-            turn = uuid.uuid4()
-            answered = await conn.fetch(sql("answer_waiting_texts"), user_id, turn,
-                                        seen_seq if seen_seq is not None else 2**62, now())
-            last = max(answered, key=lambda row: row["seq"], default=None)
-            ids = await write_outbound(
-                conn, user_id=user_id, conversation_id=await conversation_for(conn, user_id),
-                from_number=from_number, to_number=athlete["phone"], body=body,
-                kind=OPERATOR_KIND, turn_id=turn, dedupe_key=f"operator:{key}",
-                reply_to_id=last["id"] if last is not None else None,
-            )
-            await audit.record(conn, operator.email, "reply", "user", user_id,
-                               {"chars": len(body), "parts": len(ids),
-                                "answered_texts": len(answered)})
-    except asyncpg.UniqueViolationError:
-        return []  # the same form, posted again from another connection
+    async with conn.transaction():
+        # Two posts of one form at once: the second waits here, then finds the first's.
+        await conn.execute(sql("lock_operator_reply"), key)
+        if await conn.fetchval(sql("scheduled_kinds_sent"), f"operator:{key}"):
+            return []
+        if await current_takeover(conn, user_id) is None:
+            raise TakeoverError("not_taken", "take over the conversation before replying")
+        athlete = await conn.fetchrow(sql("athlete_contact"), user_id)
+        if athlete is None:
+            raise TakeoverError("no_athlete", "no such athlete")
+        if athlete["opted_out_at"] is not None:
+            raise TakeoverError("opted_out",
+                                "the athlete has opted out (STOP); nothing can be sent")
+        turn = uuid.uuid4()
+        answered = await conn.fetch(sql("answer_waiting_texts"), user_id, turn,
+                                    seen_seq if seen_seq is not None else 2**62, now())
+        last = max(answered, key=lambda row: row["seq"], default=None)
+        ids = await write_outbound(
+            conn, user_id=user_id, conversation_id=await conversation_for(conn, user_id),
+            from_number=from_number, to_number=athlete["phone"], body=body,
+            kind=OPERATOR_KIND, turn_id=turn, dedupe_key=f"operator:{key}",
+            reply_to_id=last["id"] if last is not None else None,
+        )
+        await audit.record(conn, operator.email, "reply", "user", user_id,
+                           {"chars": len(body), "parts": len(ids),
+                            "answered_texts": len(answered)})
     for message_id in ids:
         await enqueue_send(redis, message_id, first=True)
     return ids

@@ -213,7 +213,7 @@ async def _acting(request: Request, role: Role) -> _Acting | Response:
     user_id = _athlete_id(request)
     if user_id is not None:
         async with deps_of(request).pool.acquire() as conn:
-            if await conn.fetchrow(sql("console_athlete"), user_id) is None:
+            if await conn.fetchrow(sql("athlete_contact"), user_id) is None:
                 user_id = None
     if user_id is None:
         return PlainTextResponse("no such athlete", status_code=404)
