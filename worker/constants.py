@@ -230,3 +230,56 @@ REFERRAL_CODE_ATTEMPTS = 8
 #: Abuse limit: a referrer is credited for at most this many referred athletes per window.
 REFERRAL_MAX_CREDITS = 10
 REFERRAL_WINDOW_DAYS = 30
+
+# -- Subscriptions (worker/coach/subscriptions.py) ---------------------------------------------
+#: A credited referral is worth this many days of coaching to the referrer (once per referral),
+#: when subscriptions are required. How long a past_due subscription stays coached (its grace)
+#: is the entitled_until() function's, in migrations/0021_stripe_events.sql.
+REFERRAL_FREE_DAYS = 7
+
+# -- Progress photos by MMS (worker/photos/) ----------------------------------------------------
+#: Job that removes deleted photos' bytes from the store (retried; also a cron, so none is left).
+PURGE_PHOTOS = "purge_photos"
+PURGE_PHOTOS_TIMEOUT_S = 60
+PURGE_PHOTOS_MAX_TRIES = 8
+#: The purge cron's minutes (it also runs at start): catches a purge whose job Redis lost.
+PURGE_PHOTOS_MINUTES = frozenset({11, 41})
+#: Photos purged per job run; the next run takes the rest.
+PURGE_PHOTOS_BATCH = 200
+#: Twilio sends at most 10 media per MMS; a NumMedia above this is a malformed form (400).
+MAX_MEDIA_PER_TEXT = 10
+MAX_MEDIA_URL_CHARS = 1000
+MAX_MEDIA_TYPE_CHARS = 100
+#: Media is fetched only from Twilio's API hosts (api.twilio.com, regional api.*.twilio.com):
+#: an inbound form can never make us fetch an arbitrary URL.
+TWILIO_MEDIA_HOST_SUFFIX = ".twilio.com"
+#: Twilio's own MMS limit is 5 MB; a larger body is refused while it is read.
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+#: Decompression-bomb guard: a picture claiming more pixels than this is refused before decoding.
+MAX_PHOTO_PIXELS = 40_000_000
+#: Stored photos are re-encoded as JPEG no larger than this on their long side.
+PHOTO_MAX_SIDE = 2048
+PHOTO_JPEG_QUALITY = 85
+#: The types kept (re-encoded as JPEG). HEIC is refused with a text saying how to resend.
+PHOTO_CONTENT_TYPES = frozenset({"image/jpeg", "image/jpg", "image/png", "image/webp",
+                                 "image/gif"})
+HEIC_CONTENT_TYPES = frozenset({"image/heic", "image/heif"})
+PHOTO_FETCH_TIMEOUT_S = 20.0
+#: A photo Twilio cannot serve after this many turns' tries is given up on (the athlete is told
+#: to send it again); before that the turn waits and is retried after PHOTO_RETRY_S.
+PHOTO_FETCH_MAX_ATTEMPTS = 5
+PHOTO_RETRY_S = 30
+#: Thumbnails on the athlete page and in the console.
+PHOTOS_SHOWN = 24
+
+
+def purge_photos_job_id(user_id: UUID) -> str:
+    """One purge job per athlete at a time."""
+    return f"purge-photos:{user_id}"
+
+
+#: Agents whose input is nothing about the athlete (library facts only): their answers are
+#: cached in ai_content_cache by agent version and input, and reused for everyone.
+CACHED_AGENTS = frozenset({"exercise_explainer"})
+#: How long a cached answer is reused before it is written again.
+AI_CACHE_DAYS = 180

@@ -103,6 +103,29 @@ class Settings(BaseSettings):
     # always on). Unset: no webhook.
     operator_webhook_url: str | None = None
 
+    # Subscriptions (worker/coach/subscriptions.py). Off by default, so the embedded run stays
+    # free: nobody is gated. On: a new athlete gets a trial of subscription_trial_days, then
+    # needs a Stripe subscription; a lapsed athlete is texted the renewal URL once per lapse.
+    subscription_required: bool = False
+    subscription_trial_days: int = Field(default=14, ge=0, le=365)
+    # Where a lapsed athlete renews (a Stripe Payment Link); the athlete's opaque
+    # client_reference_id is appended, so the checkout names them without their number.
+    subscription_renewal_url: str | None = None
+    # Verifies POST /stripe/webhook (the endpoint's signing secret, whsec_...).
+    stripe_webhook_secret: str | None = Field(default=None,
+                                              validation_alias="STRIPE_WEBHOOK_SECRET")
+
+    # Progress photos (worker/photos/): where the stripped photos are kept. "local": a folder
+    # (photos_dir, default <data_dir>/photos); "s3": an S3-compatible bucket, credentials from
+    # the standard AWS_* variables (or the instance's role).
+    photos_store: Literal["local", "s3"] = "local"
+    photos_dir: Path | None = None
+    photos_s3_bucket: str | None = None
+    photos_s3_prefix: str = "photos/"
+    # An S3-compatible endpoint (MinIO, R2, a moto server); unset: AWS itself.
+    photos_s3_endpoint_url: str | None = None
+    photos_s3_region: str | None = None
+
     default_timezone: str = "America/New_York"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # One line per webhook request: off by default (it costs the webhook a log write per text,
@@ -144,6 +167,30 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value
 
+    @field_validator("subscription_renewal_url")
+    @classmethod
+    def _renewal_url_shape(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value or None
+
+    @field_validator("photos_s3_endpoint_url")
+    @classmethod
+    def _s3_endpoint_shape(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value or None
+
+    def check_photos(self) -> None:
+        """An S3 store needs its bucket: without one every photo would wait forever."""
+        if self.photos_store == "s3" and not self.photos_s3_bucket:
+            raise ConfigError("TEXTCOACH_PHOTOS_STORE=s3 needs TEXTCOACH_PHOTOS_S3_BUCKET as well")
+
+    @property
+    def photos_path(self) -> Path:
+        """The local photo folder: photos_dir, or photos/ under the data dir."""
+        return self.photos_dir or self.data_dir / "photos"
+
     @field_validator("database_url")
     @classmethod
     def _database_url_shape(cls, value: str | None) -> str | None:
@@ -173,6 +220,18 @@ class Settings(BaseSettings):
         if missing:
             raise ConfigError(f"Twilio is half-configured: set {', '.join(missing)} as well")
         return True
+
+    def check_subscriptions(self) -> None:
+        """Requiring subscriptions is only workable with somewhere to renew and a way to hear
+        of renewals; without either, every athlete would lapse for good after the trial."""
+        if not self.subscription_required:
+            return
+        missing = [name for name, value in (
+            ("TEXTCOACH_SUBSCRIPTION_RENEWAL_URL", self.subscription_renewal_url),
+            ("STRIPE_WEBHOOK_SECRET", self.stripe_webhook_secret)) if not value]
+        if missing:
+            raise ConfigError("TEXTCOACH_SUBSCRIPTION_REQUIRED=true needs "
+                              f"{' and '.join(missing)} as well")
 
     @property
     def send_rate(self) -> float:
@@ -225,6 +284,8 @@ def load_settings() -> Settings:
     try:
         settings = Settings()
         _ = settings.uses_twilio
+        settings.check_subscriptions()
+        settings.check_photos()
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "settings"

@@ -8,8 +8,9 @@ goes to the coach as the athlete's first message, so onboarding carries on as fo
 
 The referrer is credited (``referrals.rewarded_at``) when the referred athlete completes
 onboarding, i.e. when their first plan is built (:func:`credit_referral`, from the plan job),
-and gets a short thank-you text. Until subscriptions exist, the credit is only that record;
-the free week it is worth is granted from it once there is something to extend.
+and gets a short thank-you text. When subscriptions are required, the credit is also a free
+week of coaching (a ``subscription_credits`` row, once per referral, which the subscription
+gate honours: :mod:`worker.coach.subscriptions`).
 
 Abuse limits: a code is only taken from a brand-new number (an existing athlete cannot attach
 themselves to someone, nor to themselves); one referral per referred athlete (UNIQUE
@@ -30,6 +31,7 @@ from uuid import UUID
 import asyncpg
 
 from worker.clock import now
+from worker.coach.subscriptions import grant_credit
 from worker.constants import (
     REFERRAL_CODE_ALPHABET,
     REFERRAL_CODE_ATTEMPTS,
@@ -57,6 +59,8 @@ _ALONE = re.compile(rf"[\s\"'.!#]*{_CODE}[\s\"'.!]*")
 #: The thank-you text a referrer gets when the athlete they referred finishes onboarding.
 THANKS = ("Someone you invited just finished signing up with textcoach. Thanks for "
           "spreading the word!")
+#: Said after THANKS when the credit came with free days of coaching.
+FREE_DAYS = " We've added {days} free days of coaching to your account."
 
 
 def new_code() -> str:
@@ -101,9 +105,11 @@ async def referral_code_for(conn: Conn, user_id: UUID) -> str:
     raise RuntimeError(f"no free referral code in {REFERRAL_CODE_ATTEMPTS} draws")
 
 
-async def credit_referral(conn: Conn, referred_id: UUID, *, coach_number: str) -> list[UUID]:
+async def credit_referral(conn: Conn, referred_id: UUID, *, coach_number: str,
+                          free_days: int = 0) -> list[UUID]:
     """Credit the referral of ``referred_id``, who just completed onboarding, and write the
     referrer's thank-you text; the ids of its parts (to enqueue after commit), or none.
+    ``free_days`` (subscriptions required) are added to the referrer's coaching with it.
 
     Once: the credit is ``rewarded_at`` set where it was NULL, and the text's dedupe key is
     ``referral:<referred_id>``, so a re-run of the plan job credits and texts nothing more.
@@ -125,8 +131,11 @@ async def credit_referral(conn: Conn, referred_id: UUID, *, coach_number: str) -
         return []
     if await conn.fetchval(sql("reward_referral"), row["id"], moment) is None:
         return []
+    body = THANKS
+    if free_days and await grant_credit(conn, referrer, row["id"], free_days, moment):
+        body += FREE_DAYS.format(days=free_days)
     return await write_outbound(
         conn, user_id=referrer, conversation_id=await conversation_for(conn, referrer),
-        from_number=coach_number, to_number=row["phone"], body=THANKS,
+        from_number=coach_number, to_number=row["phone"], body=body,
         kind="referral_thanks", dedupe_key=f"referral:{referred_id}",
     )

@@ -26,6 +26,7 @@ from worker.agents.plans import write_week
 from worker.agents.runtime import Call, deadline_after
 from worker.clock import now
 from worker.coach.missed import mark_missed
+from worker.coach.subscriptions import standing, tell_lapsed
 from worker.db.queries import sql
 from worker.domain.replies import DailyMessage
 from worker.domain.travel import Trip
@@ -117,6 +118,9 @@ async def _send_daily(ctx: dict[str, Any], user_id: str) -> str:
         return "missed the window"
     if await d.pool.fetchval(sql("takeover_holds_morning"), athlete, moment):
         return await _held(d, athlete, user, due, trips, local_date)
+    if await paused_by_subscription(d, athlete, user["phone"], moment):
+        await _advance(d, athlete, user, due, trips)
+        return "subscription lapsed: no workout"
 
     async with d.pool.acquire() as conn:
         if await conn.fetchval(sql("scheduled_kinds_sent"), daily_key(athlete, local_date)):
@@ -170,6 +174,21 @@ async def _send_daily(ctx: dict[str, Any], user_id: str) -> str:
     if ids:
         await enqueue_send(d.redis, ids[-1])
     return f"sent {len(ids)} part(s) for {local_date}"
+
+
+async def paused_by_subscription(d: Deps, athlete: UUID, phone: str, moment: datetime) -> bool:
+    """Subscriptions are required and ``athlete``'s lapsed: no scheduled coaching text, and
+    the lapse's one text (where to renew) instead, if it was not sent already. It goes at the
+    scheduled text's own time, which its window has just allowed."""
+    async with d.pool.acquire() as conn:
+        subscription = await standing(conn, athlete, moment, d.settings)
+        if subscription.entitled:
+            return False
+        ids = await tell_lapsed(conn, athlete, subscription, settings=d.settings,
+                                to_number=phone)
+    if ids:
+        await enqueue_send(d.redis, ids[-1])
+    return True
 
 
 class _Held(Exception):

@@ -20,9 +20,10 @@ from arq import Retry
 
 from worker import constants
 from worker.agents.runtime import deadline_after
-from worker.agents.turn import TurnOutcome, take_turn
+from worker.agents.turn import Reply, TurnOutcome, take_turn
 from worker.clock import now
 from worker.coach.achievements import announce
+from worker.coach.subscriptions import Standing, standing, tell_lapsed
 from worker.db.locks import athlete_lock
 from worker.db.profiles import latest_profile
 from worker.db.queries import sql
@@ -53,8 +54,13 @@ async def process_inbox(ctx: dict[str, Any], user_id: str) -> str:
     for message_id in end.outbound:
         await enqueue_send(d.redis, message_id, first=True)  # replies go ahead of bulk texts
     await enqueue_notices(d, athlete)  # the coach asked for a person: the operators hear of it
+    if await d.pool.fetchval(sql("photos_to_purge_exist"), athlete):  # "delete my photos"
+        await enqueue_many(d.redis, [JobSpec(constants.PURGE_PHOTOS, (str(athlete),),
+                                             constants.purge_photos_job_id(athlete))])
     if end.taken_over:
         return f"taken over by a person; {len(end.outbound)} outbound"
+    if end.lapsed:
+        return f"subscription lapsed; {len(end.outbound)} outbound"
     await _plan_when_ready(ctx, athlete, end.standing)
     return f"{len(end.outbound)} outbound"
 
@@ -67,6 +73,8 @@ class _TurnEnd:
     outbound: list[UUID]
     standing: asyncpg.Record | None = None
     taken_over: bool = False
+    #: The athlete's subscription lapsed: nothing was coached, so no plan work either.
+    lapsed: bool = False
 
 
 async def _plan_when_ready(ctx: dict[str, Any], athlete: UUID,
@@ -109,13 +117,19 @@ async def _take_turn(ctx: dict[str, Any], athlete: UUID) -> _TurnEnd:
         log.info("athlete %s: taken over by a person; %d text(s) left for them",
                  athlete, len(start["inbox"]))
         return _TurnEnd(await _red_flag_while_taken_over(ctx, athlete, start), taken_over=True)
+    if start["opted_out_at"] is None:
+        async with d.pool.acquire() as conn:
+            subscription = await standing(conn, athlete, now(), d.settings)
+        if not subscription.entitled:
+            return await _lapsed(ctx, athlete, start, subscription)
     inbox = list(start["inbox"])
     turn_id = uuid.uuid4()
     ids = [row["id"] for row in inbox]
     turn = TurnOutcome()
+    photos = await _take_photos(ctx, athlete, ids)
     if start["opted_out_at"] is None:
-        turn = await take_turn(d.pool, d.agents(), athlete, inbox,
-                               first_contact=not start["welcomed"], turn_id=turn_id)
+        turn = await _coach(ctx, athlete, inbox, photos, first_contact=not start["welcomed"],
+                            turn_id=turn_id)
     if not turn.replies:
         log.info("turn %s: athlete %s opted out; stored, not answered", turn_id, athlete)
     parts = [(reply, part) for reply in turn.replies for part in parts_of(reply.body)]
@@ -147,6 +161,59 @@ async def _take_turn(ctx: dict[str, Any], athlete: UUID) -> _TurnEnd:
         log.info("turn %s: athlete %s taken over mid-turn; reply dropped", turn_id, athlete)
         return _TurnEnd([], taken_over=True)
     return _TurnEnd(list(finished["outbound"]), finished)
+
+
+async def _take_photos(ctx: dict[str, Any], athlete: UUID, ids: list[UUID]) -> PhotoTurn:
+    """The turn's photos fetched and stored before the coach thinks; Twilio unreachable
+    leaves the texts waiting and the job is tried again (worker/photos/save.py)."""
+    services = photo_services(ctx, deps(ctx).settings)
+    try:
+        return await take_photos(deps(ctx).pool, services.source, services.store, athlete, ids,
+                                 taken_at=now())
+    except MediaUnavailable:
+        raise Retry(defer=constants.PHOTO_RETRY_S) from None
+
+
+async def _coach(ctx: dict[str, Any], athlete: UUID, inbox: list[Any], photos: PhotoTurn, *,
+                 first_contact: bool, turn_id: UUID) -> TurnOutcome:
+    """The coach's turn, told only that photos were saved, and the photos' acknowledgement
+    appended by code. Texts that were only a photo need no coach: the acknowledgement is the
+    reply."""
+    d = deps(ctx)
+    ack = photos.acknowledgement()
+    said = [row for row in inbox if row["id"] not in photos.with_media or row["body"].strip()]
+    if ack and not said and not first_contact:
+        return TurnOutcome(replies=[Reply("chat", ack)])
+    seen = [photos.for_coach(row) for row in said or inbox]
+    turn = await take_turn(d.pool, d.agents(), athlete, seen, first_contact=first_contact,
+                           turn_id=turn_id)
+    chats = [reply for reply in turn.replies if reply.kind == "chat"]
+    if ack and chats:
+        chats[-1].body = f"{chats[-1].body} {ack}"
+    elif ack:
+        turn.replies.append(Reply("chat", ack))
+    return turn
+
+
+async def _lapsed(ctx: dict[str, Any], athlete: UUID, start: asyncpg.Record,
+                  lapse: Standing) -> _TurnEnd:
+    """Coaching is paused (subscriptions are required and this athlete's lapsed): the texts
+    are kept and marked handled without coaching, and the lapse's one text (where to renew)
+    answers them, unless this lapse was told already."""
+    d = deps(ctx)
+    ids = [row["id"] for row in start["inbox"]]
+    turn_id = uuid.uuid4()
+    async with d.pool.acquire() as conn, conn.transaction():
+        marked = await conn.fetch(sql("mark_inbound_processed"), ids, turn_id)
+        _check_all_marked(len(marked), ids, turn_id)
+        outbound = await tell_lapsed(conn, athlete, lapse, settings=d.settings,
+                                     to_number=start["phone"], reply_to_id=ids[-1],
+                                     turn_id=turn_id)
+    log.info("turn %s: athlete %s's subscription lapsed; %d text(s) kept uncoached",
+             turn_id, athlete, len(ids))
+    # A red flag is answered whatever the subscription: the referral, and a person is asked.
+    return _TurnEnd(outbound + await _red_flag_while_taken_over(ctx, athlete, start),
+                    lapsed=True)
 
 
 async def _red_flag_while_taken_over(ctx: dict[str, Any], athlete: UUID,

@@ -44,7 +44,9 @@ async def build_plan_job(ctx: dict[str, Any], user_id: str) -> str:
     # Onboarding is complete: whoever referred this athlete is credited (once; a re-run
     # credits nothing more), whatever happens to the plan's own text below.
     async with d.pool.acquire() as conn, conn.transaction():
-        thanks = await credit_referral(conn, athlete, coach_number=d.settings.coach_number)
+        thanks = await credit_referral(
+            conn, athlete, coach_number=d.settings.coach_number,
+            free_days=constants.REFERRAL_FREE_DAYS if d.settings.subscription_required else 0)
     for message_id in thanks:
         await enqueue_send(d.redis, message_id)
     async with d.pool.acquire() as conn:

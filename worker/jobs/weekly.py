@@ -28,6 +28,7 @@ from worker.coach.links import LINK_OFFER, offers_link
 from worker.coach.missed import mark_missed
 from worker.db.queries import sql
 from worker.jobs.context import deps
+from worker.jobs.daily import paused_by_subscription
 from worker.outbox import conversation_for, write_outbound
 from worker.planning.steps import take_progress_notes, with_notes
 from worker.queue import enqueue_send
@@ -69,6 +70,9 @@ async def _send_weekly(ctx: dict[str, Any], user_id: str) -> str:
         # A person is talking with the athlete: a recap now would talk over them.
         await d.pool.execute(sql("set_next_weekly"), athlete, next_at)
         return "skipped: a person has taken over"
+    if await paused_by_subscription(d, athlete, user["phone"], moment):
+        await d.pool.execute(sql("set_next_weekly"), athlete, next_at)
+        return "subscription lapsed: no recap"
     sunday = due.astimezone(ZoneInfo(user["timezone"])).date()
 
     async with d.pool.acquire() as conn:

@@ -26,6 +26,7 @@ from worker.agents.definitions import read_source
 from worker.agents.registry import activate
 from worker.bootstrap import prepare_database
 from worker.clock import clock, now
+from worker.coach.subscriptions import mask_reference
 from worker.db.migrate import migrate
 from worker.db.pool import Conn, connect, create_pool
 from worker.db.profiles import latest_profile
@@ -45,6 +46,7 @@ from worker.replay.scenario import (
     ExpectWorkout,
     OperatorStep,
     Scenario,
+    StripeStep,
     parse_at,
     parse_duration,
 )
@@ -64,11 +66,14 @@ from worker.tokens import new_token
 from worker.web.app import create_app
 from worker.web.deps import WebDeps
 from worker.web.signature import sign, twilio_form
+from worker.web.stripe_webhook import stripe_signature
 
 #: The console account operator steps act as.
 REPLAY_OPERATOR = "replay@textcoach.invalid"
 
 BASE = "http://replay.local"
+#: The Stripe customer a replay's checkouts and events belong to.
+REPLAY_CUSTOMER = "cus_replay"
 #: A coach text repeated more often than this in one conversation is a loop.
 MAX_SAME_REPLY = 2
 #: A run of an athlete's words this long found inside a coach reply is an echo.
@@ -218,11 +223,19 @@ class Replay:
         self.zone = ZoneInfo("UTC")
         #: The console's person in operator steps, made on first use.
         self.operator: Operator | None = None
+        #: Stripe subscriptions the persona bought in stripe steps, oldest first.
+        self.subscriptions: list[str] = []
+        #: Photos texted in photo steps are kept for this run only, like its database.
+        self.photos: LocalPhotoStore | None = None
 
     async def run(self, scenario: Scenario, progress: Any = None) -> Outcome:
         outcome = Outcome(scenario.name)
+        own_settings = self.settings
+        if scenario.settings:  # the scenario's settings, over the replay's own, for this run
+            self.settings = self.settings.model_copy(update=scenario.settings)
         await self.agents.install(self.database_url)
         await prepare_database(self.database_url)
+        self.photos = LocalPhotoStore(Path(tempfile.mkdtemp(prefix="textcoach-replay-photos-")))
         self.pool = await create_pool(self.database_url, max_size=10)
         self.redis: ArqRedis = await connect_redis(self.redis_url)
         await self.redis.flushdb()
@@ -272,6 +285,8 @@ class Replay:
                 outcome.transcript.append(Line(self._local(), "coach (was)", old))
         if step.operator is not None:
             replies = await self._operator(phone, step.operator, index, outcome)
+        if step.stripe is not None:
+            replies = await self._stripe(phone, step.stripe, index, outcome)
         if step.advance is not None:
             await self._advance(parse_duration(step.advance), outcome)
         if step.expect is not None:
@@ -307,6 +322,47 @@ class Replay:
             outcome.transcript.append(Line(self._local(), "console", step.action))
         await self._work()
         return await self._collect(outcome)
+
+    async def _stripe(self, phone: str, step: StripeStep, index: int,
+                      outcome: Outcome) -> list[Line]:
+        """Stripe delivers an event about the persona's subscription: built as Stripe sends
+        it, signed with the scenario's STRIPE_WEBHOOK_SECRET and posted to the real route."""
+        user = await self.pool.fetchrow(sql("replay_athlete"), phone)
+        secret = self.settings.stripe_webhook_secret
+        if user is None or not secret:
+            outcome.failures.append(f"step {index}: a stripe step needs an athlete and "
+                                    "settings: {stripe_webhook_secret: ...}")
+            return []
+        payload = json.dumps(stripe_event(step, user["id"], self.subscriptions))
+        response = await self.http.post(
+            "/stripe/webhook", content=payload,
+            headers={"Stripe-Signature": stripe_signature(payload, secret),
+                     "Content-Type": "application/json"})
+        if response.status_code != 200:
+            outcome.failures.append(f"step {index}: Stripe webhook answered "
+                                    f"{response.status_code}: {response.text}")
+        said = f"{step.type} ({step.status})" if step.status else step.type
+        outcome.transcript.append(Line(self._local(), "stripe", said))
+        await self._work()
+        return await self._collect(outcome)
+
+    async def _photo(self, phone: str, path: str, caption: str, index: int,
+                     outcome: Outcome) -> None:
+        """An MMS through the signed webhook, its picture a local file (the local channel's
+        media source), as ``textcoach text --photo`` would send it."""
+        picture = (ROOT / path).resolve()
+        kind = mimetypes.guess_type(picture.name)[0] or "application/octet-stream"
+        outcome.transcript.append(Line(self._local(), "athlete",
+                                       f"[photo {picture.name}] {caption}".strip()))
+        form = twilio_form(self.settings, sid=f"MM{uuid.uuid4().hex}", phone=phone,
+                           body=caption)
+        form.update({"NumMedia": "1", "MediaUrl0": picture.as_uri(), "MediaContentType0": kind})
+        signature = sign(self.settings.webhook_auth_token, f"{BASE}/twilio/sms", form)
+        response = await self.http.post("/twilio/sms", data=form,
+                                        headers={"X-Twilio-Signature": signature})
+        if response.status_code != 200:
+            outcome.failures.append(f"step {index}: webhook answered {response.status_code} "
+                                    "to the photo")
 
     def _local(self) -> str:
         return now().astimezone(self.zone).strftime("%a %d %b %H:%M")
@@ -753,6 +809,30 @@ async def drop_database(admin_dsn: str, name: str) -> None:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await conn.close()
+
+
+def stripe_event(step: StripeStep, athlete: UUID, subscriptions: list[str]) -> dict[str, Any]:
+    """The event Stripe would send for ``step``, created now on the product's clock: a
+    checkout buys a new subscription (appended to ``subscriptions``) for the athlete its
+    client_reference_id names; other events are about the latest one."""
+    if step.type == "checkout.session.completed" or not subscriptions:
+        subscriptions.append(f"sub_replay{len(subscriptions) + 1}")
+    subscription = subscriptions[-1]
+    obj: dict[str, Any]
+    if step.type == "checkout.session.completed":
+        obj = {"id": f"cs_{subscription}", "object": "checkout.session", "mode": "subscription",
+               "client_reference_id": str(athlete), "customer": REPLAY_CUSTOMER,
+               "subscription": subscription, "payment_status": "paid"}
+    elif step.type.startswith("invoice."):
+        obj = {"id": f"in_{uuid.uuid4().hex[:14]}", "object": "invoice",
+               "customer": REPLAY_CUSTOMER,
+               "parent": {"subscription_details": {"subscription": subscription}}}
+    else:
+        default = "canceled" if step.type == "customer.subscription.deleted" else "active"
+        obj = {"id": subscription, "object": "subscription", "customer": REPLAY_CUSTOMER,
+               "status": step.status or default}
+    return {"id": f"evt_{uuid.uuid4().hex}", "object": "event", "type": step.type,
+            "created": int(now().timestamp()), "data": {"object": obj}}
 
 
 def _speaker(kind: str) -> str:

@@ -235,14 +235,36 @@ class OperatorStep(BaseModel):
         return self
 
 
+#: The Stripe events a replay step can deliver (signed, to the real /stripe/webhook).
+StripeEventType = Literal["checkout.session.completed", "customer.subscription.created",
+                          "customer.subscription.updated", "customer.subscription.deleted",
+                          "invoice.paid", "invoice.payment_failed"]
+
+
+class StripeStep(BaseModel):
+    """Stripe tells the product about the persona's subscription: a checkout (a new
+    subscription, named by the athlete's client_reference_id), or an event about the latest
+    one (``status`` for subscription events: active by default, canceled when deleted)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: StripeEventType
+    status: Literal["trialing", "active", "past_due", "canceled", "unpaid", "incomplete",
+                    "incomplete_expired", "paused"] | None = None
+
+
 class Step(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     at: str | None = None
     text: str | None = None
+    photo: str | None = Field(
+        default=None, description="A picture the athlete texts (MMS), a path from the "
+        "repository's root (tests/scenarios/media/...); ``text`` is then its caption.")
     burst: list[str] | None = Field(default=None, description="Texts sent back to back.")
     was: list[str] | None = Field(default=None, description="What the coach answered before.")
     operator: OperatorStep | None = None
+    stripe: StripeStep | None = None
     advance: str | None = None
     expect: Expect | None = None
 
@@ -279,6 +301,18 @@ class Scenario(BaseModel):
     persona: Persona
     steps: list[Step] = Field(min_length=1)
     checks: list[Check] = Field(default_factory=list)
+    settings: dict[str, bool | int | float | str] = Field(
+        default_factory=dict, description="Settings this scenario runs with, by field name "
+        "(subscription_required: true), over the replay's own.")
+
+    @field_validator("settings")
+    @classmethod
+    def _known_settings(cls, value: dict[str, bool | int | float | str]
+                        ) -> dict[str, bool | int | float | str]:
+        unknown = sorted(set(value) - set(Settings.model_fields))
+        if unknown:
+            raise ValueError(f"unknown setting(s) {', '.join(unknown)}")
+        return value
 
 
 def load_scenario(path: Path) -> Scenario:

@@ -32,14 +32,18 @@ from worker.errors import BadRequest
 from worker.inbound import ChatBatcher, InboundText, accept_inbound
 from worker.inbound_buffer import DATABASE_DOWN, buffer_inbound
 from worker.paths import WEB_STATIC_DIR
+from worker.photos.media import parse_media
 from worker.queue import connect_redis
 from worker.settings import Settings
 from worker.sms.channel import OPTED_OUT_CODES, UNDELIVERABLE_CODES
 from worker.web.athlete import athlete_routes
+from worker.web.body import bounded_body
 from worker.web.console import console
 from worker.web.deps import WebDeps, deps_of
 from worker.web.forms import parse_form
 from worker.web.signature import is_valid, public_url
+from worker.web.signup import signup_routes
+from worker.web.stripe_webhook import stripe_webhook
 
 log = logging.getLogger(__name__)
 
@@ -55,29 +59,13 @@ TWILIO_STATUSES = frozenset(
 
 
 
-async def _bounded_body(request: Request) -> bytes:
-    """The raw body, refused with a 413 as soon as it passes MAX_WEBHOOK_BODY_BYTES: read in
-    chunks, so a huge unsigned POST costs at most the limit, never its own size."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_WEBHOOK_BODY_BYTES:
-        raise BadRequest(413, f"body over {MAX_WEBHOOK_BODY_BYTES} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_WEBHOOK_BODY_BYTES:
-            raise BadRequest(413, f"body over {MAX_WEBHOOK_BODY_BYTES} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 async def _signed_form(request: Request, settings: Settings) -> dict[str, str]:
     """The POSTed form, once its Twilio signature checks out (400 unreadable, 403 forged,
     413 too large)."""
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("application/x-www-form-urlencoded"):
         raise BadRequest(400, "expected an application/x-www-form-urlencoded body")
-    body = await _bounded_body(request)
+    body = await bounded_body(request)
     try:
         pairs = parse_form(body.decode("utf-8"), max_fields=MAX_WEBHOOK_FIELDS)
     except (UnicodeDecodeError, ValueError):
@@ -255,8 +243,10 @@ def create_app(
         routes=[
             Route("/twilio/sms", twilio_sms, methods=["POST"]),
             Route("/twilio/status", twilio_status, methods=["POST"]),
+            Route("/stripe/webhook", stripe_webhook, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             *athlete_routes,
+            *signup_routes,
             console,
             Mount("/static", StaticFiles(directory=WEB_STATIC_DIR), name="static"),
         ],
