@@ -27,6 +27,7 @@ from worker.coach.referrals import code_in, referral_code_for
 from worker.db.pool import Conn
 from worker.db.queries import sql
 from worker.outbox import conversation_for, write_outbound
+from worker.photos.media import MediaRef
 from worker.queue import enqueue_inbox, enqueue_many, enqueue_send, inbox_job
 from worker.settings import Settings
 from worker.sms.keywords import (
@@ -50,6 +51,13 @@ class InboundText:
     from_number: str
     to_number: str
     body: str
+    #: An MMS's media references (checked by the webhook); () for a plain text.
+    media: tuple[MediaRef, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Read back from the Redis buffer (JSON), media come as lists of dicts.
+        media = tuple(m if isinstance(m, MediaRef) else MediaRef(**m) for m in self.media)
+        object.__setattr__(self, "media", media)
 
 
 @dataclass
@@ -77,6 +85,8 @@ async def accept_inbound(
     units = guess_units(text.from_number)
     if not may_be_keyword(text.body):
         chat = Chat(text, guess, units)
+        if text.media:
+            return await _store_with_media(pool, redis, settings, chat)
         if batcher is not None:
             return await batcher.accept(chat)
         return (await store_chats(pool, redis, settings, [chat]))[0]
@@ -103,6 +113,8 @@ async def accept_inbound(
         if message_id is None:
             return Accepted(user_id, None, duplicate=True)
         accepted = Accepted(user_id, message_id, False, keyword, bool(user["created"]))
+        if text.media:
+            await _store_media(conn, message_id, user_id, text.media)
         if keyword is not None:
             accepted.outbound_ids = await _answer_keyword(
                 conn, keyword, user_id, conversation_id, message_id, text,
@@ -143,7 +155,27 @@ async def store_chats(
     return accepted
 
 
-async def _store_chats(pool: asyncpg.Pool, chats: Sequence[Chat]) -> list[Accepted]:
+async def _store_with_media(
+    pool: asyncpg.Pool, redis: ArqRedis, settings: Settings, chat: Chat
+) -> Accepted:
+    """An MMS: the text and its media references in one transaction, so a photo is either
+    kept with its text or neither is (and Twilio's redelivery stores both once)."""
+    async with pool.acquire() as conn, conn.transaction():
+        [accepted] = await _store_chats(conn, [chat])
+        if accepted.message_id is not None:
+            await _store_media(conn, accepted.message_id, accepted.user_id, chat.text.media)
+    await _enqueue_turns(redis, settings, [accepted])
+    return accepted
+
+
+async def _store_media(conn: Conn, message_id: UUID, user_id: UUID,
+                       media: Sequence[MediaRef]) -> None:
+    await conn.execute(sql("insert_inbound_media"), message_id, user_id,
+                       [m.position for m in media], [m.url for m in media],
+                       [m.content_type for m in media])
+
+
+async def _store_chats(pool: asyncpg.Pool | Conn, chats: Sequence[Chat]) -> list[Accepted]:
     infos = [segment_info(c.text.body) for c in chats]
     rows = await pool.fetch(
         sql("accept_chat_texts"),

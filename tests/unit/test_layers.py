@@ -20,6 +20,7 @@ RANKS: dict[str, float] = {
     "lua": 2.5,
     "db": 3, "sms": 3, "embedded": 3, "queue": 3,
     "timezones": 4, "library": 4, "outbox": 4, "schedule": 4,
+    "photos": 4.5,  # progress photos: media references, fetch, strip, store
     "planning": 5,
     "coach": 6,
     "staff": 6.5,  # the operators' side: accounts, takeovers, help requests, audit

@@ -35,6 +35,8 @@ from worker.db.queries import sql
 from worker.domain.escalation import Escalation, HelpReason, shortened
 from worker.domain.vocabulary import body_area
 from worker.errors import ToolError
+from worker.photos.save import PhotosDeleted
+from worker.photos.save import delete_photos as soft_delete_photos
 from worker.staff.help import HumanRequested, escalate
 from worker.timezones import is_valid_zone
 
@@ -122,6 +124,28 @@ async def nutrition_targets(ctx: ToolContext, args: NutritionArgs) -> NutritionT
     async with ctx.pool.acquire() as conn, conn.transaction():
         return await targets_now(conn, ctx.user_id, ctx.today(),
                                  meal_plan_asked=args.meal_plan_asked)
+
+
+class DeletePhotosArgs(Args):
+    """No choice to make: the athlete's request removes every progress photo they sent."""
+
+
+async def delete_photos(ctx: ToolContext, args: DeletePhotosArgs) -> PhotosDeleted:
+    """Every progress photo of the athlete, soft-deleted now (never shown again); a job then
+    removes the stored bytes."""
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        return PhotosDeleted.of(await soft_delete_photos(conn, ctx.user_id, now()))
+
+
+class JoinProgramArgs(Args):
+    program: str = Field(description="The programme as the athlete named it: its keyword "
+                         "(C25K) or its name ('the pull-up programme').")
+
+
+async def join_program(ctx: ToolContext, args: JoinProgramArgs) -> ProgramJoined:
+    """Enrol the athlete in a published programme, if it suits them; the plan follows it."""
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        return await enroll(conn, ctx.user_id, args.program, ctx.today())
 
 
 class PlanTripArgs(Args):

@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 
 from worker.agents.coaching_tools import (
+    DeletePhotosArgs,
     ExplainArgs,
+    JoinProgramArgs,
     LoadAdviceArgs,
     LogMetricArgs,
     LogWorkoutArgs,
@@ -27,7 +29,9 @@ from worker.agents.coaching_tools import (
     ProgressArgs,
     RequestHumanArgs,
     SessionLengthArgs,
+    delete_photos,
     explain_exercise,
+    join_program,
     load_advice,
     log_metric,
     log_workout,
@@ -260,9 +264,16 @@ TOOLS: dict[str, Tool] = {
              "the athlete's profile, latest body weight and goal, recomputed when those change; "
              "the result's text states the formula and assumptions, or says why there are no "
              "numbers (see a dietitian). Never a meal plan.", NutritionArgs, nutrition_targets),
+        Tool("join_program", "Enrol the athlete in one of the programmes on offer (listed in "
+             "the context), when they text its keyword ('JOIN C25K') or ask for it. The result "
+             "says whether it suits them and what to tell them; joining rewrites their plan "
+             "from the programme.", JoinProgramArgs, join_program, writes=True),
         Tool("session_length", "How long a session took; sessions that run long are written "
              "again to fit the time the athlete asked for.", SessionLengthArgs, session_length,
              writes=True),
+        Tool("delete_photos", "Delete every progress photo the athlete texted, when they ask "
+             "('delete my photos'); the result says how many and what to tell them.",
+             DeletePhotosArgs, delete_photos, writes=True),
         Tool("request_human", "Ask a person from the team to text the athlete here: they asked "
              "for a person, or you cannot make out what they want. The result says what to "
              "tell them.", RequestHumanArgs, request_human, writes=True),

@@ -24,11 +24,23 @@ from worker.llm.offline import OfflineProvider
 from worker.llm.openai_provider import OpenAIProvider
 from worker.llm.providers import make_provider
 from worker.llm.types import Provider
+from worker.photos.fetch import MediaSource, make_media_source
+from worker.photos.save import PhotoServices, photo_services, purge_deleted
+from worker.photos.store import PhotoStore, make_store
 from worker.queue import redis_settings
 from worker.settings import Settings
 from worker.sms.channel import Channel, make_channel
 
 log = logging.getLogger(__name__)
+
+async def purge_photos(ctx: dict[str, Any], user_id: str | None = None) -> str:
+    """Remove deleted photos' bytes from the store: one athlete's after "delete my photos",
+    everyone's from the cron. A store error fails the job, and ARQ or the cron tries again."""
+    d = deps(ctx)
+    purged = await purge_deleted(d.pool, photo_services(ctx, d.settings).store,
+                                 UUID(user_id) if user_id else None)
+    return f"{purged} purged"
+
 
 # (job, name, timeout, max tries). Results are never kept: the rows in PostgreSQL are the record,
 # and a kept result would make ARQ refuse the sweeper's re-enqueue under the same job id.
@@ -43,6 +55,8 @@ JOBS: list[tuple[Any, str, int, int]] = [
     (write_week_job, constants.WRITE_WEEK, constants.PLAN_TIMEOUT_S, constants.PLAN_MAX_TRIES),
     (notify_operators, constants.NOTIFY_OPERATORS, constants.NOTIFY_OPERATORS_TIMEOUT_S,
      constants.NOTIFY_OPERATORS_MAX_TRIES),
+    (purge_photos, constants.PURGE_PHOTOS, constants.PURGE_PHOTOS_TIMEOUT_S,
+     constants.PURGE_PHOTOS_MAX_TRIES),
 ]
 FUNCTIONS = [
     func(job, name=name, timeout=timeout, max_tries=tries, keep_result=0)
@@ -81,12 +95,16 @@ def build_worker(
     burst: bool = False,
     handle_signals: bool = True,
     poll_delay: float = 0.1,
+    media_source: MediaSource | None = None,
+    photo_store: PhotoStore | None = None,
 ) -> Worker:
     """An ARQ worker wired to this product's jobs, cron and shared resources."""
 
     async def startup(ctx: dict[str, Any]) -> None:
         pool = await create_pool(database_url, max_size=settings.worker_concurrency + 2)
         model = provider or make_provider(settings)
+        ctx["photos"] = PhotoServices(media_source or make_media_source(settings),
+                                      photo_store or make_store(settings))
         calls_tools = await _calls_tools(model) if provider is None else True
         ctx["deps"] = Deps(
             pool=pool,
@@ -114,6 +132,9 @@ def build_worker(
             if found.runtime is not None and provider is None:
                 await found.runtime.provider.close()
             await found.pool.close()
+        photos = ctx.get("photos")
+        if isinstance(photos, PhotoServices) and media_source is None:
+            await photos.source.close()
 
     return Worker(
         functions=FUNCTIONS,
@@ -148,6 +169,15 @@ def build_worker(
                 minute={7, 37},
                 second=0,
                 timeout=constants.SWEEP_TIMEOUT_S,
+                unique=True,
+                run_at_startup=True,
+            ),
+            cron(
+                purge_photos,
+                name=constants.PURGE_PHOTOS,
+                minute=set(constants.PURGE_PHOTOS_MINUTES),
+                second=0,
+                timeout=constants.PURGE_PHOTOS_TIMEOUT_S,
                 unique=True,
                 run_at_startup=True,
             ),

@@ -35,7 +35,9 @@ from worker.errors import TurnRaced
 from worker.jobs.context import deps
 from worker.jobs.notify import enqueue_notices
 from worker.outbox import conversation_for, parts_of, write_outbound
-from worker.queue import enqueue_build_plan, enqueue_send, enqueue_write_week
+from worker.photos.fetch import MediaUnavailable
+from worker.photos.save import PhotoTurn, photo_services, take_photos
+from worker.queue import JobSpec, enqueue_build_plan, enqueue_many, enqueue_send, enqueue_write_week
 from worker.staff.help import escalate
 
 log = logging.getLogger(__name__)

@@ -37,6 +37,8 @@ from worker.errors import ConfigError
 from worker.jobs.app import build_worker
 from worker.llm.types import Provider
 from worker.localtime import WEEKDAY_ABBR, resolve_day
+from worker.paths import ROOT
+from worker.photos.store import LocalPhotoStore
 from worker.queue import connect_redis
 from worker.replay.scenario import (
     Expect,
@@ -253,7 +255,10 @@ class Replay:
                 outcome.failures.append(f"{self.failed_jobs} job(s) failed during the replay "
                                         "(see the log)")
         finally:
+            self.settings = own_settings
             clock.reset()
+            shutil.rmtree(self.photos.root, ignore_errors=True)
+            self.photos = None
             await self.http.aclose()
             await self.redis.aclose()
             await self.pool.close()
@@ -266,7 +271,10 @@ class Replay:
             moment = parse_at(step.at)
             self.zone = moment.tzinfo if isinstance(moment.tzinfo, ZoneInfo) else self.zone
             clock.freeze(moment)
-        texts = ([step.text] if step.text is not None else []) + (step.burst or [])
+        texts = ([step.text] if step.text is not None and step.photo is None else []) + (
+            step.burst or [])
+        if step.photo is not None:
+            await self._photo(phone, step.photo, step.text or "", index, outcome)
         for scripted in texts:
             body = scripted if self.athlete is None else await self.athlete.says(
                 scripted, scenario, outcome.transcript)
@@ -278,7 +286,7 @@ class Replay:
                                             headers={"X-Twilio-Signature": signature})
             if response.status_code != 200:
                 outcome.failures.append(f"step {index}: webhook answered {response.status_code}")
-        if texts:
+        if texts or step.photo is not None:
             await self._work()
             replies = await self._collect(outcome)
             for old in step.was or []:  # an exported conversation: then and now, side by side
@@ -371,7 +379,7 @@ class Replay:
         worker = build_worker(
             self.settings, database_url=self.database_url, redis_url=self.redis_url,
             channel=self.channel, provider=self.provider, retry_wait_s=0, burst=True,
-            handle_signals=False, poll_delay=0.02,
+            handle_signals=False, poll_delay=0.02, photo_store=self.photos,
         )
         try:
             await worker.main()
@@ -545,6 +553,24 @@ async def check_expectations(
         problems += await _expect_plan(pool, user["id"], expect.plan)
     if expect.week is not None:
         problems += await _expect_week(pool, user, expect.week)
+    if (expect.photos is not None or expect.photos_deleted is not None
+            or expect.photo_captions is not None):
+        problems += await _expect_photos(pool, user["id"], expect)
+    return problems
+
+
+async def _expect_photos(pool: asyncpg.Pool, user_id: Any, expect: Expect) -> list[str]:
+    rows = await pool.fetch(sql("replay_photos"), user_id)
+    live = [r for r in rows if r["deleted_at"] is None]
+    deleted = [r for r in rows if r["deleted_at"] is not None]
+    problems = []
+    if expect.photos is not None and len(live) != expect.photos:
+        problems.append(f"{len(live)} live photos, expected {expect.photos}")
+    if expect.photos_deleted is not None and len(deleted) != expect.photos_deleted:
+        problems.append(f"{len(deleted)} deleted photos, expected {expect.photos_deleted}")
+    captions = [r["caption"] or "" for r in live]
+    if expect.photo_captions is not None and captions != expect.photo_captions:
+        problems.append(f"photo captions are {captions}, expected {expect.photo_captions}")
     return problems
 
 

@@ -193,6 +193,12 @@ class Expect(BaseModel):
         default=None, ge=0, le=100, description="Shorthand for plan: {score_at_least: N}.")
     plan_violations: list[str] | None = Field(
         default=None, description="Shorthand for plan: {violations: [...]}.")
+    photos: int | None = Field(default=None, ge=0,
+                               description="How many live (not deleted) progress photos.")
+    photos_deleted: int | None = Field(default=None, ge=0,
+                                       description="How many deleted progress photos.")
+    photo_captions: list[str] | None = Field(
+        default=None, description="The live photos' captions, oldest first.")
 
     @model_validator(mode="after")
     def _plan_shorthands(self) -> Expect:

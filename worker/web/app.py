@@ -120,6 +120,7 @@ async def twilio_sms(request: Request) -> Response:
             from_number=_required(params, "From", MAX_ADDRESS_CHARS),
             to_number=_required(params, "To", MAX_ADDRESS_CHARS),
             body=_body(params),
+            media=parse_media(params, local_files=not d.settings.uses_twilio),
         )
         if not E164.match(text.from_number):
             raise BadRequest(400, "From is not an E.164 phone number")

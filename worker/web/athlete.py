@@ -24,8 +24,14 @@ from starlette.routing import BaseRoute, Route
 
 from worker.clock import now
 from worker.coach.links import consume_link, is_code_shaped, note_presented
-from worker.constants import ATHLETE_COOKIE, ATHLETE_LINK_TTL_S, ATHLETE_SESSION_TTL_S
+from worker.constants import (
+    ATHLETE_COOKIE,
+    ATHLETE_LINK_TTL_S,
+    ATHLETE_SESSION_TTL_S,
+    PHOTOS_SHOWN,
+)
 from worker.db.queries import sql
+from worker.photos.store import CONTENT_TYPE, store_for
 from worker.web.athlete_data import load_page
 from worker.web.charts import loads_chart, rungs_chart, sessions_chart, weight_chart
 from worker.web.deps import deps_of
@@ -107,6 +113,8 @@ async def me(request: Request) -> Response:
         # cookie anyway); only the athlete the link was texted to is shown.
         page = (await load_page(conn, session.user_id)
                 if session is not None and session.user_id is not None else None)
+        photos = (await conn.fetch(sql("live_photos"), session.user_id, PHOTOS_SHOWN)
+                  if page is not None and session is not None else [])
     if page is None:
         return _locked_down(render(request, "athlete/signed_out.html", status_code=401))
     return _locked_down(render(
@@ -114,12 +122,40 @@ async def me(request: Request) -> Response:
         sessions_svg=sessions_chart(page.weeks),
         loads_svg=loads_chart(page.loads, page.unit) if page.loads or not page.rungs else None,
         rungs_svg=rungs_chart(page.rungs) if page.rungs else None,
-        weight_svg=weight_chart(page.weights, page.unit),
+        weight_svg=weight_chart(page.weights, page.unit), photos=photos,
     ))
+
+
+async def send_photo(request: Request, user_id: UUID) -> Response:
+    """A stored progress photo of ``user_id`` (the caller checked who may see it), never
+    cached. Someone else's photo, a deleted one and one that never was get the same 404."""
+    d = deps_of(request)
+    try:
+        photo_id = UUID(str(request.path_params["photo_id"]))
+    except ValueError:
+        photo_id = None
+    key = (await d.pool.fetchval(sql("live_photo"), photo_id, user_id)
+           if photo_id is not None else None)
+    data = await store_for(d.settings).get(key) if key is not None else None
+    if data is None:
+        return _locked_down(Response("no such photo", status_code=404, media_type="text/plain"))
+    response = _locked_down(Response(data, media_type=CONTENT_TYPE))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+async def my_photo(request: Request) -> Response:
+    """One of the session's athlete's own photos (their page's thumbnails)."""
+    async with deps_of(request).pool.acquire() as conn:
+        session = await session_from(conn, request, ATHLETE_COOKIE)
+    if session is None or session.user_id is None:
+        return _locked_down(Response("signed out", status_code=401, media_type="text/plain"))
+    return await send_photo(request, session.user_id)
 
 
 athlete_routes: list[BaseRoute] = [
     Route("/a/{code}", show_link, methods=["GET"]),
     Route("/a/{code}", open_link, methods=["POST"]),
     Route(ME_PATH, me, methods=["GET"]),
+    Route(ME_PATH + "/photos/{photo_id}", my_photo, methods=["GET"]),
 ]

@@ -44,6 +44,7 @@ from worker.llm.offline.read.text import (
     turn_languages,
 )
 from worker.llm.types import LLMRequest, ToolOutcome
+from worker.photos.save import PhotosDeleted, said
 from worker.staff.help import HumanRequested
 
 ToolPlan = list[tuple[str, dict[str, object]]]
@@ -66,6 +67,10 @@ def choose_tools(context: AthleteContext, texts: list[str]) -> ToolPlan:
         return []
     # "Can I talk to a real person?": asked in onboarding too, and answered before the rest.
     plan: ToolPlan = intents.human_plan([clean_text(t) for t in texts])
+    # "JOIN C25K" often comes first thing, in onboarding: the enrolment waits for the plan.
+    plan += intents.program_plan(texts, [(p.keyword, [p.name, *p.aliases])
+                                         for p in context.programs])
+    plan += intents.photos_plan([clean_text(t) for t in texts])
     if context.athlete.status == "onboarding":
         return plan
     spoken = turn_languages(texts)
@@ -131,8 +136,16 @@ def compose_reply(context: AthleteContext, texts: list[str], outcomes: list[Tool
     person = next((o.result.tell_athlete for o in outcomes
                    if isinstance(o.result, HumanRequested)), None)
     if context.athlete.status == "onboarding":
-        onboarding = _onboarding_reply(context, who, understood=person is not None)
-        return f"{person} {onboarding}" if person else onboarding
+        joined = [o.result.text for o in outcomes
+                  if isinstance(o.result, ProgramJoined | PhotosDeleted)]
+        # Joining a programme gave the goal (the tool recorded it): don't ask it again.
+        settled = {"primary_goal"} if any(isinstance(o.result, ProgramJoined) and o.result.joined
+                                          for o in outcomes) else set()
+        onboarding = _onboarding_reply(context, who, understood=person is not None,
+                                       settled=settled)
+        offer = [] if joined else [_programs_offered(context, texts)]
+        return " ".join(p for p in [*([person] if person else []), *joined, *offer, onboarding]
+                        if p)
     lines: list[str] = [person] if person else []
     if context.turn.declines:
         lines.append(_decline(context.turn.declines))
@@ -154,7 +167,14 @@ def compose_reply(context: AthleteContext, texts: list[str], outcomes: list[Tool
     logged = any(o.call.name == "log_workout" for o in outcomes)
     answered = {o.call.name for o in outcomes} & {"explain_exercise", "load_advice",
                                                   "progress_summary", "get_workout",
-                                                  "request_human", "nutrition_targets"}
+                                                  "request_human", "nutrition_targets",
+                                                  "join_program", "delete_photos"}
+    if asked and not answered and (listing := _programs_offered(context, texts)):
+        lines.append(listing)
+        answered = {"programs"}
+    if asked and not answered and (coming := _week_ahead(context, texts)):
+        lines.append(coming)
+        answered = {"week"}
     if asked and not answered:
         whole = " ".join(prepare(t, spoken) for t in texts)
         goal = context.profile.primary_goal if context.profile else None
@@ -297,7 +317,9 @@ def _result_line(outcome: ToolOutcome, next_session: str = "",
                 else "Done: no more texts on rest days, just your training days.")
     if isinstance(result, SessionLength):
         return replies.session_length(result)
-    if isinstance(result, NutritionTargets):
+    if isinstance(result, PhotosDeleted):
+        return result.text
+    if isinstance(result, NutritionTargets | ProgramJoined):
         return result.text
     if isinstance(result, MetricLogged):
         unit = f" {result.unit}" if result.unit else ""

@@ -582,3 +582,82 @@ def parsed_log(text: str) -> ParsedLog:
     for pattern in (BODY_WEIGHT, WEIGHT_CHANGE, *(p for p, _, _ in METRICS)):
         text = pattern.sub(" ", text)
     return parse_log(text)
+
+
+#: "JOIN C25K" as the keyword is advertised: the word JOIN in capitals, then the keyword.
+JOIN_KEYWORD: Final = re.compile(r"(?<![A-Za-z])JOIN[ :#-]*([A-Za-z0-9]{2,12})(?![A-Za-z0-9])")
+#: Asking for a programme in words: a join verb or "program(me)" near its keyword or name.
+_JOIN_VERB: Final = (r"(?:join|sign (?:me )?up(?: for)?|enrol+(?: me)?(?: in)?|start|"
+                     r"switch to|go on|follow|inscrib\w*|unir(?:me)?|entrar|iscriv\w*|"
+                     r"anmelden|rejoindre)")
+_PROGRAM_WORD: Final = r"(?:program(?:me)?|programa|programma|challenge)"
+
+
+def program_plan(texts: list[str], offered: list[tuple[str, list[str]]]) -> ToolPlan:
+    """"JOIN C25K", "join db3?", "can I do the pull-up programme": the programme they named,
+    as they named it (the tool finds it, checks it suits them and says what happens).
+
+    ``offered`` is each programme's keyword with its names (name, then aliases). "JOIN <word>"
+    in capitals is the advertised form, so an unknown word there is passed on too (the answer
+    lists what there is); in lower case only a programme on offer counts ("join a running
+    club" is not a request)."""
+    joined = " ".join(texts)
+    for match in JOIN_KEYWORD.finditer(joined):
+        word = match.group(1)
+        if word.upper() in {k for k, _ in offered} or word.isupper():
+            return [("join_program", {"program": word.upper()})]
+    for keyword, names in offered:
+        spelled = [re.escape(keyword), *(re.sub(r"(?:\\[ -])+", r"[\\s-]*", re.escape(n))
+                                         for n in names)]
+        # A join verb needs the keyword, the name or a name of three words or more ("sign me
+        # up for couch to 5k"; "start doing pull ups" is no request); a short alias needs the
+        # word programme beside it ("the pull up program").
+        long = [spelled[0], spelled[1], *(a for n, a in zip(names[1:], spelled[2:],
+                                                             strict=True)
+                                          if len(n.split()) >= 3)]
+        exact = r"(?:" + "|".join(long) + r")"
+        named = r"(?:" + "|".join(spelled) + r")"
+        asked = re.compile(
+            rf"\b{_JOIN_VERB}\b[^.?!]{{0,25}}\b{exact}\b|\b{named}\b\W*(?:{_PROGRAM_WORD})\b"
+            rf"|\b{_PROGRAM_WORD}\b[^.?!]{{0,12}}\b{named}\b", _I)
+        if asked.search(joined):
+            return [("join_program", {"program": keyword})]
+    return []
+
+
+#: "delete my photos", "remove the pics I sent", "borra mis fotos", "elimina las fotos":
+#: a verb of removing, then (within a few words) photos.
+DELETE_PHOTOS: Final = re.compile(
+    r"\b(?:delete|remove|erase|wipe|get rid of|take down|clear|destroy|purge|borr(?:a|ar|en|ad)"
+    r"|b[oó]rra(?:las|me|los)|elimin(?:a|ar|en|ad)|quit(?:a|ar|en)|suprim(?:e|ir)|apag(?:a|ar))"
+    r"\b[^.?!]{0,40}?\b(?:photos?|pics?|pictures?|images?|selfies?|fotos?|fotograf[ií]as?|"
+    r"im[aá]genes)\b"
+    r"|\b(?:photos?|pics?|pictures?|fotos?)\b[^.?!]{0,20}?\b(?:deleted|removed|erased|"
+    r"borradas?|eliminadas?)\b", _I)
+#: "don't delete my photos", "no borres mis fotos": the ask negated just before it.
+_NOT_DELETING: Final = re.compile(r"\b(?:don'?t|dont|do not|never|not|no|nunca)\s+"
+                                  r"(?:\w+\s+){0,2}$", _I)
+
+
+def photos_plan(texts: list[str]) -> ToolPlan:
+    """delete_photos when a text asks for the athlete's photos to be deleted."""
+    for text in texts:
+        for match in DELETE_PHOTOS.finditer(text):
+            if _NOT_DELETING.search(text, 0, match.start()) is None:
+                return [("delete_photos", {})]
+    return []
+
+
+#: "what programmes do you have?", "any programs?", "qué programas hay": the list on offer.
+PROGRAMS_ASKED: Final = re.compile(
+    r"\b(?:what|which|any|other|list (?:of )?(?:the |your )?)\s*(?:other\s+)?"
+    r"(?:programs?|programmes?|challenges)\b"
+    r"|\bwhat else do (?:you|u) have\b|\bprogram(?:me)?s (?:do you|you) (?:have|offer)\b"
+    r"|\bqu[eé] programas\b|\bwelche programme\b|\bche programmi\b|\bquels programmes\b", _I)
+
+
+#: "what's next week look like?", "what's on this week": the sessions coming up.
+WEEK_ASKED: Final = re.compile(
+    r"\bwhat(?:'?s| is| does| do)?\s+(?:on\s+|up\s+|coming up\s+)?(?:for\s+)?(?:next|this|the)"
+    r"\s+week\b|\b(?:next|this) week'?s? (?:plan|sessions?|workouts?|schedule)\b"
+    r"|\bwhat(?:'?s| is) (?:on|coming up|up) (?:next|this) week\b", _I)

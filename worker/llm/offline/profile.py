@@ -11,6 +11,7 @@ from worker.domain.profile import ProfileUpdate
 from worker.llm.offline.read.profile import read_profile
 from worker.llm.offline.read.text import CORRECTION
 from worker.llm.types import LLMRequest
+from worker.photos.save import said
 
 #: The coach's last text set the text time ("Noted: texts at 05:00"), and this one corrects
 #: something: "actually 430" is the time, as a model reading the thread would take it.

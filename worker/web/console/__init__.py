@@ -16,6 +16,7 @@ console = Mount("/console", routes=[
     Route("/agents/{name}", agents.agent_page, methods=["GET"]),
     Route("/agents/{name}/activate", agents.activate_action, methods=["POST"]),
     Route("/athletes/{user_id}", conversation.athlete_page, methods=["GET"]),
+    Route("/athletes/{user_id}/photos/{photo_id}", conversation.photo, methods=["GET"]),
     Route("/athletes/{user_id}/traces/{trace_id}", conversation.trace_page, methods=["GET"]),
     Route("/athletes/{user_id}/takeover", conversation.take_over_action, methods=["POST"]),
     Route("/athletes/{user_id}/reply", conversation.reply_action, methods=["POST"]),

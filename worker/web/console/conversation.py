@@ -23,6 +23,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from worker.agents.trace_text import format_call
 from worker.clock import now
 from worker.coach.links import redact_links
+from worker.constants import PHOTOS_SHOWN
 from worker.db.queries import sql
 from worker.staff import audit
 from worker.staff.accounts import Role
@@ -36,6 +37,7 @@ from worker.staff.takeover import (
     reply_as_operator,
     take_over,
 )
+from worker.web.athlete import send_photo
 from worker.web.console.access import SignedIn, authorise, field, page, signed_in, to_login
 from worker.web.deps import deps_of
 from worker.web.sessions import new_token
@@ -145,10 +147,12 @@ async def athlete_page(request: Request) -> Response:
         takeover = await current_takeover(conn, user_id)
         help_request = await open_help_for(conn, user_id)
         activity = await audit.recent(conn, "user", user_id, LIST_LENGTH)
+        photos = await conn.fetch(sql("live_photos"), user_id, PHOTOS_SHOWN)
     messages = [ThreadMessage.of(m) for m in thread]
     return await page(request, "console/athlete.html", who, athlete=athlete, messages=messages,
         profile=_profile_lines(athlete), plan=plan, logs=logs, steps=steps, costs=costs,
         traces=traces, takeover=takeover, help_request=help_request, activity=activity,
+        photos=photos,
         reply_key=new_token(), max_reply=MAX_REPLY_CHARS,
         seen_seq=max((m.seq for m in messages), default=0),
         takeover_hours=d.settings.takeover_hours,
@@ -156,6 +160,17 @@ async def athlete_page(request: Request) -> Response:
         error=request.query_params.get("error") if request.query_params.get("error")
         in ERRORS else None, errors=ERRORS,
     )
+
+
+async def photo(request: Request) -> Response:
+    """An athlete's progress photo for any signed-in operator (viewers too); deleted photos
+    and another athlete's id in the path are a 404."""
+    if await signed_in(request) is None:
+        return to_login(request)
+    user_id = _athlete_id(request)
+    if user_id is None:
+        return PlainTextResponse("no such photo", status_code=404)
+    return await send_photo(request, user_id)
 
 
 async def trace_page(request: Request) -> Response:
