@@ -198,6 +198,27 @@ LOGIN_FAILURES_PREFIX = "textcoach:login-failures:"
 LOGIN_WINDOW_S = 15 * 60
 LOGIN_MAX_FAILURES_PER_EMAIL = 5
 LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+#: Web sign-up (/signup): a six-digit code texted to the number entered, good for
+#: SIGNUP_CODE_TTL_S and SIGNUP_CODE_MAX_ATTEMPTS wrong tries (a million codes, five guesses).
+SIGNUP_CODE_DIGITS = 6
+SIGNUP_CODE_TTL_S = 10 * 60
+SIGNUP_CODE_MAX_ATTEMPTS = 5
+#: Codes texted per number and per client address in a window from the first: each one is a
+#: text to someone's phone, so the form must not be a way to flood a number (or our bill).
+SIGNUP_LIMIT_PREFIX = "textcoach:signup-limit:"
+#: The first name typed on the form, kept (by the code's row id) until the code comes back.
+SIGNUP_NAME_PREFIX = "textcoach:signup-name:"
+SIGNUP_WINDOW_S = 60 * 60
+SIGNUP_MAX_CODES_PER_NUMBER = 3
+SIGNUP_MAX_CODES_PER_ADDRESS = 10
+#: Code entries (right or wrong) per client address in the window, across all codes.
+SIGNUP_MAX_VERIFIES_PER_ADDRESS = 30
+#: The sign-up's cookies: which code the browser is waiting on (its row id, not the code), and
+#: the forms' double-submit CSRF token. Both are scoped to /signup.
+SIGNUP_COOKIE = "textcoach_signup"
+SIGNUP_CSRF_COOKIE = "textcoach_signup_csrf"
+#: Longest first name the form keeps.
+SIGNUP_MAX_NAME_CHARS = 40
 #: Rows per page in the console's athlete list.
 CONSOLE_PAGE_SIZE = 25
 NOTIFY_OPERATORS_TIMEOUT_S = 15

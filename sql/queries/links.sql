@@ -1,8 +1,9 @@
 -- name: retire_athlete_links
 -- A new link replaces the athlete's earlier unused ones ($2: now): only the newest texted link
 -- opens the page, so texting LINK again is also how an athlete cancels a link sent astray.
+-- A web sign-up's code (purpose 'signup') is not a link and is left alone.
 UPDATE user_auth_codes SET expires_at = $2
-WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2;
+WHERE user_id = $1 AND purpose = 'page_link' AND used_at IS NULL AND expires_at > $2;
 
 -- name: insert_athlete_link
 -- Only the code's hash is stored: the code itself exists in the texted link alone.
@@ -15,7 +16,8 @@ INSERT INTO user_auth_codes (user_id, code_hash, expires_at) VALUES ($1, $2, $3)
 UPDATE user_auth_codes c
 SET used_at = $2, attempts = c.attempts + 1
 FROM users u
-WHERE c.code_hash = $1 AND c.used_at IS NULL AND c.expires_at > $2 AND c.attempts < $3
+WHERE c.code_hash = $1 AND c.purpose = 'page_link' AND c.used_at IS NULL
+  AND c.expires_at > $2 AND c.attempts < $3
   AND u.id = c.user_id AND u.deleted_at IS NULL
 RETURNING c.user_id;
 
