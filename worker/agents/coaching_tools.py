@@ -185,7 +185,11 @@ class ExplainArgs(Args):
 
 async def explain_exercise(ctx: ToolContext, args: ExplainArgs) -> ExerciseExplained:
     async with ctx.pool.acquire() as conn:
-        return await answers.explain_exercise(conn, args.exercise)
+        found = await answers.explain_exercise(conn, args.exercise)
+    if found.found and found.slug is not None and ctx.explain is not None:
+        # A model's how-to, the same for everyone who asks (cached by exercise and version).
+        found = found.model_copy(update={"how_to": await ctx.explain(found)})
+    return found
 
 
 class LoadAdviceArgs(Args):

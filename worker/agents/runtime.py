@@ -12,6 +12,7 @@ row.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -46,9 +47,9 @@ from worker.agents.schemas import schema_named
 from worker.agents.toolbase import OneConnection, ToolContext
 from worker.agents.tools import TOOLS, Tool
 from worker.clock import now
-from worker.coach.results import ToolFailed
+from worker.coach.results import ExerciseExplained, ToolFailed
 from worker.db.queries import sql
-from worker.domain.replies import CoachReply, reply_parts
+from worker.domain.replies import CoachReply, ExerciseHowTo, reply_parts
 from worker.errors import ConfigError, ToolError
 from worker.llm.prices import PRICE_TABLE, cost_usd
 from worker.llm.types import (
@@ -95,6 +96,14 @@ class Call:
     turn_id: UUID | None = None
     parent_id: UUID | None = None
     source_message_id: UUID | None = None
+
+
+def cache_key(agent: LoadedAgent, provider: str, messages: list[dict[str, Any]]) -> str:
+    """What makes two runs the same question: the agent version (templates included), the
+    provider and model, and the rendered input. Another version or input is another key."""
+    material = json.dumps([agent.name, str(agent.id), agent.template_versions, provider,
+                           agent.model, messages], sort_keys=True, default=str)
+    return f"{agent.name}:v{agent.version}:{hashlib.sha256(material.encode()).hexdigest()}"
 
 
 @dataclass
@@ -252,6 +261,12 @@ class Runtime:
             messages = [{"role": "system", "content": f"template error: {exc}"}]
             return await self._fallback(agent, call, variables, messages, [], logs, 1, str(exc))
 
+        key = cache_key(agent, self.provider.name, messages) \
+            if agent.name in constants.CACHED_AGENTS else None
+        if key is not None:
+            hit = await self.pool.fetchval(sql("cached_content"), key, now())
+            if hit is not None:
+                return AgentRun(agent.output_schema.model_validate(hit), "ok", "cache")
         outcomes: list[ToolOutcome] = []
         attempt = 0
         reasked = False
@@ -325,7 +340,25 @@ class Runtime:
             logs.append(
                 await self._log(agent, call, request, response, "ok", None, attempt, latency, [])
             )
+            if key is not None:
+                await self.pool.execute(sql("cache_content"), key, agent.name,
+                                        output.model_dump(mode="json"),
+                                        now() + timedelta(days=constants.AI_CACHE_DAYS))
             return AgentRun(output, "ok", response.provider, logs, outcomes)
+
+    async def explain(self, call: Call, exercise: ExerciseExplained) -> str | None:
+        """The explainer agent's how-to for ``exercise`` (library facts only: cached and
+        shared), or None when it cannot be had; the library's cue still answers."""
+        facts = exercise.model_dump(include={"name", "pattern", "equipment", "cue",
+                                             "description", "easier", "harder"})
+        try:
+            run = await self.run("exercise_explainer", replace(call, parent_id=None),
+                                 {"exercise": facts})
+        except ConfigError:  # the explainer is not synced yet: not worth failing a turn
+            return None
+        if run.status != "ok" or not isinstance(run.output, ExerciseHowTo):
+            return None
+        return run.output.how_to
 
     def _request(
         self,
@@ -433,8 +466,10 @@ class Runtime:
 
     async def _run_tool(self, tool: Tool, tool_call: ToolCall, call: Call) -> BaseModel:
         assert call.user_id is not None
+        explain = None if self.provider.name == self.offline.name \
+            else functools.partial(self.explain, call)
         context = ToolContext(self.pool, call.user_id, call.timezone, call.source_message_id,
-                              call.turn_id)
+                              call.turn_id, explain)
         try:
             args = tool.args_model.model_validate(tool_call.arguments)
             if tool.writes and call.source_message_id is not None:

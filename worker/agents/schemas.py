@@ -11,12 +11,13 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from worker.domain.profile import ProfileUpdate
-from worker.domain.replies import CoachReply, DailyMessage
+from worker.domain.replies import CoachReply, DailyMessage, ExerciseHowTo
 from worker.domain.workouts import PlanOutline, WeekPlan
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     model.__name__: model
-    for model in (CoachReply, ProfileUpdate, PlanOutline, WeekPlan, DailyMessage)
+    for model in (CoachReply, ProfileUpdate, PlanOutline, WeekPlan, DailyMessage,
+                  ExerciseHowTo)
 }
 
 

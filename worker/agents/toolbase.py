@@ -6,7 +6,7 @@ questions) can each define their tools without importing one another.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, time
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict
 
 from worker.clock import now
+from worker.coach.results import ExerciseExplained
 from worker.db.pool import Conn
 from worker.errors import ToolError
 from worker.localtime import parse_clock_time, resolve_day
@@ -67,6 +68,9 @@ class ToolContext:
     source_message_id: UUID | None = None
     #: The turn the tool runs in (help requests record it).
     turn_id: UUID | None = None
+    #: Writes an exercise's how-to with the explainer agent (a model provider only; offline
+    #: the library's own text is the explanation).
+    explain: Callable[[ExerciseExplained], Awaitable[str | None]] | None = None
 
     def today(self) -> date:
         return now().astimezone(ZoneInfo(self.timezone)).date()

@@ -127,6 +127,8 @@ class ExerciseExplained(Result):
     range: list[int | None] = Field(default_factory=list)
     easier: str | None = None
     harder: str | None = None
+    #: How to do it, in two or three sentences (the explainer agent's, with a model).
+    how_to: str | None = None
 
 
 class LoadTip(Result):

@@ -40,3 +40,12 @@ class DailyMessage(Strict):
     """The morning text: today's session in at most two SMS where possible."""
 
     message: str = Field(min_length=1, max_length=1600)
+
+
+class ExerciseHowTo(Strict):
+    """How to do one exercise, for anyone: written once per exercise and agent version and
+    reused for every athlete who asks (``ai_content_cache``), so explanations are consistent
+    and cost one model call each."""
+
+    how_to: str = Field(min_length=1, max_length=480, description="Set-up, the movement and "
+                        "the one mistake to avoid, in two or three plain sentences.")

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from worker.domain.replies import CoachReply
 from worker.llm.offline.coach import coach_turn
 from worker.llm.offline.daily import daily_message
+from worker.llm.offline.explain import exercise_how_to
 from worker.llm.offline.planning import plan_outline, week_plan
 from worker.llm.offline.profile import profile_update
 from worker.llm.types import LLMRequest, LLMResponse, ToolCall
@@ -36,6 +37,7 @@ HANDLERS: dict[str, Callable[[LLMRequest], Answer]] = {
     "PlanOutline": plan_outline,
     "WeekPlan": week_plan,
     "DailyMessage": daily_message,
+    "ExerciseHowTo": exercise_how_to,
 }
 
 
