@@ -134,6 +134,8 @@ def _injuries(text: str, low: str, asked: bool) -> list[Injury] | None:
             if negated(low, match.start(), max_words=3) or not _hurt_near(
                     low, match.start(), match.end()):
                 continue
+            if _only_sore(low, match.start(), match.end(), area):
+                continue  # "calves are absolutely killing me" after a run: soreness
             mentions.append((match.start(), match.end(), area))
     injuries: list[Injury] = []
     seen: set[str] = set()
@@ -181,6 +183,28 @@ def _body_back(low: str, start: int, end: int) -> bool:
     return not (_BACK_BODY_AFTER.match(low, end) and not re.search(
         r"\b(?:my|bad|sore|dodgy|hurt|injured|tweaked|strained|pulled|wonky|lower|weak)\s*$",
         before))
+
+
+#: Muscles that get sore after training (a joint that "kills" is another matter).
+_MUSCLES: Final = frozenset({"calf", "hamstring", "quad", "quads", "glute", "chest", "abdomen"})
+#: What people say of the soreness a day or two after a session (DOMS).
+_SORE_WORDS: Final = frozenset({"killing", "kills", "stiff", "wrecked", "trashed", "shot",
+                                "beat up", "beaten up", "destroyed"})
+_SORE_ONLY: Final = re.compile(r"\b(?:so |super |really |absolutely |proper )?sore\b|\bdoms\b",
+                               CI)
+
+
+def _only_sore(low: str, start: int, end: int, area: str) -> bool:
+    """A muscle described only as sore ("calves are killing me", "hamstrings wrecked"): the
+    soreness of training, not an injury; any word of injury (pain, tweak, sharp) keeps it."""
+    if area not in _MUSCLES:
+        return False
+    # The sentence around it, past commas: "calf is killing me, sharp pain on push-off".
+    begin = max((m.end() for m in re.finditer(r"[.!?\n]", low[:start])), default=0)
+    stop = next((end + m.start() for m in re.finditer(r"[.!?\n]", low[end:])), len(low))
+    part = low[max(begin, start - 45):min(stop, end + 60)]
+    words = {m.group(0) for m in _INJURY_WORD.finditer(part)}
+    return (bool(words) and words <= _SORE_WORDS) or (not words and bool(_SORE_ONLY.search(part)))
 
 
 def _hurt_near(low: str, start: int, end: int) -> bool:

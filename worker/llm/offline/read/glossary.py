@@ -30,8 +30,11 @@ _MARKERS: Final[dict[str, re.Pattern[str]]] = {
     "it": re.compile(r"\b(?:voglio|posso|giorni|settimana|palestra|sono|anni|luned[iì]|"
                      r"marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|spalla|mi fa male|alle|"
                      r"per favore|basta|fatto|oggi|gambe|domanda|invece|esperienza|buonasera|"
-                     r"grazie|ciao|circa|petto|panca|messaggio|mandalo)\b", _I),
+                     r"grazie|ciao|circa|petto|panca|messaggio|mandalo|vorrei|almeno|"
+                     r"onestamente|allenar\w*|trazion[ei]|sbarra|elastici|manubri|gomito|"
+                     r"stasera|domani|anche|perch[eé]|allora|tutto|niente|infortuni\w*)\b", _I),
     "de": re.compile(r"\b(?:ich|bin|will|woche|pro|tage|uhr|klimmz[uü]ge|kurzhanteln|"
+                     r"verletzungen|h[uü]fte|knie|bitte|nichts|morgen|guten|danke|"
                      r"langhantel|kabelzug|mein|meine|montag|dienstag|mittwoch|donnerstag|"
                      r"freitag|samstag|sonntag|abends|heute|gemacht|nicht|und|aber|mit|"
                      r"fitnessstudio|kannst|schicken|klettere|servus|hallo|danke|hat|sich|"
@@ -564,7 +567,20 @@ GLOSSARY: Final[dict[str, list[Rule]]] = {
         (r"\bmercoled[iì]\b", "wednesday"), (r"\bgioved[iì]\b", "thursday"),
         (r"\bvenerd[iì]\b", "friday"), (r"\bsabato\b", "saturday"), (r"\bdomenica\b", "sunday"),
         (r"\blun-ven\b", "mon-fri"), (r"\blun\b", "mon"), (r"\bven\b", "fri"),
+        # "non so quanto sono forti" (how strong they are): "sono" is "I am" only leading
+        (r"\b(?:quanto|come|che|chi|dove) sono\b", "they are"),
         (r"\bsono\b", "i'm"), (r"\b(\d{1,2}) anni\b", r"\1 years old"),
+        (r"\bsbarra (?:da porta|per (?:le )?trazioni)\b", "doorframe pull-up bar"),
+        (r"\bsbarra\b", "pull-up bar"), (r"\btrazion[ei]\b", "pull-ups"),
+        (r"\belastici\b", "resistance bands"), (r"\bmanubri\b", "dumbbells"),
+        (r"\bgomito\b", "elbow"), (r"\bginocchio\b", "knee"),
+        (r"\bmal di schiena\b", "back ache"), (r"\bschiena\b", "back"),
+        (r"\binfortuni no\b", "no injuries"), (r"\bnessun infortunio\b", "no injuries"),
+        (r"\binfortuni[oi]?\b", "injuries"), (r"\bla sera\b", "in the evening"),
+        (r"\bla mattina\b", "in the morning"), (r"\bdopo le\b", "after"),
+        (r"\bmar\b", "tue"), (r"\bmer\b", "wed"), (r"\bgio\b", "thu"),
+        (r"\bsab\b", "sat"), (r"\bdom\b", "sun"), (r"\bverso le\b", "around"),
+        (r"\btipo\b", "like"),
         (r"\b(\d) giorni\b", r"\1 days"), (r"\bgiorni\b", "days"), (r"\bsettimana\b", "week"),
         (r"\bpalestra completa\b", "full gym"), (r"\bpalestra\b", "gym"),
         (r"\bposso andare\b", "i can go"), (r"\bcirca\b", "about"), (r"\bminuti\b", "minutes"),
@@ -585,6 +601,13 @@ GLOSSARY: Final[dict[str, list[Rule]]] = {
         (r"\bma\b", "but"),
     ]),
     "de": _rules([
+        # A "TEP" (Totalendoprothese) is a joint replacement: what a coach must know first.
+        (r"\bh[uü]ft-?tep\b|\bh[uü]ftprothese\b|\bk[uü]nstliche h[uü]fte\b|"
+         r"\bneue h[uü]fte\b", "hip replacement"),
+        (r"\bknie-?tep\b|\bknieprothese\b|\bk[uü]nstliches knie\b", "knee replacement"),
+        (r"\bverletzungen\b", "injuries"), (r"\bh[uü]fte\b", "hip"), (r"\bknie\b", "knee"),
+        (r"\bleiste\b", "groin"), (r"\br[uü]cken\b", "back"), (r"\bknackt\b", "clicks"),
+        (r"\bjoggen\b", "jogging"), (r"\blaufen\b", "running"), (r"\bradfahren\b", "cycling"),
         (r"\bmontags?\b", "monday"), (r"\bdienstags?\b", "tuesday"),
         (r"\bmittwochs?\b", "wednesday"), (r"\bdonnerstags?\b", "thursday"),
         (r"\bfreitags?\b", "friday"), (r"\bsamstags?\b", "saturday"),

@@ -48,7 +48,9 @@ _DAYS_COUNT: Final = re.compile(
     CI,
 )
 _DAYS_EXCLUDED_BEFORE: Final = re.compile(
-    r"\b(?:in|last|past|for the last|for the past|next|first|within|every|than)\s*$", CI
+    r"\b(?:in|last|past|for the last|for the past|next|first|within|every|than|"
+    # "out the door by 7 x": a clock time (and a kiss), not 7 days
+    r"by|at|until|till|before|after)\s*$", CI
 )
 _WEEKDAY_TOKEN: Final = re.compile(r"\b(mon|tue|wed|wen|thu|fri|sat|sun)[a-z]*\b", CI)
 _WEEKDAY_ABBREVIATIONS: Final[dict[str, int]] = {
@@ -121,6 +123,8 @@ def _training_days(low: str, asked: bool) -> Days:
             if re.fullmatch(r"\s*(?:-|to|thru|through|till|until)\s*", gap):
                 span = _span_days(first[1], second[1])
                 consumed.update((i, i + 1))
+                if not asked and _day_is_an_event(segment, first[0].start()):
+                    continue  # "husband's away mon-tue": those dates, not a routine
                 left, right = clause(segment, first[0].start(), second[0].end())
                 if _TEAM.search(segment[left:right]):
                     # "we lift w the team mon-thu": their team's sessions, not ours to plan
@@ -146,7 +150,9 @@ def _training_days(low: str, asked: bool) -> Days:
                 continue
             if _ONE_OFF_WEEK.search(segment):
                 continue  # "working thu fri sat, nothing til sun": this week, not the routine
-            if _CONDITIONAL_AFTER.match(segment, match.end()):
+            if _CONDITIONAL_AFTER.match(segment, match.end()) or (
+                    _MAYBE_BEFORE.search(segment[max(0, match.start() - 20):match.start()])
+                    and re.match(r"[^,.;]{0,30}?\b(?:if|depending|when)\b", segment[match.end():])):
                 continue  # "a third on Saturday if I am feeling spry": a maybe, not a plan
             if _CONTENT_ONLY.search(segment[max(0, match.start() - 30):match.start()]):
                 continue  # "no legs on friday": what that day holds, not whether they train
@@ -199,6 +205,7 @@ _TEAM: Final = re.compile(
 _ACTIVITY: Final = re.compile(
     r"\b(?P<what>long runs?|long|intervals?|tempo|tirada larga|series|easy(?: runs?)?|runs?|"
     r"running|climb(?:ing)?|bouldering|walk(?:ing)?|walks|hike|swim(?:ming)?|rides?|cycling|"
+    r"cycle|bike|biking|padel|tennis|"
     r"soccer|football|games?|practice|matches|match|races?|spin|yoga|class(?:es)?)\b", CI)
 _HARD: Final = re.compile(r"long|interval|tempo|tirada|series|climb|boulder|race|match|game",
                           CI)
@@ -287,9 +294,35 @@ def _excluded_after(segment: str, end: int) -> bool:
     return bool(_EXCLUDED_AFTER.search(segment[end:end + 40]))
 
 
+#: "friday done", "wednesday's session finished", "the monday one", "on sunday instead": a
+#: day's session reported, named or moved, not a schedule.
+_DAY_DONE_AFTER: Final = re.compile(
+    r"[a-z]*(?:'?s)?(?:\s+(?:session|workout|run|one))?\s*(?:is\s+|was\s+)?"
+    r"(?:done|finished|complete|completed|smashed|nailed|crushed|✅)\b"
+    r"|[a-z]*(?:'?s)?\s+(?:one|session|workout|sesh)\b", CI)
+#: "do the monday one on sunday instead": the day one session moves to.
+_MOVED_TO: Final = re.compile(r"[a-z]*\s+instead\b", CI)
+#: A change to the routine, not to one week: "going forward", "from now on".
+_FROM_NOW_ON: Final = re.compile(
+    r"\b(?:going forward|from now on|from here on|for good|permanently|every week from|"
+    r"from next week on|a partir de ahora|d[eé]sormais|ab jetzt|d'ora in poi|daqui para a "
+    r"frente)\b", CI)
+#: "maybe fri if my mum has the kids": a day that depends on something, not the routine.
+_MAYBE_BEFORE: Final = re.compile(r"\b(?:maybe|possibly|perhaps|might do|sometimes)\s+"
+                                  r"(?:on\s+|a\s+)?$", CI)
+
+
 def _day_is_an_event(segment: str, start: int) -> bool:
-    """"I missed Monday", "pause until Friday", "see you this weekend": a date, not a schedule."""
+    """"I missed Monday", "pause until Friday", "see you this weekend", "friday done": a date,
+    not a schedule."""
     left, _ = clause(segment, start, start)
+    if _FROM_NOW_ON.search(segment):
+        return False  # "swap to tue thu sat going forward": the routine changes
+    token = _WEEKDAY_TOKEN.match(segment, start)
+    if token is not None and (_DAY_DONE_AFTER.match(segment, token.end()) or (
+            _MOVED_TO.match(segment, token.end())
+            and re.search(r"\bon\s+$", segment[max(0, start - 4):start]))):
+        return True
     return bool(_DAY_EVENT.search(segment, max(left, start - 40), start))
 
 
@@ -374,6 +407,17 @@ _MINUTES_BEFORE_BAD: Final = re.compile(
 )
 
 
+#: More than a session's worth of hours, said of a day or of sitting and work ("seduto tipo
+#: 9h al giorno", "I work 10 hours a day"): their day, not their training time.
+_LONGEST_SESSION_MIN: Final = 240
+_A_DAY_OF_IT: Final = re.compile(
+    r"\s*(?:a|per|each|every)\s+(?:day|shift)\b|\s*(?:al giorno|al d[ií]a|por d[ií]a|ao dia|"
+    r"por dia|am tag|pro tag|par jour)\b|\s*(?:at|in) (?:work|the office|my desk)", CI)
+_SITTING_BEFORE: Final = re.compile(
+    r"\b(?:sit\w*|seated|seduto|sentad[oa]|sitze|work\w*|lavoro|trabajo|shifts?)\b"
+    r"[^.,;]{0,15}$", CI)
+
+
 def _minutes_hits(low: str, texts: list[tuple[int, str]], asked: bool) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     work = low
@@ -386,6 +430,10 @@ def _minutes_hits(low: str, texts: list[tuple[int, str]], asked: bool) -> list[t
             if _MINUTES_BEFORE_BAD.search(low[max(0, match.start() - 12):match.start()]):
                 continue
             if not asked and one_off(low, match.start(), match.end()):
+                continue
+            if value(match) > _LONGEST_SESSION_MIN and (
+                    _A_DAY_OF_IT.match(low, match.end())
+                    or _SITTING_BEFORE.search(low[max(0, match.start() - 30):match.start()])):
                 continue
             found.append((match.start(), _clamp_minutes(value(match))))
     if asked and not found:

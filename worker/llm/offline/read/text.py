@@ -50,10 +50,15 @@ _NUMBER_WORD: Final = re.compile(
     CI,
 )
 # "actually 4 days not 3": drop the rejected value so "last value wins" sees only the 4.
+_WEEKDAY: Final = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*"
 REJECTED_VALUE: Final = re.compile(
     r"\b(?:not|instead of|rather than|no longer)\s+(?:just\s+)?\d{1,3}(?:[:.]\d{2})?"
     r"(?:\s*(?:-|to|or)\s*\d{1,3})?\s*(?:x\b|times\b|days?\b|mins?\b|minutes?\b|hours?\b|"
-    r"hrs?\b|[ap]\.?m\b\.?|ish\b)?",
+    r"hrs?\b|[ap]\.?m\b\.?|ish\b)?"
+    # "tue thu sat instead of mon wed sat": the days being replaced ("not monday" is a day
+    # ruled out, read as such, so only these two words)
+    rf"|\b(?:instead of|rather than)\s+(?:the\s+)?(?:old\s+)?{_WEEKDAY}"
+    rf"(?:\s*(?:,|&|and|/)?\s*{_WEEKDAY})*",
     CI,
 )
 

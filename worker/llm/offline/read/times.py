@@ -26,14 +26,17 @@ _TIME_RE: Final = re.compile(
     r"lbs?|pounds|k\b|km|miles?|%|/|years?|yrs?|reps?|sets?|weeks?|months?|[.:]\d))"
     r"|(?P<h4>\d{1,2})\s*(?:ish|o'?clock)\b"
     r"|(?P<h5>\d{1,2})(?:[:.](?P<m5>\d{2}))?\s+in the (?P<part>morning|evening|afternoon)"
-    r"|(?P<h6>\d{1,2})\s+at night)",
+    r"|(?P<h6>\d{1,2})\s+at night"
+    # "like 6.30 for the text", "make that 6.15": the British and European way to write it
+    r"|(?<![\d.,])(?P<h7>\d{1,2})\.(?P<m7>[0-5]\d)(?![\d.]|\s*(?:kg|kilos?|lbs?|km|k\b|"
+    r"miles?|m\b|cm|%|x\b|reps?|sets?|min|hours?|hrs?)))",
     CI,
 )
 _EVENING: Final = re.compile(r"\b(?:evening|evenings|night|tonight|after work|pm|afternoons?|"
                              r"after (?:school|class|practice|my shift)|home from (?:school|work|"
                              r"class|practice)|lunch(?:time)?)\b", CI)
 _SEND_WORDS: Final = re.compile(
-    r"\b(?:text|texts|texting|txt|send|sent|message|msg|remind|reminder|ping|hit me|notify|"
+    r"\b(?:text|texts|texting|txt|sms|send|sent|message|msg|remind|reminder|ping|hit me|notify|"
     r"get it|receive|works|work for me|is good|is best|is fine|is perfect|suits|prefer|ideal|"
     r"would be nice|would be lovely|would be great|early|too early)\b|"
     r"\bmornings?\s+(?:at|around|by)\b",
@@ -80,6 +83,8 @@ def _time_of(match: re.Match[str], clause: str) -> time | None:
         if groups["h6"]:
             hour = int(groups["h6"])
             return parse_clock_time(f"{hour + 12 if hour < 12 else hour}:00")
+        if groups["h7"]:
+            return _daytime(int(groups["h7"]), int(groups["m7"]), clause)
     except ValueError:
         return None
     return None
@@ -139,7 +144,7 @@ def read_send_time(text: str, *, context: str, asked: bool) -> str | None:
     # "actually nah make it 3pm": a clock time corrected is the text's time, the only clock
     # time a profile holds.
     about_texts = about_texts or bool(CORRECTION.search(low) and re.search(
-        r"\d\s*(?:am|pm)\b|\bnoon\b|\b\d{1,2}:\d{2}\b", low))
+        r"\d\s*(?:am|pm)\b|\bnoon\b|\b\d{1,2}[:.][0-5]\d\b(?!\s*(?:kg|km|lbs?|k\b))", low))
     hits = _send_time_hits(low, asked=asked, about_texts=about_texts)
     # The time a correction names wins over one mentioned after it as the reason ("make it
     # 3pm, noon I'm always in meetings").
