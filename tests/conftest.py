@@ -13,7 +13,7 @@ import os
 import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from datetime import time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
@@ -28,6 +28,7 @@ from hypothesis import settings as hypothesis_settings
 
 from worker.agents.runtime import Runtime
 from worker.bootstrap import prepare_database
+from worker.clock import clock
 from worker.db.pool import create_pool
 from worker.domain.profile import STATABLE
 from worker.jobs.app import build_worker
@@ -210,6 +211,18 @@ def run_worker(
         return worker
 
     return run
+
+
+#: Monday 2 March 2026, 10:00 in Chicago: inside every sending window.
+MONDAY_MORNING = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def monday_morning() -> Iterator[datetime]:
+    """The product clock frozen at MONDAY_MORNING for the test, then let go."""
+    clock.freeze(MONDAY_MORNING)
+    yield MONDAY_MORNING
+    clock.reset()
 
 
 # -- Factories for the coaching record ---------------------------------------------------------

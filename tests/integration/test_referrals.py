@@ -4,7 +4,7 @@ and the referrer credited (and thanked) once when that athlete completes onboard
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -12,9 +12,15 @@ import asyncpg
 import pytest
 from arq.connections import ArqRedis
 
-from tests.conftest import ALL_STATED, RunWorker, SendText, athlete_with_profile, offline_runtime
+from tests.conftest import (
+    ALL_STATED,
+    MONDAY_MORNING,
+    RunWorker,
+    SendText,
+    athlete_with_profile,
+    offline_runtime,
+)
 from tests.integration.test_plans import ONBOARDING
-from worker.clock import clock
 from worker.coach.referrals import THANKS
 from worker.constants import REFERRAL_MAX_CREDITS
 from worker.jobs.context import Deps
@@ -26,15 +32,9 @@ RILEY = "+13125550101"  # the referrer, in Chicago
 NEW = "+12125550142"  # a friend, texting for the first time
 OTHER = "+13125550199"
 CODE = re.compile(r"JOIN ([2-9B-Z]{6}) to (\+\d+)")
-#: Monday 10:00 in Chicago: inside every sending window.
-MONDAY = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _clock() -> Any:
-    clock.freeze(MONDAY)
-    yield
-    clock.reset()
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
 
 @pytest.fixture
@@ -178,7 +178,7 @@ async def test_the_credit_limit_and_an_opted_out_referrer_earn_nothing(
         friend = await pool.fetchval(
             "INSERT INTO users (phone, timezone) VALUES ($1, 'UTC') RETURNING id",
             f"+1646555{index:04d}")
-        when = MONDAY - timedelta(days=40 if index == 0 else index)
+        when = MONDAY_MORNING - timedelta(days=40 if index == 0 else index)
         await pool.execute("INSERT INTO referrals (referrer_id, referred_id, code, rewarded_at)"
                            " VALUES ($1, $2, $3, $4)", riley, friend, code, when)
     await send_text(NEW, code)

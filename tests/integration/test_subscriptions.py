@@ -15,7 +15,13 @@ import httpx2
 import pytest
 from arq.connections import ArqRedis
 
-from tests.conftest import RunWorker, SendText, athlete_with_profile, offline_runtime
+from tests.conftest import (
+    MONDAY_MORNING,
+    RunWorker,
+    SendText,
+    athlete_with_profile,
+    offline_runtime,
+)
 from tests.integration.test_stripe_webhook import SECRET, checkout, post, sub_event
 from worker.agents.plans import build_plan
 from worker.clock import clock
@@ -31,16 +37,10 @@ from worker.sms.channel import LocalChannel
 
 PHONE = "+13125550123"
 RENEW = "https://buy.stripe.com/test_abc?prefilled_promo_code=BACK"
-#: Monday 10:00 in Chicago: inside every sending window.
-MONDAY = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
 TRIAL_DAYS = 14
 
 
-@pytest.fixture(autouse=True)
-def _clock() -> Any:
-    clock.freeze(MONDAY)
-    yield
-    clock.reset()
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
 
 @pytest.fixture
@@ -74,14 +74,14 @@ async def test_trial_then_lapse_by_the_product_clock_one_text_then_renewal(
     trial = await pool.fetchrow("SELECT * FROM subscriptions WHERE user_id = $1", user_id)
     assert trial is not None
     assert (trial["provider"], trial["status"]) == ("trial", "trialing")
-    assert trial["current_period_end"] == MONDAY + timedelta(days=TRIAL_DAYS)
+    assert trial["current_period_end"] == MONDAY_MORNING + timedelta(days=TRIAL_DAYS)
     assert (await outbound(pool))[0][0] == "welcome"
 
-    clock.freeze(MONDAY + timedelta(days=TRIAL_DAYS) - timedelta(minutes=1))
+    clock.freeze(MONDAY_MORNING + timedelta(days=TRIAL_DAYS) - timedelta(minutes=1))
     await texts(send_text, run_worker, "I'm Robin")
     assert (await outbound(pool))[-1][0] == "chat", "coached until the trial's last minute"
 
-    clock.freeze(MONDAY + timedelta(days=TRIAL_DAYS, hours=1))
+    clock.freeze(MONDAY_MORNING + timedelta(days=TRIAL_DAYS, hours=1))
     before = len(await outbound(pool))
     await texts(send_text, run_worker, "I want to get stronger")
     told = (await outbound(pool))[before:]
@@ -173,12 +173,12 @@ async def test_past_due_is_coached_within_its_grace_only(
 ) -> None:
     user_id: UUID = await pool.fetchval(
         "INSERT INTO users (phone) VALUES ($1) RETURNING id", PHONE)
-    start = int(MONDAY.timestamp())
+    start = int(MONDAY_MORNING.timestamp())
     await post(client, checkout(user_id, created=start))
     await post(client, sub_event("customer.subscription.updated", "past_due",
                                  created=start + 3600))
     entitled = "SELECT entitled_until($1, $2) > $2"
-    failed = MONDAY + timedelta(hours=1)
+    failed = MONDAY_MORNING + timedelta(hours=1)
     assert await pool.fetchval(entitled, user_id, failed + timedelta(days=6, hours=23))
     assert not await pool.fetchval(entitled, user_id, failed + timedelta(days=7, minutes=1))
 
@@ -192,17 +192,17 @@ async def test_a_referral_credit_is_a_free_week_once(
                                         name="Sam")
     await pool.execute("INSERT INTO referrals (referrer_id, referred_id, code)"
                        " VALUES ($1, $2, 'ABC234')", referrer, friend)
-    ends = MONDAY + timedelta(days=3)
+    ends = MONDAY_MORNING + timedelta(days=3)
     await pool.execute(
         "INSERT INTO subscriptions (user_id, provider, plan, status, current_period_end,"
         " status_since) VALUES ($1, 'trial', 'trial', 'trialing', $2, $3)",
-        referrer, ends, MONDAY)
+        referrer, ends, MONDAY_MORNING)
     for _ in range(2):  # the plan job re-run: credited once
         async with pool.acquire() as conn, conn.transaction():
             await credit_referral(conn, friend, coach_number=settings.coach_number,
                                   free_days=REFERRAL_FREE_DAYS)
     assert await pool.fetchval("SELECT count(*) FROM subscription_credits") == 1
-    assert await pool.fetchval("SELECT entitled_until($1, $2)", referrer, MONDAY) == \
+    assert await pool.fetchval("SELECT entitled_until($1, $2)", referrer, MONDAY_MORNING) == \
         ends + timedelta(days=7)
     thanks = await pool.fetchval("SELECT body FROM messages WHERE kind = 'referral_thanks'")
     assert "7 free days" in thanks
