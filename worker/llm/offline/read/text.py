@@ -409,9 +409,14 @@ def without(text: str, pattern: re.Pattern[str]) -> str:
     return " ".join(s.text for s in sentences(text) if not pattern.search(s.text))
 
 
+#: When a thing was bought ("bought it 2 years ago"): they still own it, so not an old time.
+_BOUGHT_AGO: Final = re.compile(r"\b(?:bought|got|ordered|picked up)\s+(?:it|them|one|that|"
+                                r"those)\b[^.;]{0,20}?\b(?:years?|months?|weeks?) ago\b", CI)
+
+
 def kit_text(text: str) -> str:
     """What can describe the equipment owned now: no logs, no old times."""
-    return without(without(text, _LOGGED), _PAST_TIME)
+    return without(without(_BOUGHT_AGO.sub(" ", text), _LOGGED), _PAST_TIME)
 
 
 def statements(texts: Sequence[str], *, on_trip: bool = False) -> list[str]:
