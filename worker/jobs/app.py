@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from uuid import UUID
 
 from arq import cron
 from arq.worker import Worker, func
@@ -11,7 +12,7 @@ from arq.worker import Worker, func
 from worker import constants
 from worker.agents.runtime import Limits, Runtime
 from worker.db.pool import create_pool
-from worker.jobs.context import Deps
+from worker.jobs.context import Deps, deps
 from worker.jobs.daily import fan_out_daily, send_daily
 from worker.jobs.inbox import process_inbox
 from worker.jobs.notify import notify_operators

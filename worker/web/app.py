@@ -22,7 +22,6 @@ from worker.constants import (
     MAX_ERROR_CODE_DIGITS,
     MAX_SID_CHARS,
     MAX_SMS_BODY_CHARS,
-    MAX_WEBHOOK_BODY_BYTES,
     MAX_WEBHOOK_FIELDS,
     WEBHOOK_DB_TIMEOUT_S,
 )

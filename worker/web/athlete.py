@@ -17,6 +17,7 @@ for styles only).
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import UUID
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response

@@ -22,7 +22,7 @@ def profile_update(request: LLMRequest) -> ProfileUpdate:
     context = AthleteContext.model_validate(request.variables)
     asked = list(context.last_asked)
     if (context.last_coach_message and _TIME_SET.search(context.last_coach_message)
-            and any(CORRECTION.search(t) for t in context.inbox_texts())):
+            and any(CORRECTION.search(t) for t in said(context.inbox_texts()))):
         asked.append("send_time")
     choices: dict[str, tuple[str, ...]] = {}
     if context.onboarding is not None:
@@ -30,7 +30,7 @@ def profile_update(request: LLMRequest) -> ProfileUpdate:
                    and context.onboarding.asked_before.get(f, 0) >= MAX_ASKS}
     phone_us = context.athlete.phone_country == "US"
     return read_profile(
-        context.inbox_texts(), asked=asked, choices=choices,
+        said(context.inbox_texts()), asked=asked, choices=choices,
         country="US" if phone_us else "", today=context.today_date(),
         default_unit="kg" if context.athlete.units == "metric" else "lb",
         on_trip=any(t.active for t in context.athlete.trips), known_name=context.athlete.name)
