@@ -19,6 +19,7 @@ from worker.coach.logbook import LogEntry, record_log
 from worker.coach.nutrition import nutrition_targets as targets_now
 from worker.coach.nutrition import refresh_if_active
 from worker.coach.pace import record_session_length
+from worker.coach.programs import join_program as enroll
 from worker.coach.progress import progress_summary as summarize
 from worker.coach.results import (
     ExerciseExplained,
@@ -26,6 +27,7 @@ from worker.coach.results import (
     LogResult,
     MetricLogged,
     NutritionTargets,
+    ProgramJoined,
     Progress,
     SessionLength,
     TripPlanned,

@@ -23,6 +23,7 @@ from worker.domain.context import (
     Line,
     OnboardingInfo,
     PlanInfo,
+    ProgramInfo,
     TripInfo,
     WorkoutInfo,
 )
@@ -95,6 +96,8 @@ async def athlete_context(
                                     assumed=[a.wording for a in state.assumed],
                                     asked_before=asks)
     level, why = infer_experience(profile or Profile())
+    programs = await conn.fetchrow(sql("programs_in_context"), user_id)
+    assert programs is not None
     guess = guess_timezone(user["phone"])
     current_trip = trip_on(trips, today)
     return AthleteContext(
@@ -130,6 +133,8 @@ async def athlete_context(
         last_asked=list(snap["last_asks"] or []),
         last_coach_message=last_coach,
         check_in_open=snap["check_in_open"],
+        programs=[ProgramInfo.model_validate(p) for p in programs["offered"]],
+        program=programs["enrolled"],
         inbox=[Line(who="athlete", text=row["body"], at=_local(row["created_at"], zone))
                for row in inbox],
     )

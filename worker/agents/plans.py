@@ -38,6 +38,7 @@ from worker.domain.onboarding import (
 )
 from worker.domain.pace import paced_minutes
 from worker.domain.profile import Profile
+from worker.domain.programs import ProgramContent, fit
 from worker.domain.travel import trip_on
 from worker.domain.workouts import PlanOutline, PrescribedExercise, WeekPlan
 from worker.errors import ProfileIncomplete, WeekChanged
@@ -46,6 +47,7 @@ from worker.planning.constraints import Candidate
 from worker.planning.days import choose_training_days
 from worker.planning.engine import Plan, build_week
 from worker.planning.outline import draft_outline
+from worker.planning.programs import program_days, program_outline
 from worker.planning.repair import repair_week
 from worker.planning.rubric import Score, score_week
 from worker.planning.steps import library_facts
@@ -67,12 +69,14 @@ class PlanResult:
     first_session: dict[str, Any] | None
 
 
-def planning_profile(profile: Profile) -> dict[str, Any]:
-    """The profile as the engine plans from it: inferred level, defaults, chosen days."""
+def planning_profile(profile: Profile, program: ProgramContent | None = None
+                     ) -> dict[str, Any]:
+    """The profile as the engine plans from it: inferred level, defaults, chosen days (as many
+    as a programme they follow allows)."""
     level, _ = infer_experience(profile)
     minutes = profile.session_minutes or (GENTLE_MINUTES if gentle(profile) else DEFAULT_MINUTES)
     minutes = paced_minutes(minutes, profile.pace)
-    days = choose_training_days(profile)
+    days = choose_training_days(profile, program_days(program, profile) if program else None)
     return {**profile.model_dump(mode="json"), "experience": level, "session_minutes": minutes,
             "training_days": days, "days_per_week": len(days)}
 
@@ -87,11 +91,27 @@ async def plan_variables(
     if profile is None or missing:
         raise ProfileIncomplete(", ".join(missing))
     context = await athlete_context(conn, user_id)
-    planning = planning_profile(profile)
-    draft = draft_outline(Profile.model_validate(planning), planning["training_days"],
-                          planning["session_minutes"], start)
+    enrolled = await conn.fetchrow(sql("active_enrollment"), user_id)
+    # A programme joined and not yet written: the plan is its (the version joined, for good).
+    program = ProgramContent.model_validate(enrolled["content"]) \
+        if enrolled is not None and enrolled["plan_id"] is None else None
+    refused: list[str] = []
+    if program is not None and not (verdict := fit(program, profile)).ok:
+        # Joined in a first text, before onboarding told us what they have: it doesn't suit
+        # them after all, so the plan is the coach's own and says why.
+        refused = [f"{program.name} isn't for you after all: {'; '.join(verdict.reasons)}"]
+        program = None
+    planning = planning_profile(profile, program)
+    days, minutes = planning["training_days"], planning["session_minutes"]
+    planned = Profile.model_validate(planning)
+    draft = program_outline(program, planned, days, minutes) if program \
+        else draft_outline(planned, days, minutes, start)
     variables = context.variables() | {"plan_start": start.isoformat(), "planning": planning,
                                        "draft": draft.model_dump(mode="json")}
+    if program is not None:
+        variables["program"] = program.model_dump(mode="json")
+    if refused:
+        variables["program_refused"] = refused
     return variables, profile, planning
 
 
@@ -112,10 +132,20 @@ async def build_plan(
     run = await runtime.run("plan_generator", call, variables)
     assert isinstance(run.output, PlanOutline)
     outline = repair_outline(run.output, profile, planning["training_days"])
+    if "program" in variables:
+        # A programme's phases and length are its author's; a model only words the summary.
+        draft = PlanOutline.model_validate(variables["draft"])
+        outline = draft.model_copy(update={"summary": outline.summary or draft.summary})
+    for reason in variables.get("program_refused", []):
+        outline = outline.model_copy(update={"summary": f"{reason}. {outline.summary}"})
 
     try:
         async with pool.acquire() as conn, conn.transaction():
             plan_id = await write_plan(conn, user_id, profile, outline, start)
+            if "program_refused" in variables:
+                await conn.execute(sql("end_enrollment"), user_id, "dropped", now())
+            else:
+                await conn.execute(sql("link_enrollment_plan"), user_id, plan_id, start)
             await conn.execute(sql("activate_athlete"), user_id)
             await reschedule(conn, user_id, first_date=start)
     except asyncpg.UniqueViolationError:  # another worker wrote it first
@@ -167,7 +197,10 @@ async def week_inputs(conn: Conn, week: Any) -> WeekInputs:
     user_id: UUID = week["user_id"]
     context = await athlete_context(conn, user_id)
     profile = context.profile or Profile()
-    planning = planning_profile(profile)
+    # A programme's plan is written from the version the athlete joined, whatever came since.
+    followed = await conn.fetchval(sql("enrollment_of_plan"), week["plan_id"])
+    program = ProgramContent.model_validate(followed) if followed is not None else None
+    planning = planning_profile(profile, program)
     candidates = await candidates_for(conn, profile.equipment, profile)
     library = {r["slug"]: dict(r) for r in await conn.fetch(sql("exercise_index"))}
     start: date = week["start_date"]
@@ -198,6 +231,8 @@ async def week_inputs(conn: Conn, week: Any) -> WeekInputs:
         "candidates": candidates,
         "last_week_logs": [_log_summary(row) for row in logs],
     }
+    if program is not None:
+        variables["program"] = program.model_dump(mode="json")
     variables["draft"] = build_week(variables).model_dump(mode="json")
     return WeekInputs(variables, candidates, trip_candidates, library, start, trip_kit)
 

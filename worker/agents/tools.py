@@ -105,7 +105,7 @@ async def modify_workout(ctx: ToolContext, args: ModifyWorkoutArgs) -> SessionCh
         await ctx.pool.execute(
             sql("set_workout_status"), ctx.user_id, day, existing["status"], args.note
         )
-        return SessionChange(done=True, action="note", date=day.isoformat())
+        return SessionChange(done=True, action="note", date=day.isoformat(), note=args.note)
     if args.action == "move":
         if args.move_to is None:
             raise ToolError("move needs move_to")

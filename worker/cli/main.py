@@ -12,7 +12,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from worker.cli import operatorscmd
+from worker.cli import operatorscmd, programscmd
 from worker.cli.logformat import formatter_for
 from worker.errors import ConfigError
 from worker.settings import Settings, load_settings
@@ -107,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
                              "configured database (DATABASE_URL, else the embedded one)")
 
     operatorscmd.add_parsers(sub)
+    programscmd.add_parsers(sub)
     chat = sub.add_parser("chat", help="an interactive conversation with the coach as PHONE")
     chat.add_argument("phone")
     chat.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for replies")
@@ -171,6 +172,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return replaycmd.dispatch(args, settings)
     if args.command == "operators":
         return operatorscmd.dispatch(args, settings)
+    if args.command == "programs":
+        return programscmd.dispatch(args, settings)
     if args.command == "text":
         return textcmd.text(settings, args.phone, args.message, timeout=args.timeout)
     if args.command == "chat":

@@ -139,11 +139,14 @@ async def _plan_effects(
     changed = set(merged.changed)
     if "primary_goal" in changed and merged.profile.primary_goal is not None:
         plan = await conn.fetchrow(sql("active_plan"), user_id)
-        if plan is not None and plan["goal"] != merged.profile.primary_goal:
+        if plan is not None and plan["goal"] != merged.profile.primary_goal \
+                and not await _program_serves(conn, user_id, merged.profile.primary_goal):
             # The plan row first: a week being written holds it, so this waits, never deadlocks.
             await conn.execute(sql("supersede_plan"), user_id, today,
                                f"new goal: {merged.profile.primary_goal}")
             await conn.execute(sql("drop_future_workouts"), user_id, today, plan["id"])
+            # A programme the plan followed ends with it: the new goal's plan is the coach's.
+            await conn.execute(sql("end_enrollment_of_plan"), user_id, plan["id"], now())
             change.new_goal = merged.profile.primary_goal
             return
     if "injuries" in changed and not _injuries_matter(profile_before, merged):
@@ -152,6 +155,13 @@ async def _plan_effects(
         # An injury changes today's session too; the rest from tomorrow.
         start = today - timedelta(days=1) if "injuries" in changed else today
         await replan_after(conn, user_id, start, change)
+
+
+async def _program_serves(conn: Conn, user_id: UUID, goal: str) -> bool:
+    """Whether the programme the athlete follows was written for ``goal`` too: a runner on a
+    couch-to-5k who mentions running has not changed goal, and keeps their programme."""
+    enrolled = await conn.fetchrow(sql("active_enrollment"), user_id)
+    return enrolled is not None and goal in enrolled["content"]["audience"]["goals"]
 
 
 def _injuries_matter(before: Profile, merged: Merged) -> bool:

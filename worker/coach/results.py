@@ -46,6 +46,8 @@ class SessionChange(Result):
     swapped_from: str | None = None
     swapped_to: str | None = None
     minutes: int | None = None
+    #: For a note: what was noted on the day, in the athlete's words.
+    note: str | None = None
 
 
 class PlanAdjustment(Result):
@@ -221,3 +223,17 @@ class NutritionTargets(Result):
     assumptions: list[str] = Field(default_factory=list)
     #: The targets were computed again this turn (new weight or goal), not read as stored.
     recalculated: bool = False
+
+
+class ProgramJoined(Result):
+    """What came of asking to join a programme: joined, already on it, refused as unsuitable,
+    or not found (with what there is). ``text`` is what to tell the athlete."""
+
+    joined: bool
+    text: str
+    program: str | None = None
+    version: int | None = None
+    #: Why it was refused (unsuitable for them), in words for the athlete.
+    reasons: list[str] = Field(default_factory=list)
+    #: The programmes on offer, as "KEYWORD (name)".
+    available: list[str] = Field(default_factory=list)

@@ -99,6 +99,15 @@ class TurnFacts(BaseModel):
     plan_coming: str | None = None
 
 
+class ProgramInfo(BaseModel):
+    """A programme on offer, as the coach names it ("JOIN C25K")."""
+
+    keyword: str
+    name: str
+    summary: str
+    aliases: list[str] = Field(default_factory=list)
+
+
 class AthleteContext(BaseModel):
     now_local: str
     today: str
@@ -120,6 +129,9 @@ class AthleteContext(BaseModel):
     last_asked: list[str] = Field(default_factory=list)
     inbox: list[Line]
     check_in_open: bool = False
+    #: Programmes an athlete can join, and the one they follow (its name), if any.
+    programs: list[ProgramInfo] = Field(default_factory=list)
+    program: str | None = None
     turn: TurnFacts = Field(default_factory=TurnFacts)
 
     def variables(self) -> dict[str, Any]:

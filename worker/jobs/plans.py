@@ -22,8 +22,10 @@ from worker.db.profiles import latest_profile
 from worker.db.queries import sql
 from worker.domain.onboarding import ESSENTIALS, Assumption, assumed_fact, assumptions
 from worker.domain.profile import Profile
+from worker.domain.programs import recommend
 from worker.errors import ProfileIncomplete
 from worker.jobs.context import deps
+from worker.library.programs import published_programs
 from worker.outbox import conversation_for, write_outbound
 from worker.queue import enqueue_send, enqueue_write_week
 from worker.staff.takeover import current_takeover
@@ -52,10 +54,17 @@ async def build_plan_job(ctx: dict[str, Any], user_id: str) -> str:
     async with d.pool.acquire() as conn:
         user = await conn.fetchrow(sql("get_user"), athlete)
         profile = await latest_profile(conn, athlete) or Profile()
+        enrolled = await conn.fetchrow(sql("active_enrollment"), athlete)
+        # A programme written for exactly what they said they want is worth a line.
+        offer = None if enrolled is not None else recommend(
+            profile, await published_programs(conn))
     assert user is not None
     assumed = plan_assumptions(profile, user)
     body = plan_message(user, result.summary, result.first_session,
                         [a.wording for a in assumed])
+    if offer is not None:
+        body += (f" There's a programme made for that goal: text JOIN {offer.keyword} to "
+                 f"follow {offer.name} instead.")
     try:
         async with d.pool.acquire() as conn, conn.transaction():
             if await current_takeover(conn, athlete) is not None:

@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
 
 from worker.domain.profile import Profile
-
-Role = Literal["skill", "main", "accessory", "function", "balance", "core", "conditioning"]
+from worker.domain.programs import Role
 
 LOWER = frozenset({"squat", "hinge"})
 PUSH = frozenset({"horizontal_push", "vertical_push"})
@@ -51,6 +49,18 @@ class Slot:
     prefer: frozenset[str] = frozenset()
     #: Only exercises carrying one of these tags fit the slot.
     require: frozenset[str] = frozenset()
+    #: Exercises an author wants here, best first (a programme's slot); any the athlete may
+    #: do come before the patterns' other options.
+    exercises: tuple[str, ...] = ()
+    #: Minutes of steady conditioning this slot holds (a programme's run-walk), or None.
+    minutes: int | None = None
+    #: (week of the programme, what to do) pairs: that week's note on the slot's exercise.
+    notes_by_week: tuple[tuple[int, str], ...] = ()
+
+    def notes_for(self, week: int) -> str | None:
+        """The note of the latest week given at or before ``week``."""
+        known = [note for start, note in self.notes_by_week if start <= week]
+        return known[-1] if known else None
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,10 @@ class Archetype:
     #: How the athlete moves on.
     progression: str = ("double progression: fill the rep range on every set, then add load "
                         "or move one rung harder")
+    #: Roles a session never trims to fit the time (a programme's run-walk is the point).
+    protected: frozenset[Role] = frozenset()
+    #: The conditioning block comes first (a couch-to-5k's run, then its strength).
+    conditioning_first: bool = False
 
 
 def _slot(role: Role, *patterns: str, prefer: frozenset[str] = frozenset(),

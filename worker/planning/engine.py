@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any, cast
 
 from worker.domain.profile import LoadCap, Profile
+from worker.domain.programs import ProgramContent, Role
 from worker.domain.vocabulary import LOADABLE
 from worker.domain.workouts import (
     DayPlan,
@@ -37,7 +38,6 @@ from worker.planning.archetypes import (
     PUSH,
     Archetype,
     Dose,
-    Role,
     Session,
     Slot,
     archetype_for,
@@ -55,6 +55,7 @@ from worker.planning.loads import (
     target_rates,
 )
 from worker.planning.loads import working_load as load_for
+from worker.planning.programs import program_archetype
 
 WARMUP_MIN = 8
 #: A short session warms up with one drill, in about this long.
@@ -239,7 +240,9 @@ class Plan:
         raw: Mapping[str, Any] = variables.get("profile") or {}
         profile = Profile.model_validate(raw)
         week: Mapping[str, Any] = variables.get("week") or {}
-        archetype = archetype_for(profile)
+        program = variables.get("program")
+        content = ProgramContent.model_validate(program) if program else None
+        archetype = program_archetype(content) if content else archetype_for(profile)
         constraints = constraints_for(profile)
         rows = variables.get("candidates") or []
         candidates = tuple(c for c in (Candidate.of(r) for r in rows)
@@ -251,7 +254,8 @@ class Plan:
         rir = week.get("target_rir")
         start = week.get("start_date")
         today = date.fromisoformat(start) if isinstance(start, str) else date.today()
-        chains = skill_chains(profile)
+        chains = list(dict.fromkeys([*(content.chains if content else []),
+                                     *skill_chains(profile)]))
         if archetype.key == "skill" and not chains:
             chains = ["handstand", "l_sit"]
         return cls(
@@ -312,6 +316,10 @@ def _options(plan: Plan, slot: Slot, used: set[str]) -> list[Candidate]:
     # What the athlete asked to practise is an option wherever its pattern fits the slot.
     wanted = [c for c in plan.candidates if c.slug in plan.wanted and c.slug not in used
               and c.pattern in slot.patterns]
+    # A programme's own exercises for the slot, when this athlete may do them, come first.
+    named = [c for slug in slot.exercises for c in plan.candidates
+             if c.slug == slug and c.slug not in used]
+    wanted = named + [c for c in wanted if c not in named]
     for pattern in slot.patterns:
         found = [c for c in plan.candidates if c.pattern == pattern and c.slug not in used
                  and (not slot.require or c.tags & slot.require)
@@ -348,7 +356,7 @@ def choose(plan: Plan, slot: Slot, used: set[str], avoid: set[str], *,
     repeats = week_used or set()
     wants_isolation = "isolation" in slot.prefer
 
-    def score(c: Candidate) -> tuple[bool, int, bool, bool, bool, bool, int, int, str]:
+    def score(c: Candidate) -> tuple[int, bool, int, bool, bool, bool, bool, int, int, str]:
         unloaded = loaded_first and c.pattern in loaded and not (c.equipment & LOADABLE)
         light_bilateral = _light_cap(plan, c) and not c.unilateral and c.pattern in LOWER
         isolation = not wants_isolation and slot.role in ("main", "accessory") \
@@ -361,7 +369,11 @@ def choose(plan: Plan, slot: Slot, used: set[str], avoid: set[str], *,
         asked = slot.role != "skill" and c.slug in plan.wanted and not (
             set(GOAL_MOVE_GROUPS.get(c.slug, (c.slug,))) & repeats)
         order = plan.wanted.index(c.slug) if asked else len(plan.wanted)
-        return (c.slug != prefer_slug and not asked, order, isolation or flexion_core,
+        # The author's order first, for a programme's slot (len: not one of theirs).
+        authored = slot.exercises.index(c.slug) if c.slug in slot.exercises \
+            else len(slot.exercises)
+        return (authored, c.slug != prefer_slug and not asked, order,
+                isolation or flexion_core,
                 bool(slot.prefer) and not (tags & slot.prefer), c.slug in avoid,
                 unloaded or light_bilateral, distance, c.difficulty, c.slug)
 
@@ -416,7 +428,7 @@ def prescribe(plan: Plan, exercise: Candidate, role: Role, *, heavy: bool = True
         low, high = max(low, LIGHT_CAP_REPS[0]), max(high, LIGHT_CAP_REPS[1])
     if role == "conditioning" and _steady(exercise):
         return _steady_dose(plan, exercise, CONDITIONING_MINUTES.get(plan.archetype.key, 8),
-                            "steady, able to talk in short sentences")
+                            STEADY_HOW)
     rir: int | None = 4 if plan.is_deload else min(4, max(1, plan.rir + d.rir_offset))
     if role in ("skill", "balance"):
         rir = max(rir or 0, 2)
@@ -439,6 +451,12 @@ def prescribe(plan: Plan, exercise: Candidate, role: Role, *, heavy: bool = True
 BODYWEIGHT_REST = 90
 
 
+#: What the engine itself says of a steady bout: anything else on one (a programme's week,
+#: "run 60 s, walk 90 s, 8 times") is an instruction the athlete must see.
+STEADY_HOW = "steady, able to talk in short sentences"
+FINISH_HOW = "easy pace, to finish"
+STOCK_NOTES = frozenset({STEADY_HOW, FINISH_HOW})
+
 #: Minutes of steady conditioning in a session, by programme (intervals are dosed by sets).
 CONDITIONING_MINUTES = {"fat_loss": 12, "general": 8, "gentle": 8}
 
@@ -449,14 +467,16 @@ def _steady(exercise: Candidate) -> bool:
         exercise.unit == "seconds" and exercise.default_max > 120)
 
 
-def _steady_dose(plan: Plan, exercise: Candidate, minutes: int, how: str
-                 ) -> PrescribedExercise:
+def _steady_dose(plan: Plan, exercise: Candidate, minutes: int, how: str, *,
+                 halve: bool = True) -> PrescribedExercise:
+    """``minutes`` of steady work; halved in a deload unless the caller's note already says
+    what the lighter week holds (``halve`` False: a programme's week)."""
     seconds = minutes * 60 - SET_UP_SECONDS
     if exercise.unit == "distance":
         top = max(100, int(seconds * pace(exercise.slug)) // 100 * 100)
     else:
         top = max(60, seconds // 60 * 60)
-    if plan.is_deload:
+    if plan.is_deload and halve:
         top = max(60, top // 2)
     return PrescribedExercise(
         exercise=exercise.slug, sets=1, target_min=max(1, int(top * 0.8)), target_max=top,
@@ -488,7 +508,9 @@ def _blocks(plan: Plan, work: Sequence[tuple[Role, PrescribedExercise]],
             warmup: Sequence[PrescribedExercise]) -> list[WorkoutBlock]:
     blocks = [WorkoutBlock(name="Warm-up", kind="warmup", exercises=list(warmup))] \
         if warmup else []
-    for name, kind, roles in BLOCKS:
+    order = sorted(BLOCKS, key=lambda b: b[1] != "conditioning") \
+        if plan.archetype.conditioning_first else BLOCKS
+    for name, kind, roles in order:
         items = [item for role, item in work if role in roles]
         if items:
             blocks.append(WorkoutBlock(name=name, kind=kind,  # type: ignore[arg-type]
@@ -566,6 +588,7 @@ def build_session(plan: Plan, session: Session, choice: Choice, *, index: int,
                 role = "accessory"
         item = prescribe(plan, exercise, role, heavy=heavy or exercise.slug != target,
                          first_main=role == "main")
+        item = _authored(plan, slot, exercise, item)
         room = weekly_room(plan, choice.week_sets, work, patterns.get(exercise.slug, ""))
         if room < 1 and len(work) >= MIN_WORK_EXERCISES:
             used.discard(exercise.slug)
@@ -588,6 +611,21 @@ def build_session(plan: Plan, session: Session, choice: Choice, *, index: int,
     firsts = [p for s in session.slots for p in s.patterns[:1]]
     focus = ", ".join(dict.fromkeys(p.replace("_", " ") for p in firsts[:3]))
     return title, focus, blocks
+
+
+def _authored(plan: Plan, slot: Slot, exercise: Candidate, item: PrescribedExercise
+              ) -> PrescribedExercise:
+    """A programme slot's own dose: its minutes of steady work and this week's note (the
+    run-walk ratio of a couch-to-5k week)."""
+    # The week's note is written for the author's first exercise: a walk that replaced a
+    # run-walk (a knee) is not told to run.
+    first = not slot.exercises or exercise.slug == slot.exercises[0]
+    note = slot.notes_for(plan.week_index) if first else None
+    if slot.minutes is not None and _steady(exercise):
+        item = _steady_dose(plan, exercise, slot.minutes, note or STEADY_HOW, halve=False)
+    elif note is not None:
+        item = item.model_copy(update={"notes": note})
+    return item
 
 
 def _balance(plan: Plan, work: list[tuple[Role, PrescribedExercise]], used: set[str],
@@ -751,7 +789,7 @@ def _finish(plan: Plan, work: list[tuple[Role, PrescribedExercise]], used: set[s
     exercise = next((options[s] for s in FINISHERS if s in options), None)
     if exercise is None:
         return work, False
-    item = _steady_dose(plan, exercise, spare, "easy pace, to finish")
+    item = _steady_dose(plan, exercise, spare, FINISH_HOW)
     used.add(exercise.slug)
     return [*work, ("conditioning", item)], True
 
@@ -783,6 +821,7 @@ def shrink(plan: Plan, work: list[tuple[Role, PrescribedExercise]], ceiling: int
     protected: set[Role] = {"skill"} if plan.archetype.key == "skill" else set()
     if plan.archetype.key == "gentle":
         protected |= {"balance", "function"}
+    protected |= plan.archetype.protected
     patterns = pattern_of(plan)
 
     def droppable(i: int) -> bool:

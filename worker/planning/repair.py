@@ -202,13 +202,22 @@ def _repair_day(
                    estimated_minutes=min(estimate_minutes(blocks), MAX_MINUTES), blocks=blocks)
 
 
+#: The longest steady bout a week may hold, by unit: 90 minutes, or 15 km.
+STEADY_CEILING: dict[str, int] = {"seconds": 90 * 60, "distance": 15_000}
+
+
 def _repair_item(
     item: PrescribedExercise, exercise: Mapping[str, Any], kind: str, rules: WeekRules
 ) -> PrescribedExercise:
     low = int(exercise.get("default_min") or item.target_min)
     high = int(exercise.get("default_max") or item.target_max)
-    target_min = min(max(item.target_min, max(1, low // 3)), high * 2)  # heavy triples stay
-    target_max = min(max(item.target_max, target_min), high * 2)
+    ceiling = high * 2
+    unit = exercise.get("unit") or item.unit
+    if kind == "conditioning" and item.sets == 1 and unit in STEADY_CEILING:
+        # One steady bout (a 25-minute run-walk) is not a set of the exercise's range.
+        ceiling = max(ceiling, STEADY_CEILING[unit])
+    target_min = min(max(item.target_min, max(1, low // 3)), ceiling)  # heavy triples stay
+    target_max = min(max(item.target_max, target_min), ceiling)
     sets = min(max(item.sets, 1), MAX_SETS)
     if rules.is_deload and kind != "warmup":
         sets = min(sets, max(1, MAX_SETS // 2))
@@ -217,7 +226,7 @@ def _repair_item(
         sets=sets,
         target_min=target_min,
         target_max=target_max,
-        unit=exercise.get("unit") or item.unit,
+        unit=unit,
         rest_seconds=0 if kind == "warmup" else min(max(item.rest_seconds, MIN_REST), MAX_REST),
         rir=None if kind == "warmup" else rules.target_rir,
         notes=item.notes,

@@ -9,13 +9,19 @@ texts land in the transcript at the moments they would on a real phone.
 from __future__ import annotations
 
 import io
+import json
+import mimetypes
 import re
+import shutil
+import tempfile
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Protocol
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -393,7 +399,8 @@ class Replay:
         self.seen = len(self.channel.sent)
         kinds = {r["id"]: r["kind"] for r in await self.pool.fetch(
             sql("replay_message_kinds"), [t.message_id for t in fresh])} if fresh else {}
-        lines = [Line(self._local(), _speaker(kinds.get(t.message_id, "chat")), t.body,
+        lines = [Line(self._local(), _speaker(kinds.get(t.message_id, "chat")),
+                      mask_reference(t.body),
                       kinds.get(t.message_id, "chat"), now()) for t in fresh]
         outcome.transcript.extend(lines)
         return lines
@@ -512,6 +519,11 @@ async def check_expectations(
         exists = await pool.fetchval(sql("replay_has_plan"), user["id"])
         if exists != expect.plan_exists:
             problems.append(f"plan exists is {exists}, expected {expect.plan_exists}")
+    if expect.program is not None:
+        enrolled = await pool.fetchrow(sql("active_enrollment"), user["id"])
+        slug = enrolled["slug"] if enrolled is not None else "none"
+        if slug != expect.program:
+            problems.append(f"programme is {slug}, expected {expect.program}")
     if expect.workouts_at_least is not None:
         count = await pool.fetchval(sql("replay_workout_count"), user["id"])
         if count < expect.workouts_at_least:

@@ -35,6 +35,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from worker.localtime import resolve_day
+from worker.settings import Settings
 
 _DURATION = re.compile(r"^\s*(?:\d+\s*[mhdw]\s*)+$")
 _PART = re.compile(r"(\d+)\s*([mhdw])")
@@ -173,6 +174,8 @@ class Expect(BaseModel):
     reply_not_matches: str | None = None
     no_reply: bool | None = None
     plan_exists: bool | None = None
+    program: str | None = Field(
+        default=None, description="The programme the athlete follows (its slug), or 'none'.")
     workouts_at_least: int | None = None
     profile: dict[str, Any] | None = Field(
         default=None, description="Profile fields: a value, a list (same items, any order), "

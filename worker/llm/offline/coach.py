@@ -22,6 +22,7 @@ from worker.coach.results import (
     NutritionTargets,
     PauseResult,
     PlanAdjustment,
+    ProgramJoined,
     Progress,
     RestDayTexts,
     SessionChange,
@@ -44,7 +45,7 @@ from worker.llm.offline.read.text import (
     turn_languages,
 )
 from worker.llm.types import LLMRequest, ToolOutcome
-from worker.photos.save import PhotosDeleted, said
+from worker.photos.save import PHOTO_NOTE, PhotosDeleted, said
 from worker.staff.help import HumanRequested
 
 ToolPlan = list[tuple[str, dict[str, object]]]
@@ -52,7 +53,7 @@ ToolPlan = list[tuple[str, dict[str, object]]]
 
 def coach_turn(request: LLMRequest) -> CoachReply | ToolPlan:
     context = AthleteContext.model_validate(request.variables)
-    texts = context.inbox_texts()
+    texts = said(context.inbox_texts())
     if request.allow_tools and not request.tool_outcomes:
         plan = choose_tools(context, texts)
         if plan:
@@ -194,6 +195,9 @@ def compose_reply(context: AthleteContext, texts: list[str], outcomes: list[Tool
             listed = " and ".join(f"the {n}" for n in numbers[:2])
             lines.append(f"Which exercise was {listed}? Send it like 'squats 3x8' and I'll "
                          "log it.")
+    if not lines and any(PHOTO_NOTE in line.text for line in context.inbox):
+        # A caption ("day 1 pic, be kind"): the photo's acknowledgement follows in code.
+        lines.append(f"Thanks for sending it{who}!")
     if not lines:
         prepared = " ".join(prepare(t, spoken) for t in texts)
         lines.append(_small_talk(context, prepared, who, logged))
@@ -211,7 +215,10 @@ def _greet_name(context: AthleteContext) -> str:
     return f"Nice to meet you, {named}! " if named else ""
 
 
-def _onboarding_reply(context: AthleteContext, who: str, *, understood: bool = False) -> str:
+def _onboarding_reply(context: AthleteContext, who: str, *, understood: bool = False,
+                      settled: set[str] | None = None) -> str:
+    """The onboarding answer: what was recorded, then the next question (``settled``: fields
+    this turn's tools answered since the question was chosen)."""
     onboarding = context.onboarding
     recorded = replies.recorded([(r.field, r.value) for r in context.turn.recorded])
     hello = _greet_name(context) or ("" if recorded or not context.athlete.first_contact else (
@@ -230,7 +237,11 @@ def _onboarding_reply(context: AthleteContext, who: str, *, understood: bool = F
                      f"comes {when}.")
     elif onboarding and onboarding.ask:
         ask = onboarding.ask
-        question = replies.ask(ask["fields"], int(ask["attempt"]), ask.get("choices") or {})
+        fields = [f for f in ask["fields"] if f not in (settled or set())]
+        if not fields:  # the question was only what the tools settled: ask what is left
+            fields = [f for f in onboarding.missing if f not in (settled or set())][:1]
+        question = replies.ask(fields, int(ask["attempt"]), ask.get("choices") or {}) \
+            if fields else ""
         if not (recorded or understood or context.athlete.first_contact) and \
                 int(ask["attempt"]) < 2:
             question = "Sorry, I didn't catch that. " + question
@@ -339,6 +350,28 @@ WIN: Final = re.compile(
     r"trip|got (?:back )?up|i did it|rather proud|so proud|nailed it)\b", re.IGNORECASE)
 _NEED: Final = re.compile(r"\bdo i need (?:an? |some |the |my )?(?P<what>[a-z -]{3,30}?)\b"
                          r"(?:\s+for\b|\?|$)", re.IGNORECASE)
+
+
+def _week_ahead(context: AthleteContext, texts: list[str]) -> str:
+    """"What's next week look like?": the sessions in the coming days, from the context."""
+    if not any(intents.WEEK_ASKED.search(t) for t in texts):
+        return ""
+    sessions = [w for w in context.upcoming if not w.is_rest_day]
+    if not sessions:
+        return "Nothing is scheduled in the next few days yet; I'll text each session that morning."
+    listed = ", ".join(f"{w.weekday[:3]} {w.title}"
+                       + (f" ({w.estimated_minutes} min)" if w.estimated_minutes else "")
+                       for w in sessions)
+    return f"Coming up: {listed}. Text a day (e.g. 'what's Wednesday?') for the details."
+
+
+def _programs_offered(context: AthleteContext, texts: list[str]) -> str:
+    """"What programmes do you have?": the ones on offer, from the context (empty if not
+    asked, or none are published)."""
+    if not context.programs or not any(intents.PROGRAMS_ASKED.search(t) for t in texts):
+        return ""
+    listed = "; ".join(f"JOIN {p.keyword}: {p.name}, {p.summary}" for p in context.programs)
+    return f"Programmes you can join by texting the word: {listed}."
 
 
 def _need_answer(context: AthleteContext, question: str) -> str | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from worker.planning.engine import STOCK_NOTES
+
 #: A single set longer than this is steady work: "Brisk walk 2 km", "Elliptical 12 min".
 STEADY_METRES = 200
 STEADY_SECONDS = 120
@@ -28,6 +30,10 @@ def exercise_line(exercise: dict[str, Any]) -> str:
     line = f"{name} {_target(exercise)}"
     if exercise.get("load"):
         line += f" @{float(exercise['load']):g}{exercise.get('load_unit') or ''}"
+    notes = str(exercise.get("notes") or "")
+    if exercise.get("sets") == 1 and exercise.get("unit") in ("seconds", "distance") \
+            and notes and notes not in STOCK_NOTES:
+        line += f" ({notes})"  # a programme's week: "run 60 s, walk 90 s, 8 times"
     return line
 
 

@@ -218,8 +218,18 @@ def session_plan(
                                         "exercise": None, "note": None}))
     elif (swap := SWAP.search(joined)) is not None and not logged:
         name = (swap.group("a") or swap.group("b") or "").strip(" .?!")
-        if name and not re.match(r"^(?:my )?(?:days?|goal|time|plan|workout|session)\b", name,
-                                 _I):
+        whole = re.match(r"^(?:my |the |this |that |today'?s? |tonight'?s? |tomorrow'?s? )?"
+                         r"(?:session|workout|training|run|class|one)\b", name, _I)
+        if whole and swap.group("a"):
+            # "walk/jog the parkrun instead of today's session": the whole session gives way
+            # to something else, noted on the day (no exercise of it is swapped).
+            instead = re.split(r"[.!?]", joined[:swap.start()])[-1].strip(" ,;")[-80:]
+            plan.append(("modify_workout", {"day": "today", "action": "note", "move_to": None,
+                                            "minutes": None, "exercise": None,
+                                            "note": f"instead: {instead}" if instead else None}))
+        elif name and not whole and not re.match(
+                r"^(?:my )?(?:days?|goal|time|plan)\b|^to\s+(?:mon|tue|wed|thu|fri|sat|sun)",
+                name, _I):  # "swap to tue thu sat": the days change, not an exercise
             plan.append(("modify_workout", {"day": "today", "action": "swap", "move_to": None,
                                             "minutes": None, "exercise": name, "note": None}))
     return plan

@@ -210,6 +210,10 @@ def session(result: SessionChange, next_session: str = "") -> str:
                 "week stays as it was.")
     if result.action == "shorten":
         return f"Trimmed to about {result.minutes} min: main lifts kept, fewer sets."
+    if result.note and result.note.startswith("instead: "):
+        # Something else in place of the whole session (a parkrun, a hike, a class).
+        return ("Good swap: that in place of today's session counts as today's training. "
+                "Keep it at an easy, chatty effort and tell me how it went.")
     return "Noted on that session."
 
 
