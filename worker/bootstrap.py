@@ -27,7 +27,7 @@ async def prepare_database(database_url: str) -> None:
     try:
         await seed_library(conn)
         await sync(conn, bootstrap=True, who="startup")
-        await sync_programs(conn, only_new=True)
-        await publish_first_versions(conn, now())
+        added = await sync_programs(conn, only_new=True)
+        await publish_first_versions(conn, [r.slug for r in added if r.change == "new"], now())
     finally:
         await conn.close()

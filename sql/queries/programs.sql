@@ -8,15 +8,18 @@ INSERT INTO program_families (owner_id, slug, name, description) VALUES ($1, $2,
 ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description
 RETURNING id;
 
+-- name: lock_programs
+-- Syncs and first-start publishes take turns (two processes starting at once).
+SELECT pg_advisory_xact_lock(hashtext('textcoach:programs'));
+
 -- name: upsert_program
--- A programme's catalogue row from its file; its status (draft, published) is publish's.
+-- A programme's catalogue row, made from its first file. What athletes see of it (name,
+-- keyword, weeks...) changes only when a version is published (publish_program_version), so
+-- syncing a draft never renames what is on offer.
 INSERT INTO programs (family_id, owner_id, slug, name, description, level, days_per_week,
                       weeks, keyword)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-ON CONFLICT (slug) DO UPDATE
-SET family_id = EXCLUDED.family_id, owner_id = EXCLUDED.owner_id, name = EXCLUDED.name,
-    description = EXCLUDED.description, level = EXCLUDED.level,
-    days_per_week = EXCLUDED.days_per_week, weeks = EXCLUDED.weeks, keyword = EXCLUDED.keyword
+ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug
 RETURNING id;
 
 -- name: latest_program_version
@@ -57,16 +60,25 @@ WITH target AS (
     WHERE v.id = (SELECT id FROM target) AND (SELECT count(*) FROM cleared) >= 0
     RETURNING v.id, v.program_id
 )
-UPDATE programs p SET status = 'published'
+UPDATE programs p
+SET status = 'published', name = v.content->>'name',
+    description = nullif(v.content->>'description', ''), level = v.content->>'level',
+    days_per_week = (v.content->'days'->>'recommended')::smallint,
+    weeks = (SELECT sum((ph->>'weeks')::int) FROM jsonb_array_elements(v.content->'phases') ph),
+    keyword = v.content->>'keyword',
+    family_id = coalesce((SELECT f.id FROM program_families f
+                          WHERE f.slug = v.content->'family'->>'slug'), p.family_id)
 FROM published
+JOIN program_versions v ON v.id = published.id
 WHERE p.id = published.program_id
 RETURNING p.id;
 
 -- name: unpublished_programs
--- Programmes with no published version at all: the ones a first start publishes.
+-- Of programmes $1, those with no published version at all: what a first start publishes.
 SELECT p.slug, max(v.version) AS version
 FROM programs p
 JOIN program_versions v ON v.program_id = p.id
+WHERE p.slug = ANY($1::text[])
 GROUP BY p.id, p.slug
 HAVING bool_and(v.published_at IS NULL);
 
@@ -132,10 +144,15 @@ WHERE p.slug = $2
 RETURNING id;
 
 -- name: link_enrollment_plan
--- The plan just written for the athlete's enrolment (once: a rebuilt plan is a new enrolment).
+-- The plan just written from enrolment $1 (once; an enrolment ended meanwhile stays ended).
 UPDATE program_enrollments SET plan_id = $2, started_on = $3
-WHERE user_id = $1 AND status = 'active' AND plan_id IS NULL
+WHERE id = $1 AND status = 'active' AND plan_id IS NULL
 RETURNING id;
+
+-- name: drop_enrollment
+-- An enrolment that turned out not to suit the athlete once onboarding told us more.
+UPDATE program_enrollments SET status = 'dropped', ended_at = $2
+WHERE id = $1 AND status = 'active';
 
 -- name: end_enrollment_of_plan
 -- A plan ended for another reason (a new goal): the programme it followed ends with it.

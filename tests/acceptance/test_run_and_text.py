@@ -19,6 +19,7 @@ import httpx2
 import pytest
 
 from tests.processes import clean_env, free_port
+from worker.paths import AGENTS_DIR, PROMPTS_DIR
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +118,8 @@ def test_agents_and_logs_commands(product: tuple[dict[str, str], str]) -> None:
     assert "coach" in listed.stdout and "week_generator" in listed.stdout
 
     synced = _textcoach(env, "agents", "sync")
-    assert synced.stdout.strip().endswith("0 changed, 17 unchanged")
+    files = len(list(AGENTS_DIR.glob("*.yaml"))) + len(list(PROMPTS_DIR.rglob("*.j2")))
+    assert synced.stdout.strip().endswith(f"0 changed, {files} unchanged")
 
     shown = _textcoach(env, "agents", "show", "coach")
     assert "coach v1 (active)" in shown.stdout

@@ -99,6 +99,9 @@ class Model:
         self.offline = OfflineProvider()
         self.coach_calls = 0
 
+    def serves(self, model: str) -> str:
+        return "stub"
+
     async def complete(self, request: LLMRequest) -> LLMResponse:
         if request.schema is ProfileUpdate:
             return LLMResponse(self.name, "stub", "{}", output=ProfileUpdate())

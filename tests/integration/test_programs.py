@@ -87,7 +87,7 @@ def test_files_are_checked_against_the_library_and_each_other(tmp_path: Path) ->
     shutil.copytree(PROGRAMS_DIR, folder)
     bad = yaml.safe_load((folder / "first_pull_up.yaml").read_text())
     bad["slug"] = "pull_up_copy"
-    bad["sessions"][0]["slots"][0]["exercises"].append("flying_pull_up")
+    bad["sessions"][0]["slots"][1]["exercises"].append("flying_pull_up")
     bad["chains"] = ["pull_up", "levitation"]
     (folder / "copy.yaml").write_text(yaml.safe_dump(bad))
     (folder / "referral.yaml").write_text(yaml.safe_dump({**bad, "slug": "ref",

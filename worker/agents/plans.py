@@ -110,6 +110,10 @@ async def plan_variables(
                                        "draft": draft.model_dump(mode="json")}
     if program is not None:
         variables["program"] = program.model_dump(mode="json")
+    if enrolled is not None and enrolled["plan_id"] is None:
+        # The enrolment this plan is for: linked (or ended) by id, so a programme joined
+        # while the plan was being written is never mistaken for this one.
+        variables["program_enrollment"] = str(enrolled["id"])
     if refused:
         variables["program_refused"] = refused
     return variables, profile, planning
@@ -142,10 +146,11 @@ async def build_plan(
     try:
         async with pool.acquire() as conn, conn.transaction():
             plan_id = await write_plan(conn, user_id, profile, outline, start)
-            if "program_refused" in variables:
-                await conn.execute(sql("end_enrollment"), user_id, "dropped", now())
-            else:
-                await conn.execute(sql("link_enrollment_plan"), user_id, plan_id, start)
+            enrollment = variables.get("program_enrollment")
+            if enrollment is not None and "program_refused" in variables:
+                await conn.execute(sql("drop_enrollment"), UUID(enrollment), now())
+            elif enrollment is not None and "program" in variables:
+                await conn.execute(sql("link_enrollment_plan"), UUID(enrollment), plan_id, start)
             await conn.execute(sql("activate_athlete"), user_id)
             await reschedule(conn, user_id, first_date=start)
     except asyncpg.UniqueViolationError:  # another worker wrote it first

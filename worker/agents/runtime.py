@@ -98,11 +98,12 @@ class Call:
     source_message_id: UUID | None = None
 
 
-def cache_key(agent: LoadedAgent, provider: str, messages: list[dict[str, Any]]) -> str:
+def cache_key(agent: LoadedAgent, served_by: str, messages: list[dict[str, Any]]) -> str:
     """What makes two runs the same question: the agent version (templates included), the
-    provider and model, and the rendered input. Another version or input is another key."""
-    material = json.dumps([agent.name, str(agent.id), agent.template_versions, provider,
-                           agent.model, messages], sort_keys=True, default=str)
+    endpoint and model that really answer, and the rendered input. Another of any is another
+    key, so a switch of endpoint or model never serves the old one's answers."""
+    material = json.dumps([agent.name, str(agent.id), agent.template_versions, served_by,
+                           messages], sort_keys=True, default=str)
     return f"{agent.name}:v{agent.version}:{hashlib.sha256(material.encode()).hexdigest()}"
 
 
@@ -261,7 +262,7 @@ class Runtime:
             messages = [{"role": "system", "content": f"template error: {exc}"}]
             return await self._fallback(agent, call, variables, messages, [], logs, 1, str(exc))
 
-        key = cache_key(agent, self.provider.name, messages) \
+        key = cache_key(agent, self.provider.serves(agent.model), messages) \
             if agent.name in constants.CACHED_AGENTS else None
         if key is not None:
             hit = await self.pool.fetchval(sql("cached_content"), key, now())
@@ -354,7 +355,8 @@ class Runtime:
         try:
             run = await self.run("exercise_explainer", replace(call, parent_id=None),
                                  {"exercise": facts})
-        except ConfigError:  # the explainer is not synced yet: not worth failing a turn
+        except Exception:  # any failure (not synced, a bad cached row): the cue still answers
+            log.exception("the exercise explainer failed; the library's cue answers")
             return None
         if run.status != "ok" or not isinstance(run.output, ExerciseHowTo):
             return None

@@ -95,6 +95,16 @@ class Audience(Strict):
     goal_words: list[str] = Field(default_factory=list)
     min_age: int = Field(default=16, ge=13, le=100)
 
+    @field_validator("goal_words")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"goal word {pattern!r} is not a valid pattern: {exc}") from None
+        return value
+
 
 class Owner(Strict):
     slug: str
@@ -251,7 +261,9 @@ def recommend(profile: Profile, programs: list[ProgramRef]) -> ProgramRef | None
     for ref in programs:
         audience = ref.content.audience
         named = any(re.search(w, words, re.I) for w in audience.goal_words)
-        if named and fit(ref.content, profile).ok:
+        # Written for their level too: a sub-20 5k runner is no couch-to-5k athlete.
+        level = profile.experience is None or profile.experience in audience.levels
+        if named and level and fit(ref.content, profile).ok:
             return ref
     return None
 

@@ -142,6 +142,7 @@ async def sync_programs(conn: Conn, directory: Path = PROGRAMS_DIR, *, only_new:
     an edited file waits for ``textcoach programs sync``, as an edited agent does."""
     contents = load_program_files(directory)
     async with conn.transaction():
+        await conn.execute(sql("lock_programs"))
         if only_new:
             known = {r["slug"] for r in await conn.fetch(sql("program_slugs"))}
             contents = [c for c in contents if c.slug not in known]
@@ -158,12 +159,15 @@ async def publish(conn: Conn, slug: str, version: int | None, at: datetime) -> i
     return int(row["version"])
 
 
-async def publish_first_versions(conn: Conn, at: datetime) -> list[str]:
-    """Programmes never published get their newest version published: a fresh install offers
-    the programmes it ships. Anything published once changes only by ``programs publish``."""
-    rows = await conn.fetch(sql("unpublished_programs"))
-    for row in rows:
-        await conn.fetchval(sql("publish_program_version"), row["slug"], row["version"], at)
+async def publish_first_versions(conn: Conn, slugs: list[str], at: datetime) -> list[str]:
+    """The programmes a start just added (``slugs``) are published: a fresh install offers what
+    it ships. A draft an author synced to review is not one of them; it waits for
+    ``programs publish``, as anything published once does."""
+    async with conn.transaction():
+        await conn.execute(sql("lock_programs"))
+        rows = await conn.fetch(sql("unpublished_programs"), slugs)
+        for row in rows:
+            await conn.fetchval(sql("publish_program_version"), row["slug"], row["version"], at)
     return [str(r["slug"]) for r in rows]
 
 

@@ -71,6 +71,9 @@ class OpenAIProvider:
             http_client=http_client,
         )
 
+    def serves(self, model: str) -> str:
+        return f"{self.client.base_url}|{self.model_override or model}"
+
     async def close(self) -> None:
         await self.client.close()
 

@@ -100,6 +100,11 @@ class LLMFailure(ProviderError):
 class Provider(Protocol):
     name: str
 
+    def serves(self, model: str) -> str:
+        """What answers a request for ``model``: the endpoint and the model it really runs
+        (a cached answer is only reused from the same one)."""
+        ...
+
     async def complete(self, request: LLMRequest) -> LLMResponse: ...
 
     async def close(self) -> None: ...

@@ -534,7 +534,10 @@ def _warmup(plan: Plan, used: set[str], index: int) -> list[PrescribedExercise]:
             if drill not in chosen:
                 chosen.append(drill)
     found = []
-    for drill in chosen[:1 if plan.minutes <= SHORT_SESSION else 3]:
+    # A short session, or one that opens with its own easy bout (a run-walk starts with five
+    # minutes of brisk walking), needs one drill.
+    one = plan.minutes <= SHORT_SESSION or plan.archetype.conditioning_first
+    for drill in chosen[:1 if one else 3]:
         used.add(drill.slug)
         found.append(PrescribedExercise(
             exercise=drill.slug, sets=1, target_min=drill.default_min,

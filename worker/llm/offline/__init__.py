@@ -66,5 +66,8 @@ class OfflineProvider:
         raw = json.dumps([{"name": c.name, "arguments": c.arguments} for c in calls])
         return LLMResponse(provider=self.name, model="offline", raw=raw, tool_calls=calls)
 
+    def serves(self, model: str) -> str:
+        return "offline"
+
     async def close(self) -> None:
         return None

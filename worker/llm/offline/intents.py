@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Final
 
+from worker.domain.programs import REFERRAL_SHAPE
 from worker.llm.offline.logparse import ParsedLog, parse_log
 from worker.llm.offline.read.body import BODY_WEIGHT, read_body_weight
 from worker.llm.offline.read.equipment import read_kit
@@ -594,13 +595,21 @@ def parsed_log(text: str) -> ParsedLog:
     return parse_log(text)
 
 
-#: "JOIN C25K" as the keyword is advertised: the word JOIN in capitals, then the keyword.
-JOIN_KEYWORD: Final = re.compile(r"(?<![A-Za-z])JOIN[ :#-]*([A-Za-z0-9]{2,12})(?![A-Za-z0-9])")
+#: "JOIN C25K" as the keyword is advertised: the word JOIN, then the keyword, then the end of
+#: the sentence or a please ("CAN I JOIN YOUR GYM CLASS" names no keyword).
+JOIN_KEYWORD: Final = re.compile(
+    r"(?<![A-Za-z])JOIN[ :#-]*([A-Za-z0-9]{2,12})(?=\s*(?:$|[.!?,;)]|please|pls|plz|thanks|"
+    r"thx|now|today|\u00a0|[^\w\s]))", re.IGNORECASE)
 #: Asking for a programme in words: a join verb or "program(me)" near its keyword or name.
 _JOIN_VERB: Final = (r"(?:join|sign (?:me )?up(?: for)?|enrol+(?: me)?(?: in)?|start|"
                      r"switch to|go on|follow|inscrib\w*|unir(?:me)?|entrar|iscriv\w*|"
                      r"anmelden|rejoindre)")
 _PROGRAM_WORD: Final = r"(?:program(?:me)?|programa|programma|challenge)"
+#: A request, not a question about it: "can I do", "I want", "let's do", "put me on".
+_REQUEST: Final = (r"(?:can i|could i|may i|i(?:'d| would)? (?:like|want|wanna)(?: to)?|"
+                   r"i want|let'?s|put me on|sign me up for|i'?ll (?:do|take|try)|"
+                   r"gimme|give me)\s+(?:(?:do|try|start|join|go on|follow|switch to|have)\s+)?"
+                   r"(?:the|that|your|il|el|la|das)?\s*")
 
 
 def program_plan(texts: list[str], offered: list[tuple[str, list[str]]]) -> ToolPlan:
@@ -608,28 +617,30 @@ def program_plan(texts: list[str], offered: list[tuple[str, list[str]]]) -> Tool
     as they named it (the tool finds it, checks it suits them and says what happens).
 
     ``offered`` is each programme's keyword with its names (name, then aliases). "JOIN <word>"
-    in capitals is the advertised form, so an unknown word there is passed on too (the answer
-    lists what there is); in lower case only a programme on offer counts ("join a running
-    club" is not a request)."""
+    as the advertised form passes an unknown word on too (the answer lists what there is),
+    except a referral code's shape (the webhook links those). A question about a programme
+    ("does the program need a dumbbell?", "is PULLUP too easy?") joins nothing."""
     joined = " ".join(texts)
     for match in JOIN_KEYWORD.finditer(joined):
-        word = match.group(1)
-        if word.upper() in {k for k, _ in offered} or word.isupper():
-            return [("join_program", {"program": word.upper()})]
+        word = match.group(1).upper()
+        if word in {k for k, _ in offered} or (
+                match.group(0).startswith("JOIN") and not REFERRAL_SHAPE.match(word)):
+            return [("join_program", {"program": word})]
     for keyword, names in offered:
         spelled = [re.escape(keyword), *(re.sub(r"(?:\\[ -])+", r"[\\s-]*", re.escape(n))
                                          for n in names)]
         # A join verb needs the keyword, the name or a name of three words or more ("sign me
-        # up for couch to 5k"; "start doing pull ups" is no request); a short alias needs the
-        # word programme beside it ("the pull up program").
+        # up for couch to 5k"; "start doing pull ups" is no request); a short alias needs a
+        # request and the word programme beside it ("can I do the pull up program").
         long = [spelled[0], spelled[1], *(a for n, a in zip(names[1:], spelled[2:],
                                                              strict=True)
                                           if len(n.split()) >= 3)]
         exact = r"(?:" + "|".join(long) + r")"
         named = r"(?:" + "|".join(spelled) + r")"
         asked = re.compile(
-            rf"\b{_JOIN_VERB}\b[^.?!]{{0,25}}\b{exact}\b|\b{named}\b\W*(?:{_PROGRAM_WORD})\b"
-            rf"|\b{_PROGRAM_WORD}\b[^.?!]{{0,12}}\b{named}\b", _I)
+            rf"\b{_JOIN_VERB}\b[^.?!]{{0,25}}\b{exact}\b"
+            rf"|\b{_REQUEST}{named}\b\W*(?:{_PROGRAM_WORD})\b"
+            rf"|\b{_REQUEST}(?:{_PROGRAM_WORD})\b[^.?!]{{0,12}}\b{named}\b", _I)
         if asked.search(joined):
             return [("join_program", {"program": keyword})]
     return []

@@ -186,7 +186,8 @@ def _body_back(low: str, start: int, end: int) -> bool:
 
 
 #: Muscles that get sore after training (a joint that "kills" is another matter).
-_MUSCLES: Final = frozenset({"calf", "hamstring", "quad", "quads", "glute", "chest", "abdomen"})
+#: (Not the chest or the belly: pain there is never waved off as soreness.)
+_MUSCLES: Final = frozenset({"calf", "hamstring", "quad", "quads", "glute"})
 #: What people say of the soreness a day or two after a session (DOMS).
 _SORE_WORDS: Final = frozenset({"killing", "kills", "stiff", "wrecked", "trashed", "shot",
                                 "beat up", "beaten up", "destroyed"})
@@ -204,7 +205,13 @@ def _only_sore(low: str, start: int, end: int, area: str) -> bool:
     stop = next((end + m.start() for m in re.finditer(r"[.!?\n]", low[end:])), len(low))
     part = low[max(begin, start - 45):min(stop, end + 60)]
     words = {m.group(0) for m in _INJURY_WORD.finditer(part)}
+    if _FELT_IT_GO.search(part):
+        return False  # "calf is killing me, felt it go": a strain, however it is put
     return (bool(words) and words <= _SORE_WORDS) or (not words and bool(_SORE_ONLY.search(part)))
+
+
+_FELT_IT_GO: Final = re.compile(r"\bfelt (?:it|something) (?:go|pop|tear|snap|twang|give)\b|"
+                                r"\b(?:popped|a pop|snapped)\b", CI)
 
 
 def _hurt_near(low: str, start: int, end: int) -> bool:

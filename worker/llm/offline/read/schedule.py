@@ -49,8 +49,9 @@ _DAYS_COUNT: Final = re.compile(
 )
 _DAYS_EXCLUDED_BEFORE: Final = re.compile(
     r"\b(?:in|last|past|for the last|for the past|next|first|within|every|than|"
-    # "out the door by 7 x": a clock time (and a kiss), not 7 days
-    r"by|at|until|till|before|after)\s*$", CI
+    # "out the door by 7 x": a clock time (and a kiss), not 7 days ("keep it at 3 days a
+    # week" is a count, so not "at")
+    r"by|until|till|before)\s*$", CI
 )
 _WEEKDAY_TOKEN: Final = re.compile(r"\b(mon|tue|wed|wen|thu|fri|sat|sun)[a-z]*\b", CI)
 _WEEKDAY_ABBREVIATIONS: Final[dict[str, int]] = {
@@ -299,7 +300,10 @@ def _excluded_after(segment: str, end: int) -> bool:
 _DAY_DONE_AFTER: Final = re.compile(
     r"[a-z]*(?:'?s)?(?:\s+(?:session|workout|run|one))?\s*(?:is\s+|was\s+)?"
     r"(?:done|finished|complete|completed|smashed|nailed|crushed|✅)\b"
-    r"|[a-z]*(?:'?s)?\s+(?:one|session|workout|sesh)\b", CI)
+    r"|[a-z]*'s\s+(?:one|session|workout|sesh)\b", CI)
+#: "the monday one", "that friday session": one session named, not a schedule ("a Monday
+#: session and a Thursday session" asks for two days, so only after the/that/this).
+_NAMED_SESSION: Final = re.compile(r"[a-z]*\s+(?:one|1|session|workout|sesh)\b", CI)
 #: "do the monday one on sunday instead": the day one session moves to.
 _MOVED_TO: Final = re.compile(r"[a-z]*\s+instead\b", CI)
 #: A change to the routine, not to one week: "going forward", "from now on".
@@ -321,7 +325,9 @@ def _day_is_an_event(segment: str, start: int) -> bool:
     token = _WEEKDAY_TOKEN.match(segment, start)
     if token is not None and (_DAY_DONE_AFTER.match(segment, token.end()) or (
             _MOVED_TO.match(segment, token.end())
-            and re.search(r"\bon\s+$", segment[max(0, start - 4):start]))):
+            and re.search(r"\bon\s+$", segment[max(0, start - 4):start])) or (
+            _NAMED_SESSION.match(segment, token.end())
+            and re.search(r"\b(?:the|that|this)\s+$", segment[max(0, start - 6):start]))):
         return True
     return bool(_DAY_EVENT.search(segment, max(left, start - 40), start))
 

@@ -28,8 +28,9 @@ _TIME_RE: Final = re.compile(
     r"|(?P<h5>\d{1,2})(?:[:.](?P<m5>\d{2}))?\s+in the (?P<part>morning|evening|afternoon)"
     r"|(?P<h6>\d{1,2})\s+at night"
     # "like 6.30 for the text", "make that 6.15": the British and European way to write it
-    r"|(?<![\d.,])(?P<h7>\d{1,2})\.(?P<m7>[0-5]\d)(?![\d.]|\s*(?:kg|kilos?|lbs?|km|k\b|"
-    r"miles?|m\b|cm|%|x\b|reps?|sets?|min|hours?|hrs?)))",
+    # (not a pace, a split or a weight: "6.10/km", "5.45 per km", "mile in 9.45", "12.50s")
+    r"|(?<![\d.,])(?<!\bin )(?P<h7>\d{1,2})\.(?P<m7>[0-5]\d)(?![\d.]|\s*(?:kg|kilos?|lbs?|km|"
+    r"k\b|miles?|m\b|cm|%|x\b|reps?|sets?|min|hours?|hrs?|/|per\b|pace|s\b|'?s\b)))",
     CI,
 )
 _EVENING: Final = re.compile(r"\b(?:evening|evenings|night|tonight|after work|pm|afternoons?|"
