@@ -119,7 +119,8 @@ def test_a_couch_to_5k_week_runs_first_with_that_weeks_intervals() -> None:
     assert [d[0] for d in days] == ["Run-walk A", "Run-walk B", "Run-walk A"]
     for _, exercises, notes in days:
         assert exercises[0] == "run_walk_intervals"
-        assert notes == ["5 min brisk walk, then 8 rounds: run 60 s, walk 90 s"]
+        assert notes == ["5 min brisk walk, then 8 rounds: run 60 s, walk 90 s, then walk easy to "
+                         "finish"]
     week5 = _week(content, _profile(equipment=[]), index=5)
     assert week5[0][2] == ["5 min brisk walk, then 3 rounds: run 5 min, walk 3 min"]
     # An ankle that rules running out walks instead, with no running instructions.
