@@ -16,6 +16,8 @@ from worker.domain.safety import declines, screen
     ("me desmayé en el gym", "fainting"),
     ("plan is run in a trash bag + spit in a bottle the night before weigh ins", "unsafe_cut"),
     ("no water after thursday so i make weight", "unsafe_cut"),
+    ("if I press on my shin bone one spot is really tender", "bone_point_pain"),
+    ("there's one point on the bone that hurts, 5cm above the ankle", "bone_point_pain"),
 ])
 def test_red_flags(text: str, kind: str) -> None:
     flag = screen([text])
@@ -30,6 +32,8 @@ def test_red_flags(text: str, kind: str) -> None:
     "legs are sore, is that normal",
     "no water fountain at my gym so I bring a bottle",
     "took the trash out then did my pushups",
+    "shins a bit achy after the run, the muscle not the bone",
+    "pressing the bar felt heavy today, triceps sore",
 ])
 def test_reassurance_and_soreness_are_not_red_flags(text: str) -> None:
     assert screen([text]) is None

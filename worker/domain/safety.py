@@ -1,7 +1,8 @@
 """Screening a turn's texts in code, before any agent runs.
 
 Red flags (chest pain, fainting, numbness, a joint giving way, pain that wakes them at night,
-not being able to bear weight, breathlessness at rest, dizziness) get one answer whatever the
+not being able to bear weight, breathlessness at rest, dizziness, one spot on a bone that hurts
+to press) get one answer whatever the
 provider: stop, see a professional, today's session is cleared. Negation counts ("no chest
 pain", "not dizzy", "never fainted"), so an athlete reassuring the coach is not sent to a
 doctor.
@@ -41,6 +42,12 @@ RED_FLAGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("breathless", re.compile(
         r"\b(?:short of breath|can'?t (?:catch my|get my) breath|struggling to breathe)\b", _I)),
     ("dizzy", re.compile(r"\b(?:dizzy|dizziness|light[- ]?headed|mareado|tontura)\b", _I)),
+    # One spot on a bone that hurts to press: the sign of a stress fracture, not shin splints.
+    ("bone_point_pain", re.compile(
+        r"\b(?:press|pressing|push|pushing|touch|touching|poke|poking)\s+(?:on\s+)?(?:the|my)\s+"
+        r"(?:shin\s*)?bone\b[^.?!]{0,60}?\b(?:hurts?|pain(?:ful)?|sore|tender)\b"
+        r"|\b(?:one|a|single)\s+(?:spot|point|place)\s+on\s+(?:the|my)\s+(?:shin\s*)?bone\b"
+        r"|\bstress fracture\b", _I)),
     # Making weight by dehydrating: what a coach stops first, above all in a young athlete.
     ("unsafe_cut", re.compile(
         r"\b(?:trash|garbage|plastic) bags?\b|\b(?:sauna|rubber|plastic|sweat) suits?\b"
