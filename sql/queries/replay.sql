@@ -118,3 +118,14 @@ ORDER BY date;
 -- name: replay_library
 SELECT e.slug, p.slug AS pattern, e.tags
 FROM exercises e JOIN movement_patterns p ON p.id = e.pattern_id;
+
+-- name: replay_referral_code
+SELECT referral_code FROM users WHERE phone = $1;
+
+-- name: replay_referral
+-- Athlete $1's referral: when their referrer was credited, and how many thank-yous went out.
+SELECT r.rewarded_at,
+       (SELECT count(*) FROM messages m WHERE m.user_id = r.referrer_id
+                                          AND m.kind = 'referral_thanks') AS thanks
+FROM referrals r
+WHERE r.referred_id = $1;

@@ -235,6 +235,9 @@ class Replay:
         self.subscriptions: list[str] = []
         #: Photos texted in photo steps are kept for this run only, like its database.
         self.photos: LocalPhotoStore | None = None
+        #: The scenario's referrer: their phone and the code INVITE gave them.
+        self.referrer: str | None = None
+        self.referral_code = ""
 
     async def run(self, scenario: Scenario, progress: Any = None) -> Outcome:
         outcome = Outcome(scenario.name)
@@ -252,9 +255,13 @@ class Replay:
         try:
             async with self.pool.acquire() as conn:
                 outcome.agents = await self.agents.activate(conn)
+            invite = scenario.referrer.phone if scenario.referrer is not None else None
             for index, step in enumerate(scenario.steps, start=1):
                 if progress is not None:
                     progress(scenario.name, index, len(scenario.steps))
+                if invite is not None and step.at is None:
+                    await self._invite(invite, outcome)  # once the clock is the scenario's
+                    invite = None
                 await self._step(scenario, index, step, outcome)
             await self._checks(scenario, outcome)
             if self.failed_jobs:
@@ -262,6 +269,7 @@ class Replay:
                                         "(see the log)")
         finally:
             self.settings = own_settings
+            self.referrer, self.referral_code = None, ""
             clock.reset()
             shutil.rmtree(self.photos.root, ignore_errors=True)
             self.photos = None
@@ -282,16 +290,12 @@ class Replay:
         if step.photo is not None:
             await self._photo(phone, step.photo, step.text or "", index, outcome)
         for scripted in texts:
+            scripted = scripted.replace("{referral_code}", self.referral_code)
             body = scripted if self.athlete is None else await self.athlete.says(
                 scripted, scenario, outcome.transcript)
-            outcome.transcript.append(Line(self._local(), "athlete", body))
-            form = twilio_form(self.settings, sid=f"SM{uuid.uuid4().hex}", phone=phone,
-                               body=body)
-            signature = sign(self.settings.webhook_auth_token, f"{BASE}/twilio/sms", form)
-            response = await self.http.post("/twilio/sms", data=form,
-                                            headers={"X-Twilio-Signature": signature})
-            if response.status_code != 200:
-                outcome.failures.append(f"step {index}: webhook answered {response.status_code}")
+            outcome.transcript.append(Line(self._local(), "athlete", self._masked(body)))
+            if not await self._post_text(phone, body):
+                outcome.failures.append(f"step {index}: the webhook refused the text")
         if texts or step.photo is not None:
             await self._work()
             replies = await self._collect(outcome)
@@ -306,6 +310,29 @@ class Replay:
         if step.expect is not None:
             for problem in await self._expect(step.expect, replies, phone):
                 outcome.failures.append(f"step {index}: {problem}")
+
+    async def _post_text(self, phone: str, body: str) -> bool:
+        """One text from ``phone``, signed, through the real webhook."""
+        form = twilio_form(self.settings, sid=f"SM{uuid.uuid4().hex}", phone=phone, body=body)
+        signature = sign(self.settings.webhook_auth_token, f"{BASE}/twilio/sms", form)
+        response = await self.http.post("/twilio/sms", data=form,
+                                        headers={"X-Twilio-Signature": signature})
+        return response.status_code == 200
+
+    def _masked(self, text: str) -> str:
+        """A referral code is drawn at random: transcripts show <code>, so goldens compare."""
+        return text.replace(self.referral_code, "<code>") if self.referral_code else text
+
+    async def _invite(self, phone: str, outcome: Outcome) -> None:
+        """The referrer texts INVITE, as anyone would; their code is what the persona texts."""
+        self.referrer = phone
+        outcome.transcript.append(Line(self._local(), "referrer", "INVITE"))
+        if not await self._post_text(phone, "INVITE"):
+            outcome.failures.append("the referrer's INVITE was refused")
+        await self._work()
+        code = await self.pool.fetchval(sql("replay_referral_code"), phone)
+        self.referral_code = str(code or "")
+        await self._collect(outcome)
 
     async def _operator(self, phone: str, step: OperatorStep, index: int,
                         outcome: Outcome) -> list[Line]:
@@ -399,8 +426,9 @@ class Replay:
         self.seen = len(self.channel.sent)
         kinds = {r["id"]: r["kind"] for r in await self.pool.fetch(
             sql("replay_message_kinds"), [t.message_id for t in fresh])} if fresh else {}
-        lines = [Line(self._local(), _speaker(kinds.get(t.message_id, "chat")),
-                      mask_reference(t.body),
+        lines = [Line(self._local(), "coach to referrer" if t.to == self.referrer
+                      else _speaker(kinds.get(t.message_id, "chat")),
+                      self._masked(mask_reference(t.body)),
                       kinds.get(t.message_id, "chat"), now()) for t in fresh]
         outcome.transcript.extend(lines)
         return lines
@@ -519,6 +547,15 @@ async def check_expectations(
         exists = await pool.fetchval(sql("replay_has_plan"), user["id"])
         if exists != expect.plan_exists:
             problems.append(f"plan exists is {exists}, expected {expect.plan_exists}")
+    if expect.referral_credited is not None:
+        credit = await pool.fetchrow(sql("replay_referral"), user["id"])
+        credited = credit is not None and credit["rewarded_at"] is not None \
+            and credit["thanks"] == 1
+        if credited != expect.referral_credited:
+            state = "no referral" if credit is None else (
+                f"rewarded {credit['rewarded_at'] is not None}, thanked {credit['thanks']}x")
+            problems.append(f"referral credited is {credited} ({state}), expected "
+                            f"{expect.referral_credited}")
     if expect.program is not None:
         enrolled = await pool.fetchrow(sql("active_enrollment"), user["id"])
         slug = enrolled["slug"] if enrolled is not None else "none"

@@ -174,6 +174,9 @@ class Expect(BaseModel):
     reply_not_matches: str | None = None
     no_reply: bool | None = None
     plan_exists: bool | None = None
+    referral_credited: bool | None = Field(
+        default=None, description="The persona's referrer has been credited for them (once, "
+        "thanked once).")
     program: str | None = Field(
         default=None, description="The programme the athlete follows (its slug), or 'none'.")
     workouts_at_least: int | None = None
@@ -308,6 +311,9 @@ class Scenario(BaseModel):
 
     name: str
     persona: Persona
+    #: Someone who invites the persona: before the first step they text INVITE, and
+    #: {referral_code} in the persona's texts is the code they were given.
+    referrer: Persona | None = None
     steps: list[Step] = Field(min_length=1)
     checks: list[Check] = Field(default_factory=list)
     settings: dict[str, bool | int | float | str] = Field(

@@ -13,6 +13,7 @@ import re
 from datetime import date
 from typing import Final
 
+from worker.coach.referrals import code_in
 from worker.coach.results import (
     CheckInResult,
     ExerciseExplained,
@@ -53,12 +54,26 @@ ToolPlan = list[tuple[str, dict[str, object]]]
 
 def coach_turn(request: LLMRequest) -> CoachReply | ToolPlan:
     context = AthleteContext.model_validate(request.variables)
-    texts = said(context.inbox_texts())
+    texts = [_without_referral(t) for t in said(context.inbox_texts())]
     if request.allow_tools and not request.tool_outcomes:
         plan = choose_tools(context, texts)
         if plan:
             return plan
     return CoachReply(reply=compose_reply(context, texts, request.tool_outcomes))
+
+
+#: What a friend's referral code in a text is left as: the webhook linked it (a new number)
+#: or ignored it (an athlete already); it is no sets and reps for the reader.
+REFERRAL_MARK: Final = "[a friend's referral code]"
+
+
+def _without_referral(text: str) -> str:
+    code = code_in(text)
+    if code is None:
+        return text
+    half = len(code) // 2
+    spelled = rf"(?i)\b(?:join[ :#-]*)?{code[:half]}[ -]?{code[half:]}\b"
+    return re.sub(spelled, REFERRAL_MARK, text)
 
 
 def choose_tools(context: AthleteContext, texts: list[str]) -> ToolPlan:
@@ -195,6 +210,10 @@ def compose_reply(context: AthleteContext, texts: list[str], outcomes: list[Tool
             listed = " and ".join(f"the {n}" for n in numbers[:2])
             lines.append(f"Which exercise was {listed}? Send it like 'squats 3x8' and I'll "
                          "log it.")
+    if any(REFERRAL_MARK in t for t in texts) and not context.athlete.first_contact:
+        # "JOIN <code>" again from someone already coached: the code is for new numbers.
+        lines.insert(0, "That code is for friends joining from a new number; you're already "
+                        "signed up. Text INVITE for your own code to share.")
     if not lines and any(PHOTO_NOTE in line.text for line in context.inbox):
         # A caption ("day 1 pic, be kind"): the photo's acknowledgement follows in code.
         lines.append(f"Thanks for sending it{who}!")
