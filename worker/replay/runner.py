@@ -424,6 +424,9 @@ class Replay:
     async def _collect(self, outcome: Outcome) -> list[Line]:
         fresh = self.channel.sent[self.seen:]
         self.seen = len(self.channel.sent)
+        # Texts to the referrer are sent by jobs of their own, in whatever order the workers
+        # run: after the persona's, so the transcript compares (each keeps its own order).
+        fresh = sorted(fresh, key=lambda t: t.to == self.referrer)
         kinds = {r["id"]: r["kind"] for r in await self.pool.fetch(
             sql("replay_message_kinds"), [t.message_id for t in fresh])} if fresh else {}
         lines = [Line(self._local(), "coach to referrer" if t.to == self.referrer

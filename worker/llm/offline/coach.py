@@ -13,7 +13,6 @@ import re
 from datetime import date
 from typing import Final
 
-from worker.coach.referrals import code_in
 from worker.coach.results import (
     CheckInResult,
     ExerciseExplained,
@@ -45,6 +44,7 @@ from worker.llm.offline.read.text import (
     statements,
     turn_languages,
 )
+from worker.llm.offline.referral_codes import REFERRAL_MARK, without_referral
 from worker.llm.types import LLMRequest, ToolOutcome
 from worker.photos.save import PHOTO_NOTE, PhotosDeleted, said
 from worker.staff.help import HumanRequested
@@ -54,26 +54,12 @@ ToolPlan = list[tuple[str, dict[str, object]]]
 
 def coach_turn(request: LLMRequest) -> CoachReply | ToolPlan:
     context = AthleteContext.model_validate(request.variables)
-    texts = [_without_referral(t) for t in said(context.inbox_texts())]
+    texts = [without_referral(t) for t in said(context.inbox_texts())]
     if request.allow_tools and not request.tool_outcomes:
         plan = choose_tools(context, texts)
         if plan:
             return plan
     return CoachReply(reply=compose_reply(context, texts, request.tool_outcomes))
-
-
-#: What a friend's referral code in a text is left as: the webhook linked it (a new number)
-#: or ignored it (an athlete already); it is no sets and reps for the reader.
-REFERRAL_MARK: Final = "[a friend's referral code]"
-
-
-def _without_referral(text: str) -> str:
-    code = code_in(text)
-    if code is None:
-        return text
-    half = len(code) // 2
-    spelled = rf"(?i)\b(?:join[ :#-]*)?{code[:half]}[ -]?{code[half:]}\b"
-    return re.sub(spelled, REFERRAL_MARK, text)
 
 
 def choose_tools(context: AthleteContext, texts: list[str]) -> ToolPlan:

@@ -10,6 +10,7 @@ from worker.domain.onboarding import CHOICES, MAX_ASKS
 from worker.domain.profile import ProfileUpdate
 from worker.llm.offline.read.profile import read_profile
 from worker.llm.offline.read.text import CORRECTION
+from worker.llm.offline.referral_codes import without_referral
 from worker.llm.types import LLMRequest
 from worker.photos.save import said
 
@@ -20,9 +21,10 @@ _TIME_SET: Final = re.compile(r"\btexts? at \d{1,2}:\d{2}\b")
 
 def profile_update(request: LLMRequest) -> ProfileUpdate:
     context = AthleteContext.model_validate(request.variables)
+    texts = [without_referral(t) for t in said(context.inbox_texts())]
     asked = list(context.last_asked)
     if (context.last_coach_message and _TIME_SET.search(context.last_coach_message)
-            and any(CORRECTION.search(t) for t in said(context.inbox_texts()))):
+            and any(CORRECTION.search(t) for t in texts)):
         asked.append("send_time")
     choices: dict[str, tuple[str, ...]] = {}
     if context.onboarding is not None:
@@ -30,7 +32,7 @@ def profile_update(request: LLMRequest) -> ProfileUpdate:
                    and context.onboarding.asked_before.get(f, 0) >= MAX_ASKS}
     phone_us = context.athlete.phone_country == "US"
     return read_profile(
-        said(context.inbox_texts()), asked=asked, choices=choices,
+        texts, asked=asked, choices=choices,
         country="US" if phone_us else "", today=context.today_date(),
         default_unit="kg" if context.athlete.units == "metric" else "lb",
         on_trip=any(t.active for t in context.athlete.trips), known_name=context.athlete.name)
