@@ -11,6 +11,7 @@ their foreign glossary words in English.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Final
@@ -560,15 +561,21 @@ _NOT_ASKING: Final = re.compile(r"\b(?:don'?t|dont|do not|no need to|never|not)\
                                 r"(?:\w+\s+){0,3}$", _I)
 
 
+def asked_unnegated(text: str, asks: Sequence[re.Pattern[str]], negation: re.Pattern[str]
+                    ) -> bool:
+    """Whether ``text`` makes one of ``asks`` without ``negation`` just before it ("don't
+    delete my photos", "I don't want to talk to a person" ask nothing)."""
+    return any(negation.search(text, 0, match.start()) is None
+               for pattern in asks for match in pattern.finditer(text))
+
+
 def human_plan(texts: list[str]) -> ToolPlan:
     """request_human when a text asks for a person, not when it says it does not want one."""
     for text in texts:
-        asks = [*ASK_FOR_PERSON.finditer(text), *ASK_FOR_PERSON_INDIRECT.finditer(text)]
-        for match in asks:
-            if _NOT_ASKING.search(text, 0, match.start()) is None:
-                said = " ".join(text.split())
-                return [("request_human", {"reason": "asked_for_person",
-                                           "detail": f"asked for a person: {said[:200]}"})]
+        if asked_unnegated(text, (ASK_FOR_PERSON, ASK_FOR_PERSON_INDIRECT), _NOT_ASKING):
+            said = " ".join(text.split())
+            return [("request_human", {"reason": "asked_for_person",
+                                       "detail": f"asked for a person: {said[:200]}"})]
     return []
 
 
@@ -662,10 +669,8 @@ _NOT_DELETING: Final = re.compile(r"\b(?:don'?t|dont|do not|never|not|no|nunca)\
 
 def photos_plan(texts: list[str]) -> ToolPlan:
     """delete_photos when a text asks for the athlete's photos to be deleted."""
-    for text in texts:
-        for match in DELETE_PHOTOS.finditer(text):
-            if _NOT_DELETING.search(text, 0, match.start()) is None:
-                return [("delete_photos", {})]
+    if any(asked_unnegated(text, (DELETE_PHOTOS,), _NOT_DELETING) for text in texts):
+        return [("delete_photos", {})]
     return []
 
 
